@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'insufficient-available-limit'
   | 'facility-frozen'
   | 'facility-not-active'
+  | 'facility-in-arrears'
   | 'facility-closed'
   | 'overpayment'
   | 'below-minimum-drawdown'

@@ -1,0 +1,211 @@
+/**
+ * Date-driven transitions (DESIGN §10): `advance(state, date)` applies the end of every day
+ * before `date` — interest settlement (结息), drawdown maturity and overdue principal, penalty
+ * and compound interest starting, facility maturity, classification. Ordinary days cost
+ * nothing: accrual is added to the accumulators only when a balance or a rate is about to
+ * change, so `advance` jumps from one boundary day to the next.
+ */
+import { accumulate, interestFen, isEmpty, type RateBucket } from './accrual.ts';
+import { addDays, fromDay, isSettlementDay, nextSettlementDay, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
+import { DPD_THRESHOLDS, oldestOverdueDay, updateDelinquency } from './classification.ts';
+import { DomainError, invariant } from './errors.ts';
+import { transfer } from './postings.ts';
+import type { DomainEvent, Drawdown, FacilityState, Posting, Transition } from './state.ts';
+
+export function cloneState(state: FacilityState): FacilityState {
+  return structuredClone(state);
+}
+
+/** Principal, overdue interest and their rates are constant between boundaries, so one multiply covers a span. */
+export function accrueTo(state: FacilityState, untilDay: number): void {
+  const from = toDay(state.accruedUntil);
+  const days = untilDay - from;
+  if (days <= 0) return;
+  const compound = state.terms.compoundInterest;
+  for (const d of state.drawdowns) {
+    if (d.principalFen > 0) {
+      if (d.status === 'ACTIVE') accumulate(d.interestAcc, d.ratePpm, d.principalFen, days);
+      else if (d.status === 'OVERDUE') accumulate(d.penaltyAcc, d.penaltyRatePpm, d.principalFen, days);
+    }
+    if (compound) {
+      const overdueInterest = overdueInterestOn(d, from);
+      if (overdueInterest > 0) accumulate(d.compoundAcc, d.penaltyRatePpm, overdueInterest, days);
+    }
+  }
+  state.accruedUntil = fromDay(untilDay);
+}
+
+/** Settled interest of the drawdown that is overdue on `day`. */
+export function overdueInterestOn(d: Drawdown, day: number): number {
+  let sum = 0;
+  for (const item of d.interestItems) if (toDay(item.overdueFrom) <= day) sum += item.amountFen;
+  return sum;
+}
+
+/** Rounds the accumulated buckets once and empties them; returns the fen crystallised. */
+export function crystallise(state: FacilityState, buckets: RateBucket[]): number {
+  const amount = interestFen(buckets, yearBasisDays(state.terms.dayCount), state.terms.rounding);
+  buckets.length = 0;
+  return amount;
+}
+
+/** When interest settled on `settledDay` turns overdue: due the next day, overdue after the grace days. */
+export function overdueFromForSettlement(state: FacilityState, settledDay: number): BusinessDate {
+  return fromDay(settledDay + 2 + state.terms.graceDays);
+}
+
+/** True when the drawdown carries nothing any more and can leave the state (the journal keeps its history). */
+function isClean(d: Drawdown): boolean {
+  return (
+    d.principalFen === 0 &&
+    d.interestItems.length === 0 &&
+    d.penaltyDueFen === 0 &&
+    d.compoundDueFen === 0 &&
+    isEmpty(d.interestAcc) &&
+    isEmpty(d.penaltyAcc) &&
+    isEmpty(d.compoundAcc)
+  );
+}
+
+export function dropCleanDrawdowns(state: FacilityState): void {
+  state.drawdowns = state.drawdowns.filter((d) => !isClean(d));
+}
+
+/** The next day (> current) whose opening differs from a plain continuation of the current one. */
+export function nextBoundaryDay(state: FacilityState): number {
+  const current = toDay(state.businessDate);
+  let next = Number.POSITIVE_INFINITY;
+  const consider = (day: number) => {
+    if (day > current && day < next) next = day;
+  };
+  if (state.status === 'ACTIVE' || state.status === 'FROZEN') consider(toDay(state.maturityDate) + 1);
+  if (state.drawdowns.length > 0) {
+    const settlement = nextSettlementDay(current, state.terms.settlementCycle);
+    if (settlement !== null) consider(settlement + 1);
+  }
+  for (const d of state.drawdowns) {
+    if (d.status !== 'OVERDUE') consider(toDay(d.maturityDate) + 1);
+    for (const item of d.interestItems) consider(toDay(item.overdueFrom));
+  }
+  const oldest = oldestOverdueDay(state, current);
+  if (oldest !== null) {
+    consider(oldest + DPD_THRESHOLDS.SUBSTANDARD - 1);
+    consider(oldest + DPD_THRESHOLDS.DOUBTFUL - 1);
+    consider(oldest + DPD_THRESHOLDS.LOSS - 1);
+  }
+  return next;
+}
+
+/** Applies the end of `day` to a draft state; the state then opens on day + 1. */
+export function endOfDay(state: FacilityState, day: number, events: DomainEvent[]): void {
+  accrueTo(state, day + 1);
+  const date = fromDay(day);
+  const settlements: Record<string, unknown>[] = [];
+  const postings: Posting[] = [];
+  let interestTotal = 0;
+  let penaltyTotal = 0;
+
+  // Drawdown maturity: interest is settled with the principal (利随本清 for the loan), due that day.
+  for (const d of state.drawdowns) {
+    if (d.status === 'OVERDUE' || toDay(d.maturityDate) !== day) continue;
+    const interest = crystallise(state, d.interestAcc);
+    if (interest > 0) {
+      d.interestItems.push({ settledOn: date, overdueFrom: fromDay(day + 1), amountFen: interest });
+      postings.push(...transfer('INTEREST_RECEIVABLE', 'INTEREST_INCOME', interest));
+      interestTotal += interest;
+      settlements.push({ drawdownId: d.drawdownId, interestFen: interest, reason: 'MATURITY' });
+    }
+    if (d.principalFen > 0) {
+      d.status = 'OVERDUE';
+      d.overdueSince = fromDay(day + 1);
+      events.push({
+        type: 'PrincipalOverdue',
+        date,
+        data: { drawdownId: d.drawdownId, principalFen: d.principalFen, overdueSince: d.overdueSince, penaltyRatePpm: d.penaltyRatePpm },
+        postings: [],
+      });
+    }
+  }
+
+  // Periodic settlement (结息) on the 20th: contract, penalty and compound interest crystallise.
+  if (isSettlementDay(day, state.terms.settlementCycle)) {
+    const overdueFrom = overdueFromForSettlement(state, day);
+    for (const d of state.drawdowns) {
+      const interest = crystallise(state, d.interestAcc);
+      const penalty = crystallise(state, d.penaltyAcc);
+      const compound = crystallise(state, d.compoundAcc);
+      if (interest > 0) d.interestItems.push({ settledOn: date, overdueFrom, amountFen: interest });
+      d.penaltyDueFen += penalty;
+      d.compoundDueFen += compound;
+      postings.push(...transfer('INTEREST_RECEIVABLE', 'INTEREST_INCOME', interest));
+      postings.push(...transfer('PENALTY_RECEIVABLE', 'PENALTY_INCOME', penalty + compound));
+      interestTotal += interest;
+      penaltyTotal += penalty + compound;
+      if (interest + penalty + compound > 0) {
+        settlements.push({ drawdownId: d.drawdownId, interestFen: interest, penaltyFen: penalty, compoundFen: compound, reason: 'SETTLEMENT' });
+      }
+    }
+  }
+  if (settlements.length > 0) {
+    events.push({ type: 'InterestSettled', date, data: { interestFen: interestTotal, penaltyFen: penaltyTotal, drawdowns: settlements }, postings });
+  }
+
+  const turningOverdue = fromDay(day + 1);
+  let overdueInterest = 0;
+  for (const d of state.drawdowns) {
+    for (const item of d.interestItems) if (item.overdueFrom === turningOverdue) overdueInterest += item.amountFen;
+  }
+  if (overdueInterest > 0) {
+    events.push({ type: 'InterestOverdue', date, data: { amountFen: overdueInterest, overdueFrom: turningOverdue }, postings: [] });
+  }
+
+  if ((state.status === 'ACTIVE' || state.status === 'FROZEN') && toDay(state.maturityDate) === day) {
+    events.push({ type: 'FacilityMatured', date, data: { previousStatus: state.status }, postings: [] });
+    state.status = 'MATURED';
+  }
+
+  for (const d of state.drawdowns) if (d.principalFen === 0 && d.status === 'ACTIVE') d.status = 'REPAID';
+  dropCleanDrawdowns(state);
+  state.businessDate = fromDay(day + 1);
+  const previous = updateDelinquency(state, day + 1);
+  if (previous !== null) {
+    events.push({ type: 'ClassificationChanged', date, data: { from: previous, to: state.classification }, postings: [] });
+  }
+}
+
+/** Rolls the facility to the opening of `toDate`. Pure: returns a new state. */
+export function advance(state: FacilityState, toDate: BusinessDate): Transition {
+  const target = toDay(toDate);
+  const current = toDay(state.businessDate);
+  if (target < current) {
+    throw new DomainError('date-before-last-event', `business date ${toDate} is before the facility's current business date ${state.businessDate}`, {
+      businessDate: state.businessDate,
+    });
+  }
+  const draft = cloneState(state);
+  const events: DomainEvent[] = [];
+  advanceDraft(draft, target, events);
+  return { state: draft, events, result: undefined };
+}
+
+/** `advance` on a draft the caller already owns (commands clone once). */
+export function advanceDraft(draft: FacilityState, target: number, events: DomainEvent[]): void {
+  for (;;) {
+    const boundary = nextBoundaryDay(draft);
+    if (boundary > target) break;
+    endOfDay(draft, boundary - 1, events);
+  }
+  invariant(toDay(draft.businessDate) <= target, 'advance overshot its target');
+  draft.businessDate = fromDay(target);
+}
+
+/** Reference implementation for tests: the end of every single day, no boundary skipping. */
+export function advanceEveryDay(state: FacilityState, toDate: BusinessDate): Transition {
+  const draft = cloneState(state);
+  const events: DomainEvent[] = [];
+  const target = toDay(toDate);
+  for (let day = toDay(draft.businessDate); day < target; day++) endOfDay(draft, day, events);
+  return { state: draft, events, result: undefined };
+}
+
+export { addDays };

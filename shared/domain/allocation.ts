@@ -1,0 +1,133 @@
+/**
+ * Repayment allocation (DESIGN §4). The default order: compound interest → penalty interest →
+ * overdue interest → overdue principal → interest due → principal → accrued, not yet settled
+ * interest; configurable per product. Within a category, drawdowns are met earliest maturity
+ * first, then earliest drawdown; settled interest items oldest first. Accrued amounts are
+ * crystallised (rounded once) when a payment reaches them.
+ */
+import { nextSettlementDay, toDay, fromDay, type BusinessDate } from './calendar.ts';
+import { crystallise, overdueFromForSettlement } from './advance.ts';
+import { invariant } from './errors.ts';
+import { transfer } from './postings.ts';
+import type { AllocationCategory } from './terms.ts';
+import type { Drawdown, FacilityState, InterestItem, Posting } from './state.ts';
+import { zeroAmounts, type CategoryAmounts, type DrawdownAmounts } from './valuation.ts';
+
+export interface Allocation {
+  totals: CategoryAmounts;
+  byDrawdown: { drawdownId: string; amounts: CategoryAmounts }[];
+  postings: Posting[];
+}
+
+/** Earliest maturity first, then earliest drawdown. */
+export function allocationOrder(drawdowns: readonly Drawdown[]): Drawdown[] {
+  return [...drawdowns].sort(
+    (a, b) => a.maturityDate.localeCompare(b.maturityDate) || a.drawnDate.localeCompare(b.drawnDate) || a.ordinal - b.ordinal,
+  );
+}
+
+/**
+ * Applies `amountFen` to a draft state accrued to `date` (mutates it). `due` are the
+ * per-drawdown amounts on that date; the caller has checked amount ≤ their total.
+ */
+export function allocate(state: FacilityState, date: BusinessDate, amountFen: number, due: readonly DrawdownAmounts[]): Allocation {
+  const day = toDay(date);
+  const dueById = new Map(due.map((row) => [row.drawdownId, row]));
+  const ordered = allocationOrder(state.drawdowns);
+  const totals = zeroAmounts();
+  const perDrawdown = new Map(ordered.map((d) => [d.drawdownId, zeroAmounts()]));
+  const postings: Posting[] = [];
+  let remaining = amountFen;
+
+  const pay = (d: Drawdown, category: AllocationCategory, amount: number) => {
+    totals[category] += amount;
+    perDrawdown.get(d.drawdownId)![category] += amount;
+    remaining -= amount;
+  };
+
+  for (const category of state.terms.allocationOrder) {
+    for (const d of ordered) {
+      if (remaining === 0) break;
+      const owed = dueById.get(d.drawdownId)?.[category] ?? 0;
+      if (owed === 0) continue;
+      const amount = Math.min(remaining, owed);
+      switch (category) {
+        case 'COMPOUND_INTEREST': {
+          const crystallised = crystallise(state, d.compoundAcc);
+          d.compoundDueFen += crystallised;
+          postings.push(...transfer('PENALTY_RECEIVABLE', 'PENALTY_INCOME', crystallised));
+          d.compoundDueFen -= amount;
+          postings.push(...transfer('BORROWER_SETTLEMENT', 'PENALTY_RECEIVABLE', amount));
+          break;
+        }
+        case 'PENALTY_INTEREST': {
+          const crystallised = crystallise(state, d.penaltyAcc);
+          d.penaltyDueFen += crystallised;
+          postings.push(...transfer('PENALTY_RECEIVABLE', 'PENALTY_INCOME', crystallised));
+          d.penaltyDueFen -= amount;
+          postings.push(...transfer('BORROWER_SETTLEMENT', 'PENALTY_RECEIVABLE', amount));
+          break;
+        }
+        case 'OVERDUE_INTEREST':
+          payItems(d.interestItems, amount, (item) => toDay(item.overdueFrom) <= day);
+          postings.push(...transfer('BORROWER_SETTLEMENT', 'INTEREST_RECEIVABLE', amount));
+          break;
+        case 'INTEREST_DUE':
+          payItems(d.interestItems, amount, (item) => toDay(item.overdueFrom) > day);
+          postings.push(...transfer('BORROWER_SETTLEMENT', 'INTEREST_RECEIVABLE', amount));
+          break;
+        case 'OVERDUE_PRINCIPAL':
+        case 'PRINCIPAL':
+          d.principalFen -= amount;
+          postings.push(...transfer('BORROWER_SETTLEMENT', 'LOAN_PRINCIPAL', amount));
+          break;
+        case 'ACCRUED_INTEREST': {
+          // Crystallised when paid: the unpaid rest stays as interest due when it would have fallen due anyway.
+          const crystallised = crystallise(state, d.interestAcc);
+          postings.push(...transfer('INTEREST_RECEIVABLE', 'INTEREST_INCOME', crystallised));
+          if (crystallised > amount) {
+            d.interestItems.push({ settledOn: date, overdueFrom: accruedDueOverdueFrom(state, d, day), amountFen: crystallised - amount });
+          }
+          postings.push(...transfer('BORROWER_SETTLEMENT', 'INTEREST_RECEIVABLE', amount));
+          break;
+        }
+      }
+      pay(d, category, amount);
+    }
+  }
+  invariant(remaining === 0, 'allocation left money unapplied');
+  for (const d of state.drawdowns) {
+    d.interestItems = d.interestItems.filter((item) => item.amountFen > 0);
+    if (d.principalFen === 0 && d.status !== 'REPAID') {
+      d.status = 'REPAID';
+      d.overdueSince = null;
+    }
+  }
+  return {
+    totals,
+    byDrawdown: ordered.map((d) => ({ drawdownId: d.drawdownId, amounts: perDrawdown.get(d.drawdownId)! })),
+    postings,
+  };
+}
+
+/** Oldest items first. */
+function payItems(items: InterestItem[], amountFen: number, eligible: (item: InterestItem) => boolean): void {
+  let remaining = amountFen;
+  const ordered = items.filter(eligible).sort((a, b) => a.overdueFrom.localeCompare(b.overdueFrom) || a.settledOn.localeCompare(b.settledOn));
+  for (const item of ordered) {
+    if (remaining === 0) break;
+    const paid = Math.min(remaining, item.amountFen);
+    item.amountFen -= paid;
+    remaining -= paid;
+  }
+  invariant(remaining === 0, 'interest items did not cover the amount allocated to them');
+}
+
+/** Unpaid crystallised interest falls overdue when the next settlement's would (or at maturity for 利随本清). */
+function accruedDueOverdueFrom(state: FacilityState, d: Drawdown, day: number): BusinessDate {
+  const settlement = nextSettlementDay(day, state.terms.settlementCycle);
+  const maturityOverdue = toDay(d.maturityDate) + 1;
+  if (settlement === null) return fromDay(Math.max(maturityOverdue, day + 1));
+  const settlementOverdue = toDay(overdueFromForSettlement(state, settlement));
+  return fromDay(Math.max(day + 1, Math.min(settlementOverdue, maturityOverdue)));
+}

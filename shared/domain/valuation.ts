@@ -1,0 +1,109 @@
+/**
+ * What a facility owes, by repayment category, without changing it. Two views share one
+ * computation:
+ *  - `payableOn(state, D)`: what a payment made during day D meets (interest through D − 1:
+ *    the payment day itself does not accrue, 算头不算尾);
+ *  - `valuationAsOf(state, D)`: the facility as of day D with day D's interest included and the
+ *    categories as they stand on D (D's own end-of-day settlement and overdue moves show on D + 1).
+ */
+import { interestFen } from './accrual.ts';
+import { toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
+import { daysPastDue } from './classification.ts';
+import { advance, accrueTo, overdueInterestOn } from './advance.ts';
+import type { AllocationCategory } from './terms.ts';
+import type { Classification, Drawdown, FacilityState } from './state.ts';
+
+export type CategoryAmounts = Record<AllocationCategory, number>;
+
+export interface DrawdownAmounts extends CategoryAmounts {
+  drawdownId: string;
+}
+
+export interface Valuation {
+  asOf: BusinessDate;
+  limitFen: number;
+  availableFen: number;
+  principalOutstandingFen: number;
+  totals: CategoryAmounts;
+  payoffFen: number;
+  daysPastDue: number;
+  classification: Classification;
+  drawdowns: DrawdownAmounts[];
+}
+
+export function zeroAmounts(): CategoryAmounts {
+  return {
+    COMPOUND_INTEREST: 0,
+    PENALTY_INTEREST: 0,
+    OVERDUE_INTEREST: 0,
+    OVERDUE_PRINCIPAL: 0,
+    INTEREST_DUE: 0,
+    PRINCIPAL: 0,
+    ACCRUED_INTEREST: 0,
+  };
+}
+
+/** A drawdown's amounts on `day`, given accumulators that already cover every day to count. */
+export function drawdownAmounts(state: FacilityState, d: Drawdown, day: number): DrawdownAmounts {
+  const basis = yearBasisDays(state.terms.dayCount);
+  const rounding = state.terms.rounding;
+  const overdueInterest = overdueInterestOn(d, day);
+  let settledInterest = 0;
+  for (const item of d.interestItems) settledInterest += item.amountFen;
+  return {
+    drawdownId: d.drawdownId,
+    COMPOUND_INTEREST: d.compoundDueFen + interestFen(d.compoundAcc, basis, rounding),
+    PENALTY_INTEREST: d.penaltyDueFen + interestFen(d.penaltyAcc, basis, rounding),
+    OVERDUE_INTEREST: overdueInterest,
+    OVERDUE_PRINCIPAL: d.status === 'OVERDUE' ? d.principalFen : 0,
+    INTEREST_DUE: settledInterest - overdueInterest,
+    PRINCIPAL: d.status === 'OVERDUE' ? 0 : d.principalFen,
+    ACCRUED_INTEREST: interestFen(d.interestAcc, basis, rounding),
+  };
+}
+
+export function sumAmounts(rows: readonly CategoryAmounts[]): CategoryAmounts {
+  const total = zeroAmounts();
+  for (const row of rows) for (const key of Object.keys(total) as AllocationCategory[]) total[key] += row[key];
+  return total;
+}
+
+export function payoffOf(amounts: CategoryAmounts): number {
+  let sum = 0;
+  for (const value of Object.values(amounts)) sum += value;
+  return sum;
+}
+
+export function principalOutstanding(state: FacilityState): number {
+  let sum = 0;
+  for (const d of state.drawdowns) sum += d.principalFen;
+  return sum;
+}
+
+/** Amounts a payment during `date` meets. `state` must already be advanced to `date` and accrued to it. */
+export function payableOnDraft(state: FacilityState, date: BusinessDate): DrawdownAmounts[] {
+  const day = toDay(date);
+  return state.drawdowns.map((d) => drawdownAmounts(state, d, day));
+}
+
+/** The facility as of the end of `date` (day `date`'s interest counted), without changing `state`. */
+export function valuationAsOf(state: FacilityState, date: BusinessDate): Valuation {
+  const opened = advance(state, date).state;
+  const day = toDay(date);
+  accrueTo(opened, day + 1);
+  const drawdowns = opened.drawdowns.map((d) => drawdownAmounts(opened, d, day));
+  const totals = sumAmounts(drawdowns);
+  const outstanding = principalOutstanding(opened);
+  const dpd = daysPastDue(opened, day);
+  return {
+    asOf: date,
+    limitFen: opened.limitFen,
+    availableFen: opened.limitFen - outstanding,
+    principalOutstandingFen: outstanding,
+    totals,
+    payoffFen: payoffOf(totals),
+    daysPastDue: dpd,
+    classification: opened.classification,
+    drawdowns,
+  };
+}
