@@ -15,6 +15,9 @@ import { isBalanced, transfer } from './postings.ts';
 import { MAX_FACILITY_TERM_DAYS, resolveTerms, type ProductTerms } from './terms.ts';
 import { payableOnDraft, payoffOf, principalOutstanding, sumAmounts, type CategoryAmounts } from './valuation.ts';
 import type { DomainEvent, Drawdown, FacilityState, Pricing, Transition } from './state.ts';
+import type { BorrowerProfile } from './profile.ts';
+import type { RenewalConfig } from './product.ts';
+import { assessRenewal, executeRenewal, proposalFor, type RenewalAssessment, type RenewalDecision } from './renewal.ts';
 
 export const FACILITY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -62,7 +65,46 @@ export interface EndOfDayCommand {
   type: 'EndOfDay';
   date: BusinessDate;
 }
-export type Command = OpenFacilityCommand | DrawdownCommand | RepaymentCommand | FreezeCommand | ChangeLimitCommand | CloseCommand | EndOfDayCommand;
+/** An SME's renewal application; the caller supplies the data the checks read, so replay is deterministic. */
+export interface ApplyRenewalCommand {
+  type: 'ApplyRenewal';
+  date: BusinessDate;
+  applicationId: string;
+  profile: BorrowerProfile | null;
+  config: RenewalConfig;
+  lprPpm: number;
+  /** The spread the pricing model quotes today. */
+  spreadBp: number;
+}
+/** Operations' decision on a referred application; approval re-runs the checks and may not override a REJECT. */
+export interface DecideRenewalCommand {
+  type: 'DecideRenewal';
+  date: BusinessDate;
+  applicationId: string;
+  decision: 'APPROVE' | 'DECLINE';
+  note: string;
+  decidedBy: string;
+  profile: BorrowerProfile | null;
+  config: RenewalConfig;
+  lprPpm: number;
+  spreadBp: number;
+}
+export type Command =
+  | OpenFacilityCommand
+  | DrawdownCommand
+  | RepaymentCommand
+  | FreezeCommand
+  | ChangeLimitCommand
+  | CloseCommand
+  | EndOfDayCommand
+  | ApplyRenewalCommand
+  | DecideRenewalCommand;
+
+export interface RenewalResult extends RenewalAssessment {
+  applicationId: string;
+  /** The application's final status: APPROVED, REFERRED, REJECTED or, after review, DECLINED. */
+  status: RenewalDecision | 'DECLINED';
+}
 
 export interface DrawdownResult {
   drawdownId: string;
@@ -132,6 +174,7 @@ export function openFacility(command: OpenFacilityCommand): Transition {
     drawdownCount: 0,
     repaymentCount: 0,
     dpdHistory: [],
+    pendingRenewal: null,
   };
   const event: DomainEvent = {
     type: 'FacilityOpened',
@@ -306,6 +349,60 @@ export function endOfDay(state: FacilityState, command: EndOfDayCommand): Transi
   return finish(draft, events, undefined);
 }
 
+function assess(draft: FacilityState, date: BusinessDate, command: ApplyRenewalCommand | DecideRenewalCommand): RenewalAssessment {
+  assertRatePpm(command.lprPpm, 'lprPpm');
+  assertSpreadBp(command.spreadBp, 'spreadBp');
+  accrueTo(draft, toDay(date));
+  const owed = sumAmounts(payableOnDraft(draft, date));
+  const proposal = proposalFor(draft, command.config, command.lprPpm, command.spreadBp);
+  return assessRenewal(draft, owed, date, command.profile, command.config, proposal);
+}
+
+export function applyRenewal(state: FacilityState, command: ApplyRenewalCommand): Transition<RenewalResult> {
+  const { draft, events, date } = begin(state, command.date);
+  if (draft.pendingRenewal !== null) {
+    throw new DomainError('renewal-pending', `application ${draft.pendingRenewal.applicationId} is already under review`, {
+      applicationId: draft.pendingRenewal.applicationId,
+    });
+  }
+  const assessment = assess(draft, date, command);
+  const { applicationId } = command;
+  if (assessment.decision === 'APPROVED') {
+    const renewal = executeRenewal(draft, date, assessment.proposal);
+    events.push({ type: 'FacilityRenewed', date, data: { applicationId, ...renewal, checks: assessment.checks }, postings: [] });
+  } else if (assessment.decision === 'REFERRED') {
+    draft.pendingRenewal = { applicationId, appliedOn: date, checks: assessment.checks, proposal: assessment.proposal };
+    events.push({ type: 'RenewalReferred', date, data: { applicationId, checks: assessment.checks, proposal: assessment.proposal }, postings: [] });
+  } else {
+    events.push({ type: 'RenewalRejected', date, data: { applicationId, checks: assessment.checks }, postings: [] });
+  }
+  return finish(draft, events, { applicationId, status: assessment.decision, ...assessment });
+}
+
+export function decideRenewal(state: FacilityState, command: DecideRenewalCommand): Transition<RenewalResult> {
+  const { draft, events, date } = begin(state, command.date);
+  const pending = draft.pendingRenewal;
+  if (pending === null || pending.applicationId !== command.applicationId) {
+    throw new DomainError('not-found', `no renewal application ${command.applicationId} awaits a decision on this facility`);
+  }
+  const { applicationId, note, decidedBy } = command;
+  draft.pendingRenewal = null;
+  if (command.decision === 'DECLINE') {
+    events.push({ type: 'RenewalDeclined', date, data: { applicationId, note, decidedBy }, postings: [] });
+    return finish(draft, events, { applicationId, status: 'DECLINED', decision: 'REFERRED', checks: pending.checks, proposal: pending.proposal });
+  }
+  const assessment = assess(draft, date, command);
+  const hardFailures = assessment.checks.filter((c) => c.outcome === 'REJECT');
+  if (hardFailures.length > 0) {
+    throw new DomainError('renewal-not-eligible', `cannot approve: ${hardFailures.map((c) => `${c.code} (${c.detail})`).join('; ')}`, {
+      checks: assessment.checks,
+    });
+  }
+  const renewal = executeRenewal(draft, date, assessment.proposal);
+  events.push({ type: 'FacilityRenewed', date, data: { applicationId, ...renewal, checks: assessment.checks, approvedBy: decidedBy, note }, postings: [] });
+  return finish(draft, events, { applicationId, status: 'APPROVED', decision: 'APPROVED', checks: assessment.checks, proposal: assessment.proposal });
+}
+
 /** One entry point for the journal: replaying every stored command reproduces the state. */
 export function applyCommand(state: FacilityState | null, command: Command): Transition<unknown> {
   if (command.type === 'OpenFacility') {
@@ -327,6 +424,10 @@ export function applyCommand(state: FacilityState | null, command: Command): Tra
       return close(state, command);
     case 'EndOfDay':
       return endOfDay(state, command);
+    case 'ApplyRenewal':
+      return applyRenewal(state, command);
+    case 'DecideRenewal':
+      return decideRenewal(state, command);
   }
 }
 

@@ -5,6 +5,7 @@
 import type { RateBucket } from './accrual.ts';
 import type { BusinessDate } from './calendar.ts';
 import type { ProductTerms } from './terms.ts';
+import type { PendingRenewal } from './renewal.ts';
 
 export type FacilityStatus = 'ACTIVE' | 'FROZEN' | 'MATURED' | 'CLOSED';
 export type DrawdownStatus = 'ACTIVE' | 'OVERDUE' | 'REPAID';
@@ -79,6 +80,8 @@ export interface FacilityState {
   drawdownCount: number;
   repaymentCount: number;
   dpdHistory: DpdEpisode[];
+  /** A renewal application referred to operations, awaiting their decision. */
+  pendingRenewal: PendingRenewal | null;
 }
 
 export type Account =

@@ -21,6 +21,8 @@ export interface DrawdownAmounts extends CategoryAmounts {
 
 export interface Valuation {
   asOf: BusinessDate;
+  /** The facility as it stands on `asOf` (its statuses and dates), accrued through `asOf`. */
+  state: FacilityState;
   limitFen: number;
   availableFen: number;
   principalOutstandingFen: number;
@@ -97,6 +99,7 @@ export function valuationAsOf(state: FacilityState, date: BusinessDate): Valuati
   const dpd = daysPastDue(opened, day);
   return {
     asOf: date,
+    state: opened,
     limitFen: opened.limitFen,
     availableFen: opened.limitFen - outstanding,
     principalOutstandingFen: outstanding,

@@ -1,0 +1,83 @@
+/**
+ * Borrower profiles (non-credit data kept by operations) and the pricing quote built on them.
+ */
+import { DomainError } from '#domain/errors.ts';
+import { formatYuan } from '#domain/money.ts';
+import { formatPercent } from '#domain/rates.ts';
+import { quote, type Quote } from '#domain/pricing.ts';
+import type { BorrowerProfile } from '#domain/profile.ts';
+import type { BorrowerRecord } from '#ledger/journal.ts';
+import type { AppDeps } from './deps.ts';
+import type { LprLookup } from './lpr.ts';
+
+export interface ProfileView extends Omit<BorrowerProfile, 'relationship'> {
+  relationship: { depositBalance: string; settlementVolume: string };
+  version: number;
+  firstLoan: { facilityId: string; drawdownId: string; date: string } | null;
+}
+
+export function profileView(record: BorrowerRecord<BorrowerProfile>): ProfileView | null {
+  const p = record.profile;
+  if (p === null) return null;
+  return {
+    ...p,
+    relationship: {
+      depositBalance: formatYuan(p.relationship.depositBalanceFen),
+      settlementVolume: formatYuan(p.relationship.settlementVolumeFen),
+    },
+    version: record.version,
+    firstLoan: record.firstLoan,
+  };
+}
+
+/** Replaces the borrower's profile (optimistic on the stored version: a racing update gets 409). */
+export async function putProfile(deps: AppDeps, profile: BorrowerProfile): Promise<{ status: number; body: ProfileView }> {
+  const existing = await deps.store.getBorrower<BorrowerProfile>(profile.borrowerId);
+  const version = await deps.store.putBorrowerProfile(profile.borrowerId, profile, existing?.version ?? 0);
+  const body = profileView({ borrowerId: profile.borrowerId, profile, version, firstLoan: existing?.firstLoan ?? null })!;
+  return { status: existing?.profile ? 200 : 201, body };
+}
+
+export async function getProfile(deps: AppDeps, borrowerId: string): Promise<ProfileView> {
+  const record = await deps.store.getBorrower<BorrowerProfile>(borrowerId);
+  const view = record === null ? null : profileView(record);
+  if (view === null) throw new DomainError('not-found', `no profile for borrower ${borrowerId}`);
+  return view;
+}
+
+/** The borrower's record with a profile, or 422: pricing and renewal cannot run without one. */
+export async function requireProfile(deps: AppDeps, borrowerId: string): Promise<{ profile: BorrowerProfile; firstLoan: boolean }> {
+  const record = await deps.store.getBorrower<BorrowerProfile>(borrowerId);
+  if (record === null || record.profile === null) {
+    throw new DomainError('not-found', `no profile for borrower ${borrowerId}; operations must record one first`);
+  }
+  return { profile: record.profile, firstLoan: record.firstLoan === null };
+}
+
+export interface QuoteView {
+  borrowerId: string;
+  asOf: string;
+  lprPercent: string;
+  spreadBp: number;
+  ratePercent: string;
+  floorApplied: boolean;
+  components: Quote['components'];
+}
+
+export async function priceBorrower(deps: AppDeps & { lpr: LprLookup }, borrowerId: string, asOf: string): Promise<{ quote: Quote; view: QuoteView }> {
+  const { profile, firstLoan } = await requireProfile(deps, borrowerId);
+  const lpr = await deps.lpr.onOrBefore(asOf);
+  const q = quote(deps.product.pricing, { lprPpm: lpr.oneYearPpm, profile, firstLoan });
+  return {
+    quote: q,
+    view: {
+      borrowerId,
+      asOf,
+      lprPercent: formatPercent(q.lprPpm),
+      spreadBp: q.spreadBp,
+      ratePercent: formatPercent(q.ratePpm),
+      floorApplied: q.floorApplied,
+      components: q.components,
+    },
+  };
+}

@@ -1,0 +1,253 @@
+/**
+ * Facility use-cases (the application layer the handlers call). Each command: load →
+ * idempotency check → advance to its business date → domain transition → one append. The
+ * response is computed inside `decide` and stored with the event, so a replay returns it
+ * byte for byte.
+ */
+import { applyCommand, type Command, type DrawdownResult, type RepaymentResult } from '#domain/facility.ts';
+import { DomainError } from '#domain/errors.ts';
+import type { FacilityState, Posting } from '#domain/state.ts';
+import { formatYuan } from '#domain/money.ts';
+import { formatPercent } from '#domain/rates.ts';
+import { valuationAsOf } from '#domain/valuation.ts';
+import { executeCommand, requestHash, type EventDraft } from '#ledger/command.ts';
+import type { JournalEvent, StoredResponse } from '#ledger/journal.ts';
+import type { AppDeps, Caller, CommandContext, Services } from './deps.ts';
+import { allocationView, facilityView, type FacilityView } from './views.ts';
+
+/** The reply of a command: status and body, flagged when it is a stored replay. */
+export interface Reply<B = unknown> {
+  status: number;
+  body: B;
+  replayed: boolean;
+}
+
+/** Client keys live in their own namespace so they can never collide with internal ones. */
+export function clientKey(idempotencyKey: string): string {
+  return `key:${idempotencyKey}`;
+}
+const OPEN_KEY = 'open';
+
+/** Combine every domain event of one command into the journal's one event. */
+function draftFor(
+  command: Command,
+  state: FacilityState,
+  events: readonly { type: string; date: string; data: Record<string, unknown>; postings: Posting[] }[],
+  actor: string,
+  response: StoredResponse,
+  extra: Partial<EventDraft<FacilityState>> = {},
+): EventDraft<FacilityState> {
+  const own = events[events.length - 1];
+  return {
+    type: own?.type ?? command.type,
+    businessDate: command.date,
+    actor,
+    data: { command, events: events.map(({ type, date, data }) => ({ type, date, data })) },
+    postings: events.flatMap((e) => e.postings),
+    state,
+    response,
+    ...extra,
+  };
+}
+
+function reply<B>(result: { replayed: boolean; event: JournalEvent<FacilityState> }): Reply<B> {
+  const response = result.event.response;
+  if (response === undefined) throw new DomainError('invalid-state', 'the stored event has no response to replay');
+  return { status: response.status, body: response.body as B, replayed: result.replayed };
+}
+
+/** Runs one domain command through the executor; `respond` shapes the stored response. */
+async function run<R>(
+  deps: AppDeps,
+  facilityId: string,
+  ctx: CommandContext,
+  request: unknown,
+  command: (state: FacilityState) => Command,
+  respond: (state: FacilityState, result: R, date: string) => StoredResponse,
+): Promise<Reply> {
+  const result = await executeCommand<FacilityState>(
+    deps.store,
+    {
+      facilityId,
+      idempotencyKey: clientKey(ctx.idempotencyKey),
+      requestHash: requestHash(request),
+      decide: (latest) => {
+        if (latest === null) throw new DomainError('not-found', `facility ${facilityId} not found`);
+        const cmd = command(latest.state);
+        const transition = applyCommand(latest.state, cmd);
+        return draftFor(cmd, transition.state, transition.events, ctx.actor, respond(transition.state, transition.result as R, cmd.date));
+      },
+    },
+    deps.runtime,
+  );
+  return reply(result);
+}
+
+export function viewAsOf(state: FacilityState, date: string): FacilityView {
+  return facilityView(valuationAsOf(state, date));
+}
+
+// ---------------------------------------------------------------------------------------
+
+export interface OpenFacilityInput {
+  facilityId: string;
+  borrowerId: string;
+  limitFen: number;
+  effectiveDate: string;
+  maturityDate: string;
+  spreadBp: number;
+}
+
+/** Idempotent by the facility id: the same body again → 200 with the facility; another body → 409. */
+export async function openFacility(deps: AppDeps, ctx: Omit<CommandContext, 'idempotencyKey'>, input: OpenFacilityInput): Promise<Reply<FacilityView>> {
+  const command: Command = {
+    type: 'OpenFacility',
+    date: ctx.date,
+    facilityId: input.facilityId,
+    borrowerId: input.borrowerId,
+    limitFen: input.limitFen,
+    effectiveDate: input.effectiveDate,
+    maturityDate: input.maturityDate,
+    pricing: { spreadBp: input.spreadBp, floorPpm: deps.product.pricing.rateFloorPpm },
+    terms: deps.product.terms,
+  };
+  try {
+    const result = await executeCommand<FacilityState>(
+      deps.store,
+      {
+        facilityId: input.facilityId,
+        idempotencyKey: OPEN_KEY,
+        requestHash: requestHash({ op: 'open', ...input }),
+        decide: (latest) => {
+          if (latest !== null) throw new DomainError('facility-exists', `facility ${input.facilityId} already exists`);
+          const transition = applyCommand(null, command);
+          const body = viewAsOf(transition.state, ctx.date);
+          return { ...draftFor(command, transition.state, transition.events, ctx.actor, { status: 201, body }), borrowerId: input.borrowerId };
+        },
+      },
+      deps.runtime,
+    );
+    const opened = reply<FacilityView>(result);
+    return result.replayed ? { ...opened, status: 200 } : opened;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'idempotency-key-reused') {
+      throw new DomainError('facility-exists', `facility ${input.facilityId} already exists with different terms`);
+    }
+    throw error;
+  }
+}
+
+export interface DrawdownReply {
+  drawdownId: string;
+  amount: string;
+  ratePercent: string;
+  drawnDate: string;
+  maturityDate: string;
+  firstLoan: boolean;
+  facility: FacilityView;
+}
+
+export async function drawdown(
+  deps: Services,
+  facilityId: string,
+  ctx: CommandContext,
+  input: { amountFen: number; termDays?: number },
+): Promise<Reply<DrawdownReply>> {
+  const lpr = await deps.lpr.onOrBefore(ctx.date);
+  const outcome = await run<DrawdownResult>(
+    deps,
+    facilityId,
+    ctx,
+    { op: 'drawdown', facilityId, ...input },
+    () => ({ type: 'Drawdown', date: ctx.date, amountFen: input.amountFen, ...(input.termDays === undefined ? {} : { termDays: input.termDays }), lprPpm: lpr.oneYearPpm }),
+    (state, r, date) => ({
+      status: 201,
+      body: {
+        drawdownId: r.drawdownId,
+        amount: formatYuan(r.amountFen),
+        ratePercent: formatPercent(r.ratePpm),
+        drawnDate: r.drawnDate,
+        maturityDate: r.maturityDate,
+        facility: viewAsOf(state, date),
+      },
+    }),
+  );
+  const body = outcome.body as Omit<DrawdownReply, 'firstLoan'>;
+  const firstLoan = await markFirstLoan(deps, facilityId, body);
+  return { ...outcome, body: { ...body, firstLoan } };
+}
+
+/**
+ * 首贷户: the first drawdown ever of a borrower marks the borrower (derived and idempotent,
+ * after the append). Only a facility's first drawdown can be the borrower's first, so later
+ * ones cost no extra write; a replay re-asks and gets the same answer.
+ */
+async function markFirstLoan(deps: AppDeps, facilityId: string, body: Omit<DrawdownReply, 'firstLoan'>): Promise<boolean> {
+  if (!body.drawdownId.endsWith('-D0001')) return false;
+  return deps.store.markFirstLoan(body.facility.borrowerId, { facilityId, drawdownId: body.drawdownId, date: body.drawnDate });
+}
+
+export interface RepaymentReply {
+  repaymentId: string;
+  amount: string;
+  allocation: ReturnType<typeof allocationView>;
+  facility: FacilityView;
+}
+
+export async function repay(deps: AppDeps, facilityId: string, ctx: CommandContext, input: { amountFen: number }): Promise<Reply<RepaymentReply>> {
+  return run<RepaymentResult>(
+    deps,
+    facilityId,
+    ctx,
+    { op: 'repayment', facilityId, ...input },
+    () => ({ type: 'Repayment', date: ctx.date, amountFen: input.amountFen }),
+    (state, r, date) => ({
+      status: 201,
+      body: {
+        repaymentId: r.repaymentId,
+        amount: formatYuan(r.amountFen),
+        allocation: allocationView(r.allocation),
+        facility: viewAsOf(state, date),
+      },
+    }),
+  ) as Promise<Reply<RepaymentReply>>;
+}
+
+export type AdminAction = { type: 'Freeze'; reason?: string } | { type: 'Unfreeze'; reason?: string } | { type: 'ChangeLimit'; limitFen: number };
+
+/** Ops actions on a facility: freeze, unfreeze, limit change. The response is the facility view. */
+export async function administer(deps: AppDeps, facilityId: string, ctx: CommandContext, action: AdminAction): Promise<Reply<FacilityView>> {
+  return run<undefined>(
+    deps,
+    facilityId,
+    ctx,
+    { op: action.type, facilityId, ...action },
+    () => ({ ...action, date: ctx.date }) as Command,
+    (state, _r, date) => ({ status: 200, body: viewAsOf(state, date) }),
+  ) as Promise<Reply<FacilityView>>;
+}
+
+/** Loads the latest state or 404. */
+export async function loadFacility(deps: AppDeps, facilityId: string): Promise<FacilityState> {
+  const latest = await deps.store.loadLatest<FacilityState>(facilityId);
+  if (latest === null) throw new DomainError('not-found', `facility ${facilityId} not found`);
+  return latest.state;
+}
+
+/** The facility as of a date (default: today), valued through `advance` without writing. */
+export async function getFacility(deps: AppDeps, facilityId: string, asOf: string, caller?: Caller & { borrowerId?: string }): Promise<FacilityView> {
+  const state = await loadFacility(deps, facilityId);
+  assertOwner(state, caller);
+  if (asOf < state.businessDate) {
+    // A stored state cannot be valued backwards; the statement covers history.
+    throw new DomainError('date-before-last-event', `asOf ${asOf} is before the facility's last business date ${state.businessDate}; use the statement for history`);
+  }
+  return viewAsOf(state, asOf);
+}
+
+/** An SME sees its own facilities only; another borrower's is "not found", never "forbidden". */
+export function assertOwner(state: FacilityState, caller?: { borrowerId?: string }): void {
+  if (caller?.borrowerId !== undefined && caller.borrowerId !== state.borrowerId) {
+    throw new DomainError('not-found', `facility ${state.facilityId} not found`);
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * A facility's history: the paged journal and the daily statement (balances and accrual per
+ * day), both read-only and derived from the stored events.
+ */
+import { daysBetween, fromDay, toDay, yearBasisDays } from '#domain/calendar.ts';
+import { DomainError, ValidationError } from '#domain/errors.ts';
+import { formatYuan } from '#domain/money.ts';
+import { formatPercent } from '#domain/rates.ts';
+import type { FacilityState } from '#domain/state.ts';
+import { overdueInterestOn } from '#domain/advance.ts';
+import { valuationAsOf } from '#domain/valuation.ts';
+import type { JournalEvent, Page, PageRequest } from '#ledger/journal.ts';
+import type { AppDeps } from './deps.ts';
+import { assertOwner, loadFacility } from './facilities.ts';
+
+/** A statement covers at most a year and a day (one leap year). */
+export const MAX_STATEMENT_DAYS = 366;
+/** Events read to build one statement: bounds the work of a single request. */
+export const MAX_STATEMENT_EVENTS = 20_000;
+const STATEMENT_PAGE = 100;
+
+export interface EventView {
+  seq: number;
+  type: string;
+  businessDate: string;
+  recordedAt: string;
+  actor: string;
+  data: unknown;
+  postings: { account: string; side: string; amount: string }[];
+}
+
+function eventView(event: JournalEvent): EventView {
+  return {
+    seq: event.seq,
+    type: event.type,
+    businessDate: event.businessDate,
+    recordedAt: event.recordedAt,
+    actor: event.actor,
+    data: event.data,
+    postings: event.postings.map((p) => ({ account: p.account, side: p.side, amount: formatYuan(p.amountFen) })),
+  };
+}
+
+export async function listEvents(deps: AppDeps, facilityId: string, page: PageRequest, caller?: { borrowerId?: string }): Promise<{ items: EventView[]; nextCursor: string | null }> {
+  const state = await loadFacility(deps, facilityId);
+  assertOwner(state, caller);
+  const result: Page<JournalEvent> = await deps.store.listEvents(facilityId, page);
+  return { items: result.items.map(eventView), nextCursor: result.nextCursor };
+}
+
+export interface StatementRow {
+  date: string;
+  principal: string;
+  /** Balance-weighted contract rate of the principal outstanding that day. */
+  ratePercent: string;
+  /** Interest (contract, penalty and compound) accrued for that day, exact to 0.0001 yuan; rounding happens once at settlement. */
+  interestForDay: string;
+  /** Running totals at the end of the day. */
+  accruedInterest: string;
+  interestDue: string;
+  overdueInterest: string;
+  penaltyInterest: string;
+  payoffAmount: string;
+  daysPastDue: number;
+}
+
+export async function statement(deps: AppDeps, facilityId: string, from: string, to: string, caller?: { borrowerId?: string }): Promise<{ facilityId: string; from: string; to: string; rows: StatementRow[] }> {
+  const span = daysBetween(from, to);
+  if (span < 0) throw ValidationError.of('to', 'must not be before from');
+  if (span >= MAX_STATEMENT_DAYS) throw ValidationError.of('to', `a statement covers at most ${MAX_STATEMENT_DAYS} days`);
+  const latest = await loadFacility(deps, facilityId);
+  assertOwner(latest, caller);
+  const snapshots = await loadSnapshots(deps, facilityId);
+  const rows: StatementRow[] = [];
+  let index = 0;
+  let snapshot: FacilityState | null = null;
+  for (let day = toDay(from); day <= toDay(to); day++) {
+    const date = fromDay(day);
+    // The balance of a day is the one standing after that day's last command.
+    while (index < snapshots.length && snapshots[index]!.businessDate <= date) snapshot = snapshots[index++]!;
+    if (snapshot === null) continue;
+    rows.push(rowFor(snapshot, date));
+  }
+  return { facilityId, from, to, rows };
+}
+
+async function loadSnapshots(deps: AppDeps, facilityId: string): Promise<FacilityState[]> {
+  const states: FacilityState[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.listEvents(facilityId, { limit: STATEMENT_PAGE, ...(cursor === undefined ? {} : { cursor }) });
+    for (const event of page.items) states.push(event.state as FacilityState);
+    if (states.length > MAX_STATEMENT_EVENTS) throw new DomainError('invalid-state', `facility ${facilityId} has too many events for an online statement`);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return states;
+}
+
+function rowFor(snapshot: FacilityState, date: string): StatementRow {
+  const v = valuationAsOf(snapshot, date);
+  const day = toDay(date);
+  let numerator = 0n;
+  let principal = 0;
+  let weighted = 0n;
+  for (const d of v.state.drawdowns) {
+    if (d.principalFen > 0) {
+      principal += d.principalFen;
+      weighted += BigInt(d.principalFen) * BigInt(d.ratePpm);
+      numerator += BigInt(d.principalFen) * BigInt(d.status === 'OVERDUE' ? d.penaltyRatePpm : d.ratePpm);
+    }
+    if (v.state.terms.compoundInterest) numerator += BigInt(overdueInterestOn(d, day)) * BigInt(d.penaltyRatePpm);
+  }
+  const divisor = BigInt(yearBasisDays(v.state.terms.dayCount)) * 1_000_000n;
+  // In units of 0.0001 yuan (= 0.01 fen), rounded half-up for display only.
+  const tenThousandths = (numerator * 100n * 2n + divisor) / (divisor * 2n);
+  return {
+    date,
+    principal: formatYuan(principal),
+    ratePercent: formatPercent(principal === 0 ? 0 : Number((weighted + BigInt(principal) / 2n) / BigInt(principal))),
+    interestForDay: `${tenThousandths / 10_000n}.${String(tenThousandths % 10_000n).padStart(4, '0')}`,
+    accruedInterest: formatYuan(v.totals.ACCRUED_INTEREST),
+    interestDue: formatYuan(v.totals.INTEREST_DUE),
+    overdueInterest: formatYuan(v.totals.OVERDUE_INTEREST),
+    penaltyInterest: formatYuan(v.totals.PENALTY_INTEREST + v.totals.COMPOUND_INTEREST),
+    payoffAmount: formatYuan(v.payoffFen),
+    daysPastDue: v.daysPastDue,
+  };
+}

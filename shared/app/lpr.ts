@@ -1,0 +1,55 @@
+/**
+ * LPR fixings (贷款市场报价利率): published monthly, looked up on every drawdown. Past fixings
+ * rarely change, so each process keeps a small, short-lived cache: a drawdown then costs the
+ * journal's two queries and one put, not a third query.
+ */
+import { DomainError, ValidationError } from '#domain/errors.ts';
+import { PPM_PER_BP } from '#domain/rates.ts';
+import type { LprFixing, LprFixings } from '#ledger/journal.ts';
+import type { Clock } from '#domain/calendar.ts';
+
+/** Fixings are multiples of 5 bp. */
+export const LPR_STEP_PPM = 5 * PPM_PER_BP;
+export const LPR_CACHE_TTL_MS = 60_000;
+export const LPR_CACHE_ENTRIES = 64;
+
+export function assertLprFixing(fixing: LprFixing): void {
+  const issues = [];
+  for (const field of ['oneYearPpm', 'fiveYearPpm'] as const) {
+    const value = fixing[field];
+    if (!Number.isSafeInteger(value) || value <= 0 || value % LPR_STEP_PPM !== 0) {
+      issues.push({ path: field === 'oneYearPpm' ? 'oneYear' : 'fiveYear', message: 'must be a positive rate in multiples of 0.05 percentage points' });
+    }
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+}
+
+export class LprLookup {
+  private readonly cache = new Map<string, { fixing: LprFixing; at: number }>();
+  private readonly store: LprFixings;
+  private readonly clock: Clock;
+
+  constructor(store: LprFixings, clock: Clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** The 1Y/5Y fixing in force on `date`; 422 `lpr-not-found` when none was published by then. */
+  async onOrBefore(date: string): Promise<LprFixing> {
+    const now = this.clock.now().getTime();
+    const hit = this.cache.get(date);
+    if (hit !== undefined && now - hit.at < LPR_CACHE_TTL_MS) return hit.fixing;
+    const fixing = await this.store.getLprOnOrBefore(date);
+    if (fixing === null) throw new DomainError('lpr-not-found', `no LPR fixing has been published on or before ${date}`);
+    if (this.cache.size >= LPR_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(date, { fixing, at: now });
+    return fixing;
+  }
+
+  /** A new or corrected fixing: forget cached answers so it takes effect at once in this process. */
+  async publish(fixing: LprFixing): Promise<void> {
+    assertLprFixing(fixing);
+    await this.store.putLprFixing(fixing);
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The API's views of domain data: money as yuan strings, rates as percent strings. One
+ * place turns fen and ppm into the contract's representation.
+ */
+import { formatYuan } from '#domain/money.ts';
+import { formatPercent } from '#domain/rates.ts';
+import type { CategoryAmounts, Valuation } from '#domain/valuation.ts';
+
+export interface DrawdownView {
+  drawdownId: string;
+  amount: string;
+  principalOutstanding: string;
+  drawnDate: string;
+  maturityDate: string;
+  ratePercent: string;
+  penaltyRatePercent: string;
+  status: string;
+}
+
+export interface FacilityView {
+  facilityId: string;
+  borrowerId: string;
+  status: string;
+  currency: 'CNY';
+  limit: string;
+  available: string;
+  principalOutstanding: string;
+  accruedInterest: string;
+  interestDue: string;
+  overdueInterest: string;
+  overduePrincipal: string;
+  penaltyInterest: string;
+  compoundInterest: string;
+  payoffAmount: string;
+  classification: string;
+  daysPastDue: number;
+  effectiveDate: string;
+  maturityDate: string;
+  spreadBp: number;
+  renewalCount: number;
+  pendingRenewal: string | null;
+  asOf: string;
+  drawdowns: DrawdownView[];
+}
+
+export interface AllocationView {
+  compoundInterest: string;
+  penaltyInterest: string;
+  overdueInterest: string;
+  overduePrincipal: string;
+  interestDue: string;
+  principal: string;
+  accruedInterest: string;
+}
+
+export function allocationView(amounts: CategoryAmounts): AllocationView {
+  return {
+    compoundInterest: formatYuan(amounts.COMPOUND_INTEREST),
+    penaltyInterest: formatYuan(amounts.PENALTY_INTEREST),
+    overdueInterest: formatYuan(amounts.OVERDUE_INTEREST),
+    overduePrincipal: formatYuan(amounts.OVERDUE_PRINCIPAL),
+    interestDue: formatYuan(amounts.INTEREST_DUE),
+    principal: formatYuan(amounts.PRINCIPAL),
+    accruedInterest: formatYuan(amounts.ACCRUED_INTEREST),
+  };
+}
+
+/** The facility as of `valuation.asOf`: statuses, dates and amounts as they stand that day. */
+export function facilityView(valuation: Valuation): FacilityView {
+  const { state, totals: t } = valuation;
+  const byId = new Map(state.drawdowns.map((d) => [d.drawdownId, d]));
+  return {
+    facilityId: state.facilityId,
+    borrowerId: state.borrowerId,
+    status: state.status,
+    currency: state.currency,
+    limit: formatYuan(valuation.limitFen),
+    available: formatYuan(valuation.availableFen),
+    principalOutstanding: formatYuan(valuation.principalOutstandingFen),
+    accruedInterest: formatYuan(t.ACCRUED_INTEREST),
+    interestDue: formatYuan(t.INTEREST_DUE),
+    overdueInterest: formatYuan(t.OVERDUE_INTEREST),
+    overduePrincipal: formatYuan(t.OVERDUE_PRINCIPAL),
+    penaltyInterest: formatYuan(t.PENALTY_INTEREST),
+    compoundInterest: formatYuan(t.COMPOUND_INTEREST),
+    payoffAmount: formatYuan(valuation.payoffFen),
+    classification: valuation.classification,
+    daysPastDue: valuation.daysPastDue,
+    effectiveDate: state.effectiveDate,
+    maturityDate: state.maturityDate,
+    spreadBp: state.pricing.spreadBp,
+    renewalCount: state.renewalCount,
+    pendingRenewal: state.pendingRenewal?.applicationId ?? null,
+    asOf: valuation.asOf,
+    drawdowns: valuation.drawdowns.flatMap((row) => {
+      const d = byId.get(row.drawdownId);
+      if (d === undefined) return [];
+      return [
+        {
+          drawdownId: d.drawdownId,
+          amount: formatYuan(d.amountFen),
+          principalOutstanding: formatYuan(d.principalFen),
+          drawnDate: d.drawnDate,
+          maturityDate: d.maturityDate,
+          ratePercent: formatPercent(d.ratePpm),
+          penaltyRatePercent: formatPercent(d.penaltyRatePpm),
+          status: d.status,
+        },
+      ];
+    }),
+  };
+}
