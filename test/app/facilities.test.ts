@@ -138,3 +138,29 @@ describe('facility use-cases on the embedded store', () => {
     expect(s.rows.find((r) => r.date === '2026-01-21')).toMatchObject({ accruedInterest: '57.50', interestDue: '1188.33' });
   });
 });
+
+describe('end of day', () => {
+  it('settles on the 20th once, values the portfolio as of the date, and a second run changes nothing', async () => {
+    const { runEod } = await import('#app/eod.ts');
+    const client = ledgerClient();
+    const tableName = await freshTable(client, 'eod');
+    const own = createServices({ store: ledgerStore(client, { tableName }), runtime: instantRuntime, product: DEFAULT_PRODUCT });
+    await own.lpr.publish({ date: '2025-12-22', oneYearPpm: 30_000, fiveYearPpm: 35_000 });
+    const ids = Array.from({ length: 5 }, (_, i) => `EOD-${i}`);
+    for (const facilityId of ids) {
+      await openFacility(own, { date: '2026-01-01', actor: 'channel:test' }, { facilityId, borrowerId: 'B-EOD', limitFen: 2_000_000_00, effectiveDate: '2026-01-01', maturityDate: '2026-12-31', spreadBp: 45 });
+      await drawdown(own, facilityId, ctx('2026-01-05', 'd'), { amountFen: 1_000_000_00 });
+    }
+    const ordinary = await runEod(own, '2026-01-19');
+    expect(ordinary).toMatchObject({ processed: 5, changed: 0, failed: [] });
+    expect(ordinary.totals.accruedInterestFen).toBe(5 * 143_750); // 15 days × 1 000 000.00 × 3.45% / 360 = 1 437.50
+    const settlement = await runEod(own, '2026-01-20');
+    expect(settlement).toMatchObject({ processed: 5, changed: 5, eventsByType: { InterestSettled: 5 } });
+    expect(settlement.totals.accruedInterestFen).toBe(5 * 153_333);
+    const again = await runEod(own, '2026-01-20');
+    expect(again.changed).toBe(0);
+    const events = (await own.store.listEvents('EOD-0', { limit: 100 })).items;
+    expect(events.map((e) => e.type)).toEqual(['FacilityOpened', 'DrawdownMade', 'EndOfDay']);
+    expect((await getFacility(own, 'EOD-0', '2026-01-21')).interestDue).toBe('1533.33');
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * End of day (COB, DESIGN §10): for every facility, persist what `advance` produces for the end
+ * of the date (settlement, overdue, penalty start, maturity, classification) and value the
+ * portfolio as of that date. Ordinary days cost reads only; running a date twice changes
+ * nothing the second time. Facilities are found through the EOD-shard index, shard by shard.
+ */
+import { applyCommand } from '#domain/facility.ts';
+import { DomainError } from '#domain/errors.ts';
+import type { FacilityState } from '#domain/state.ts';
+import { valuationAsOf } from '#domain/valuation.ts';
+import { executeCommand } from '#ledger/command.ts';
+import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
+import type { AppDeps } from './deps.ts';
+
+/** Facilities of one shard valued at once: overlaps store round trips without flooding the store. */
+export const EOD_CONCURRENCY = 8;
+export const EOD_PAGE_SIZE = 100;
+export const EOD_ACTOR = 'system:eod';
+
+export interface PortfolioTotals {
+  facilities: number;
+  principalOutstandingFen: number;
+  accruedInterestFen: number;
+  interestDueFen: number;
+  overdueInterestFen: number;
+  overduePrincipalFen: number;
+  penaltyInterestFen: number;
+  byClassification: Record<string, number>;
+}
+
+export interface EodShardResult {
+  date: string;
+  shard: number;
+  processed: number;
+  changed: number;
+  failed: { facilityId: string; code: string }[];
+  eventsByType: Record<string, number>;
+  totals: PortfolioTotals;
+}
+
+/** Thrown inside `decide` when a racing command already applied the end of day. */
+class NothingToDo extends Error {}
+
+export function emptyTotals(): PortfolioTotals {
+  return {
+    facilities: 0,
+    principalOutstandingFen: 0,
+    accruedInterestFen: 0,
+    interestDueFen: 0,
+    overdueInterestFen: 0,
+    overduePrincipalFen: 0,
+    penaltyInterestFen: 0,
+    byClassification: {},
+  };
+}
+
+function addValuation(totals: PortfolioTotals, state: FacilityState, date: string): void {
+  if (state.status === 'CLOSED') return;
+  const v = valuationAsOf(state, date);
+  totals.facilities += 1;
+  totals.principalOutstandingFen += v.principalOutstandingFen;
+  totals.accruedInterestFen += v.totals.ACCRUED_INTEREST;
+  totals.interestDueFen += v.totals.INTEREST_DUE;
+  totals.overdueInterestFen += v.totals.OVERDUE_INTEREST;
+  totals.overduePrincipalFen += v.totals.OVERDUE_PRINCIPAL;
+  totals.penaltyInterestFen += v.totals.PENALTY_INTEREST + v.totals.COMPOUND_INTEREST;
+  totals.byClassification[v.classification] = (totals.byClassification[v.classification] ?? 0) + 1;
+}
+
+export function mergeTotals(into: PortfolioTotals, from: PortfolioTotals): void {
+  for (const key of ['facilities', 'principalOutstandingFen', 'accruedInterestFen', 'interestDueFen', 'overdueInterestFen', 'overduePrincipalFen', 'penaltyInterestFen'] as const) {
+    into[key] += from[key];
+  }
+  for (const [k, n] of Object.entries(from.byClassification)) into.byClassification[k] = (into.byClassification[k] ?? 0) + n;
+}
+
+async function processFacility(deps: AppDeps, facilityId: string, date: string, result: EodShardResult): Promise<void> {
+  const latest = await deps.store.loadLatest<FacilityState>(facilityId);
+  if (latest === null) return;
+  result.processed += 1;
+  // Valued before the end of day is applied: "as of D" shows D's categories with D's interest.
+  if (latest.state.businessDate <= date) addValuation(result.totals, latest.state, date);
+  const transition = applyCommand(latest.state, { type: 'EndOfDay', date });
+  if (transition.events.length === 0) return;
+  try {
+    await executeCommand<FacilityState>(
+      deps.store,
+      {
+        facilityId,
+        decide: (current) => {
+          const t = applyCommand(current!.state, { type: 'EndOfDay', date });
+          if (t.events.length === 0) throw new NothingToDo();
+          return {
+            type: 'EndOfDay',
+            businessDate: date,
+            actor: EOD_ACTOR,
+            data: { command: { type: 'EndOfDay', date }, events: t.events.map(({ type, date: d, data }) => ({ type, date: d, data })) },
+            postings: t.events.flatMap((e) => e.postings),
+            state: t.state,
+          };
+        },
+      },
+      deps.runtime,
+    );
+  } catch (error) {
+    if (error instanceof NothingToDo) return;
+    throw error;
+  }
+  result.changed += 1;
+  for (const e of transition.events) result.eventsByType[e.type] = (result.eventsByType[e.type] ?? 0) + 1;
+}
+
+/** One shard's end of day. A facility that fails is reported and the shard carries on. */
+export async function runEodShard(deps: AppDeps, date: string, shard: number): Promise<EodShardResult> {
+  const result: EodShardResult = { date, shard, processed: 0, changed: 0, failed: [], eventsByType: {}, totals: emptyTotals() };
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.listFacilitiesByShard(shard, { limit: EOD_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
+    const ids = [...page.items];
+    const workers = Array.from({ length: Math.min(EOD_CONCURRENCY, ids.length) }, async () => {
+      for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
+        try {
+          await processFacility(deps, id, date, result);
+        } catch (error) {
+          result.failed.push({ facilityId: id, code: error instanceof DomainError ? error.code : 'internal-error' });
+        }
+      }
+    });
+    await Promise.all(workers);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return result;
+}
+
+export interface EodReport {
+  date: string;
+  shards: number;
+  processed: number;
+  changed: number;
+  failed: EodShardResult['failed'];
+  eventsByType: Record<string, number>;
+  totals: PortfolioTotals;
+  /** Overdue principal / principal outstanding, in ppm (0 when nothing is outstanding). */
+  overdueRatioPpm: number;
+}
+
+/** Combines shard results into the portfolio report of the date. */
+export function summarise(date: string, shards: readonly EodShardResult[]): EodReport {
+  const totals = emptyTotals();
+  const eventsByType: Record<string, number> = {};
+  for (const s of shards) {
+    mergeTotals(totals, s.totals);
+    for (const [k, n] of Object.entries(s.eventsByType)) eventsByType[k] = (eventsByType[k] ?? 0) + n;
+  }
+  const principal = totals.principalOutstandingFen;
+  return {
+    date,
+    shards: shards.length,
+    processed: shards.reduce((n, s) => n + s.processed, 0),
+    changed: shards.reduce((n, s) => n + s.changed, 0),
+    failed: shards.flatMap((s) => s.failed),
+    eventsByType,
+    totals,
+    overdueRatioPpm: principal === 0 ? 0 : Number((BigInt(totals.overduePrincipalFen) * 1_000_000n + BigInt(principal) / 2n) / BigInt(principal)),
+  };
+}
+
+/** Every shard in turn (the local runner; in AWS, Step Functions maps over the shards). */
+export async function runEod(deps: AppDeps, date: string, onShard?: (result: EodShardResult) => void): Promise<EodReport> {
+  const results: EodShardResult[] = [];
+  for (let shard = 0; shard < EOD_SHARD_COUNT; shard++) {
+    const r = await runEodShard(deps, date, shard);
+    results.push(r);
+    onShard?.(r);
+  }
+  return summarise(date, results);
+}
