@@ -64,7 +64,7 @@ export interface QuoteView {
   components: Quote['components'];
 }
 
-export async function priceBorrower(deps: AppDeps & { lpr: LprLookup }, borrowerId: string, asOf: string): Promise<{ quote: Quote; view: QuoteView }> {
+export async function priceBorrower(deps: AppDeps, borrowerId: string, asOf: string): Promise<{ quote: Quote; view: QuoteView }> {
   const { profile, firstLoan } = await requireProfile(deps, borrowerId);
   const lpr = await deps.lpr.onOrBefore(asOf);
   const q = quote(deps.product.pricing, { lprPpm: lpr.oneYearPpm, profile, firstLoan });

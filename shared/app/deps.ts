@@ -11,6 +11,8 @@ export interface AppDeps {
   readonly store: LedgerStore;
   readonly runtime: LedgerRuntime;
   readonly product: ProductConfig;
+  /** The per-process LPR cache. */
+  readonly lpr: LprLookup;
 }
 
 /** Who asked, for the journal's `actor` and the idempotency scope. */
@@ -25,11 +27,6 @@ export interface CommandContext extends Caller {
   readonly idempotencyKey: string;
 }
 
-/** The use-cases' dependencies plus the per-process LPR cache. */
-export interface Services extends AppDeps {
-  readonly lpr: LprLookup;
-}
-
-export function createServices(deps: AppDeps): Services {
+export function createAppDeps(deps: Omit<AppDeps, 'lpr'>): AppDeps {
   return { ...deps, lpr: new LprLookup(deps.store, deps.runtime.clock) };
 }

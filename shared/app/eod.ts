@@ -4,7 +4,9 @@
  * portfolio as of that date. Ordinary days cost reads only; running a date twice changes
  * nothing the second time. Facilities are found through the EOD-shard index, shard by shard.
  */
-import { applyCommand } from '#domain/facility.ts';
+import { applyCommand, type EndOfDayCommand } from '#domain/facility.ts';
+import type { LprSchedule } from '#domain/repricing.ts';
+import { withLpr } from './facilities.ts';
 import { DomainError } from '#domain/errors.ts';
 import type { FacilityState } from '#domain/state.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
@@ -54,9 +56,9 @@ export function emptyTotals(): PortfolioTotals {
   };
 }
 
-function addValuation(totals: PortfolioTotals, state: FacilityState, date: string): void {
+function addValuation(totals: PortfolioTotals, state: FacilityState, date: string, lpr: LprSchedule): void {
   if (state.status === 'CLOSED') return;
-  const v = valuationAsOf(state, date);
+  const v = valuationAsOf(state, date, lpr);
   totals.facilities += 1;
   totals.principalOutstandingFen += v.principalOutstandingFen;
   totals.accruedInterestFen += v.totals.ACCRUED_INTEREST;
@@ -74,13 +76,14 @@ export function mergeTotals(into: PortfolioTotals, from: PortfolioTotals): void 
   for (const [k, n] of Object.entries(from.byClassification)) into.byClassification[k] = (into.byClassification[k] ?? 0) + n;
 }
 
-async function processFacility(deps: AppDeps, facilityId: string, date: string, result: EodShardResult): Promise<void> {
+async function processFacility(deps: AppDeps, facilityId: string, date: string, lpr: LprSchedule, result: EodShardResult): Promise<void> {
   const latest = await deps.store.loadLatest<FacilityState>(facilityId);
   if (latest === null) return;
   result.processed += 1;
   // Valued before the end of day is applied: "as of D" shows D's categories with D's interest.
-  if (latest.state.businessDate <= date) addValuation(result.totals, latest.state, date);
-  const transition = applyCommand(latest.state, { type: 'EndOfDay', date });
+  if (latest.state.businessDate <= date) addValuation(result.totals, latest.state, date, lpr);
+  const command: EndOfDayCommand = withLpr({ type: 'EndOfDay', date }, latest.state, lpr) as EndOfDayCommand;
+  const transition = applyCommand(latest.state, command);
   if (transition.events.length === 0) return;
   try {
     await executeCommand<FacilityState>(
@@ -88,13 +91,13 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
       {
         facilityId,
         decide: (current) => {
-          const t = applyCommand(current!.state, { type: 'EndOfDay', date });
+          const t = applyCommand(current!.state, withLpr(command, current!.state, lpr));
           if (t.events.length === 0) throw new NothingToDo();
           return {
             type: 'EndOfDay',
             businessDate: date,
             actor: EOD_ACTOR,
-            data: { command: { type: 'EndOfDay', date }, events: t.events.map(({ type, date: d, data }) => ({ type, date: d, data })) },
+            data: { command: withLpr(command, current!.state, lpr), events: t.events.map(({ type, date: d, data }) => ({ type, date: d, data })) },
             postings: t.events.flatMap((e) => e.postings),
             state: t.state,
           };
@@ -113,6 +116,7 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
 /** One shard's end of day. A facility that fails is reported and the shard carries on. */
 export async function runEodShard(deps: AppDeps, date: string, shard: number): Promise<EodShardResult> {
   const result: EodShardResult = { date, shard, processed: 0, changed: 0, failed: [], eventsByType: {}, totals: emptyTotals() };
+  const lpr = await deps.lpr.schedule();
   let cursor: string | undefined;
   do {
     const page = await deps.store.listFacilitiesByShard(shard, { limit: EOD_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
@@ -120,7 +124,7 @@ export async function runEodShard(deps: AppDeps, date: string, shard: number): P
     const workers = Array.from({ length: Math.min(EOD_CONCURRENCY, ids.length) }, async () => {
       for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
         try {
-          await processFacility(deps, id, date, result);
+          await processFacility(deps, id, date, lpr, result);
         } catch (error) {
           result.failed.push({ facilityId: id, code: error instanceof DomainError ? error.code : 'internal-error' });
         }

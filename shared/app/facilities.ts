@@ -10,9 +10,10 @@ import type { FacilityState, Posting } from '#domain/state.ts';
 import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
+import { lprNeeded, type LprSchedule } from '#domain/repricing.ts';
 import { executeCommand, requestHash, type EventDraft } from '#ledger/command.ts';
 import type { JournalEvent, StoredResponse } from '#ledger/journal.ts';
-import type { AppDeps, Caller, CommandContext, Services } from './deps.ts';
+import type { AppDeps, Caller, CommandContext } from './deps.ts';
 import { allocationView, facilityView, type FacilityView } from './views.ts';
 
 /** The reply of a command: status and body, flagged when it is a stored replay. */
@@ -56,15 +57,20 @@ function reply<B>(result: { replayed: boolean; event: JournalEvent<FacilityState
   return { status: response.status, body: response.body as B, replayed: result.replayed };
 }
 
-/** Runs one domain command through the executor; `respond` shapes the stored response. */
-async function run<R>(
+/**
+ * Runs one domain command on an existing facility through the executor. `command` builds it
+ * from the latest event (it may read the seq, e.g. to name an application); `respond` shapes
+ * the stored response.
+ */
+export async function runCommand<R>(
   deps: AppDeps,
   facilityId: string,
   ctx: CommandContext,
   request: unknown,
-  command: (state: FacilityState) => Command,
+  command: (latest: JournalEvent<FacilityState>) => Command,
   respond: (state: FacilityState, result: R, date: string) => StoredResponse,
 ): Promise<Reply> {
+  const schedule = await deps.lpr.schedule();
   const result = await executeCommand<FacilityState>(
     deps.store,
     {
@@ -73,7 +79,7 @@ async function run<R>(
       requestHash: requestHash(request),
       decide: (latest) => {
         if (latest === null) throw new DomainError('not-found', `facility ${facilityId} not found`);
-        const cmd = command(latest.state);
+        const cmd = withLpr(command(latest), latest.state, schedule);
         const transition = applyCommand(latest.state, cmd);
         return draftFor(cmd, transition.state, transition.events, ctx.actor, respond(transition.state, transition.result as R, cmd.date));
       },
@@ -83,8 +89,15 @@ async function run<R>(
   return reply(result);
 }
 
-export function viewAsOf(state: FacilityState, date: string): FacilityView {
-  return facilityView(valuationAsOf(state, date));
+export function viewAsOf(state: FacilityState, date: string, lpr?: LprSchedule): FacilityView {
+  return facilityView(valuationAsOf(state, date, lpr));
+}
+
+/** A floating-rate facility's command carries the fixings its catch-up reprices with (replayable). */
+export function withLpr(command: Command, state: FacilityState, schedule: LprSchedule): Command {
+  if (command.type === 'OpenFacility') return command;
+  const needed = lprNeeded(state, command.date, schedule);
+  return needed.length === 0 ? command : { ...command, lpr: needed };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -148,13 +161,13 @@ export interface DrawdownReply {
 }
 
 export async function drawdown(
-  deps: Services,
+  deps: AppDeps,
   facilityId: string,
   ctx: CommandContext,
   input: { amountFen: number; termDays?: number },
 ): Promise<Reply<DrawdownReply>> {
   const lpr = await deps.lpr.onOrBefore(ctx.date);
-  const outcome = await run<DrawdownResult>(
+  const outcome = await runCommand<DrawdownResult>(
     deps,
     facilityId,
     ctx,
@@ -195,7 +208,7 @@ export interface RepaymentReply {
 }
 
 export async function repay(deps: AppDeps, facilityId: string, ctx: CommandContext, input: { amountFen: number }): Promise<Reply<RepaymentReply>> {
-  return run<RepaymentResult>(
+  return runCommand<RepaymentResult>(
     deps,
     facilityId,
     ctx,
@@ -217,7 +230,7 @@ export type AdminAction = { type: 'Freeze'; reason?: string } | { type: 'Unfreez
 
 /** Ops actions on a facility: freeze, unfreeze, limit change. The response is the facility view. */
 export async function administer(deps: AppDeps, facilityId: string, ctx: CommandContext, action: AdminAction): Promise<Reply<FacilityView>> {
-  return run<undefined>(
+  return runCommand<undefined>(
     deps,
     facilityId,
     ctx,
@@ -242,7 +255,7 @@ export async function getFacility(deps: AppDeps, facilityId: string, asOf: strin
     // A stored state cannot be valued backwards; the statement covers history.
     throw new DomainError('date-before-last-event', `asOf ${asOf} is before the facility's last business date ${state.businessDate}; use the statement for history`);
   }
-  return viewAsOf(state, asOf);
+  return viewAsOf(state, asOf, state.terms.rateType === 'FLOATING' ? await deps.lpr.schedule() : undefined);
 }
 
 /** An SME sees its own facilities only; another borrower's is "not found", never "forbidden". */

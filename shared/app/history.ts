@@ -9,6 +9,7 @@ import { formatPercent } from '#domain/rates.ts';
 import type { FacilityState } from '#domain/state.ts';
 import { overdueInterestOn } from '#domain/advance.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
+import type { LprSchedule } from '#domain/repricing.ts';
 import type { JournalEvent, Page, PageRequest } from '#ledger/journal.ts';
 import type { AppDeps } from './deps.ts';
 import { assertOwner, loadFacility } from './facilities.ts';
@@ -71,6 +72,7 @@ export async function statement(deps: AppDeps, facilityId: string, from: string,
   const latest = await loadFacility(deps, facilityId);
   assertOwner(latest, caller);
   const snapshots = await loadSnapshots(deps, facilityId);
+  const lpr = latest.terms.rateType === 'FLOATING' ? await deps.lpr.schedule() : undefined;
   const rows: StatementRow[] = [];
   let index = 0;
   let snapshot: FacilityState | null = null;
@@ -79,7 +81,7 @@ export async function statement(deps: AppDeps, facilityId: string, from: string,
     // The balance of a day is the one standing after that day's last command.
     while (index < snapshots.length && snapshots[index]!.businessDate <= date) snapshot = snapshots[index++]!;
     if (snapshot === null) continue;
-    rows.push(rowFor(snapshot, date));
+    rows.push(rowFor(snapshot, date, lpr));
   }
   return { facilityId, from, to, rows };
 }
@@ -96,8 +98,8 @@ async function loadSnapshots(deps: AppDeps, facilityId: string): Promise<Facilit
   return states;
 }
 
-function rowFor(snapshot: FacilityState, date: string): StatementRow {
-  const v = valuationAsOf(snapshot, date);
+function rowFor(snapshot: FacilityState, date: string, lpr: LprSchedule | undefined): StatementRow {
+  const v = valuationAsOf(snapshot, date, lpr);
   const day = toDay(date);
   let numerator = 0n;
   let principal = 0;

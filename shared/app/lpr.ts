@@ -7,11 +7,14 @@ import { DomainError, ValidationError } from '#domain/errors.ts';
 import { PPM_PER_BP } from '#domain/rates.ts';
 import type { LprFixing, LprFixings } from '#ledger/journal.ts';
 import type { Clock } from '#domain/calendar.ts';
+import type { LprSchedule } from '#domain/repricing.ts';
 
 /** Fixings are multiples of 5 bp. */
 export const LPR_STEP_PPM = 5 * PPM_PER_BP;
 export const LPR_CACHE_TTL_MS = 60_000;
 export const LPR_CACHE_ENTRIES = 64;
+/** Fixings kept for repricing floating rates: five years of monthly fixings. */
+export const LPR_SCHEDULE_LENGTH = 60;
 
 export function assertLprFixing(fixing: LprFixing): void {
   const issues = [];
@@ -26,6 +29,7 @@ export function assertLprFixing(fixing: LprFixing): void {
 
 export class LprLookup {
   private readonly cache = new Map<string, { fixing: LprFixing; at: number }>();
+  private recent: { schedule: LprSchedule; at: number } | null = null;
   private readonly store: LprFixings;
   private readonly clock: Clock;
 
@@ -46,10 +50,21 @@ export class LprLookup {
     return fixing;
   }
 
+  /** Recent 1-year fixings, ascending: what floating-rate repricing reads (see lprNeeded). */
+  async schedule(): Promise<LprSchedule> {
+    const now = this.clock.now().getTime();
+    if (this.recent !== null && now - this.recent.at < LPR_CACHE_TTL_MS) return this.recent.schedule;
+    const fixings = await this.store.listRecentLpr(LPR_SCHEDULE_LENGTH);
+    const schedule = fixings.map((f) => ({ date: f.date, oneYearPpm: f.oneYearPpm })).sort((a, b) => a.date.localeCompare(b.date));
+    this.recent = { schedule, at: now };
+    return schedule;
+  }
+
   /** A new or corrected fixing: forget cached answers so it takes effect at once in this process. */
   async publish(fixing: LprFixing): Promise<void> {
     assertLprFixing(fixing);
     await this.store.putLprFixing(fixing);
     this.cache.clear();
+    this.recent = null;
   }
 }

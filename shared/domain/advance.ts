@@ -10,6 +10,8 @@ import { addDays, fromDay, isSettlementDay, nextSettlementDay, toDay, yearBasisD
 import { DPD_THRESHOLDS, oldestOverdueDay, updateDelinquency } from './classification.ts';
 import { DomainError, invariant } from './errors.ts';
 import { transfer } from './postings.ts';
+import { contractRatePpm, penaltyRatePpm } from './rates.ts';
+import { lprOn, nextRepricingDay, type LprSchedule } from './repricing.ts';
 import type { DomainEvent, Drawdown, FacilityState, Posting, Transition } from './state.ts';
 
 export function cloneState(state: FacilityState): FacilityState {
@@ -85,6 +87,10 @@ export function nextBoundaryDay(state: FacilityState): number {
   }
   for (const d of state.drawdowns) {
     if (d.status !== 'OVERDUE') consider(toDay(d.maturityDate) + 1);
+    if (d.status === 'ACTIVE' && d.principalFen > 0) {
+      const repricing = nextRepricingDay(state, d, current);
+      if (repricing !== null) consider(repricing);
+    }
     for (const item of d.interestItems) consider(toDay(item.overdueFrom));
   }
   const oldest = oldestOverdueDay(state, current);
@@ -97,7 +103,7 @@ export function nextBoundaryDay(state: FacilityState): number {
 }
 
 /** Applies the end of `day` to a draft state; the state then opens on day + 1. */
-export function endOfDay(state: FacilityState, day: number, events: DomainEvent[]): void {
+export function endOfDay(state: FacilityState, day: number, events: DomainEvent[], lpr?: LprSchedule): void {
   accrueTo(state, day + 1);
   const date = fromDay(day);
   const settlements: Record<string, unknown>[] = [];
@@ -159,6 +165,17 @@ export function endOfDay(state: FacilityState, day: number, events: DomainEvent[
     events.push({ type: 'InterestOverdue', date, data: { amountFen: overdueInterest, overdueFrom: turningOverdue }, postings: [] });
   }
 
+  // Floating rates reprice from the opening of their repricing date: a new accrual bucket.
+  for (const d of state.drawdowns) {
+    if (d.status !== 'ACTIVE' || d.principalFen === 0 || nextRepricingDay(state, d, day) !== day + 1) continue;
+    const lprPpm = lprOn(lpr, fromDay(day + 1));
+    const ratePpm = contractRatePpm(lprPpm, state.pricing.spreadBp, state.pricing.floorPpm);
+    if (ratePpm === d.ratePpm) continue;
+    events.push({ type: 'Repriced', date, data: { drawdownId: d.drawdownId, fromPpm: d.ratePpm, toPpm: ratePpm, lprPpm, effectiveDate: fromDay(day + 1) }, postings: [] });
+    d.ratePpm = ratePpm;
+    d.penaltyRatePpm = penaltyRatePpm(ratePpm, state.terms.penaltyUpliftPct);
+  }
+
   if ((state.status === 'ACTIVE' || state.status === 'FROZEN') && toDay(state.maturityDate) === day) {
     events.push({ type: 'FacilityMatured', date, data: { previousStatus: state.status }, postings: [] });
     state.status = 'MATURED';
@@ -173,8 +190,8 @@ export function endOfDay(state: FacilityState, day: number, events: DomainEvent[
   }
 }
 
-/** Rolls the facility to the opening of `toDate`. Pure: returns a new state. */
-export function advance(state: FacilityState, toDate: BusinessDate): Transition {
+/** Rolls the facility to the opening of `toDate`. Pure: returns a new state. `lpr` reprices floating rates. */
+export function advance(state: FacilityState, toDate: BusinessDate, lpr?: LprSchedule): Transition {
   const target = toDay(toDate);
   const current = toDay(state.businessDate);
   if (target < current) {
@@ -184,27 +201,27 @@ export function advance(state: FacilityState, toDate: BusinessDate): Transition 
   }
   const draft = cloneState(state);
   const events: DomainEvent[] = [];
-  advanceDraft(draft, target, events);
+  advanceDraft(draft, target, events, lpr);
   return { state: draft, events, result: undefined };
 }
 
 /** `advance` on a draft the caller already owns (commands clone once). */
-export function advanceDraft(draft: FacilityState, target: number, events: DomainEvent[]): void {
+export function advanceDraft(draft: FacilityState, target: number, events: DomainEvent[], lpr?: LprSchedule): void {
   for (;;) {
     const boundary = nextBoundaryDay(draft);
     if (boundary > target) break;
-    endOfDay(draft, boundary - 1, events);
+    endOfDay(draft, boundary - 1, events, lpr);
   }
   invariant(toDay(draft.businessDate) <= target, 'advance overshot its target');
   draft.businessDate = fromDay(target);
 }
 
 /** Reference implementation for tests: the end of every single day, no boundary skipping. */
-export function advanceEveryDay(state: FacilityState, toDate: BusinessDate): Transition {
+export function advanceEveryDay(state: FacilityState, toDate: BusinessDate, lpr?: LprSchedule): Transition {
   const draft = cloneState(state);
   const events: DomainEvent[] = [];
   const target = toDay(toDate);
-  for (let day = toDay(draft.businessDate); day < target; day++) endOfDay(draft, day, events);
+  for (let day = toDay(draft.businessDate); day < target; day++) endOfDay(draft, day, events, lpr);
   return { state: draft, events, result: undefined };
 }
 

@@ -17,6 +17,7 @@ import { payableOnDraft, payoffOf, principalOutstanding, sumAmounts, type Catego
 import type { DomainEvent, Drawdown, FacilityState, Pricing, Transition } from './state.ts';
 import type { BorrowerProfile } from './profile.ts';
 import type { RenewalConfig } from './product.ts';
+import type { LprSchedule } from './repricing.ts';
 import { assessRenewal, executeRenewal, proposalFor, type RenewalAssessment, type RenewalDecision } from './renewal.ts';
 
 export const FACILITY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -35,6 +36,8 @@ export interface OpenFacilityCommand {
 export interface DrawdownCommand {
   type: 'Drawdown';
   date: BusinessDate;
+  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
+  lpr?: LprSchedule;
   amountFen: number;
   /** Days to the drawdown's maturity; default: the product's maximum, capped at facility maturity. */
   termDays?: number;
@@ -44,31 +47,43 @@ export interface DrawdownCommand {
 export interface RepaymentCommand {
   type: 'Repayment';
   date: BusinessDate;
+  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
+  lpr?: LprSchedule;
   amountFen: number;
 }
 export interface FreezeCommand {
   type: 'Freeze' | 'Unfreeze';
   date: BusinessDate;
+  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
+  lpr?: LprSchedule;
   reason?: string;
 }
 export interface ChangeLimitCommand {
   type: 'ChangeLimit';
   date: BusinessDate;
+  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
+  lpr?: LprSchedule;
   limitFen: number;
 }
 export interface CloseCommand {
   type: 'Close';
   date: BusinessDate;
+  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
+  lpr?: LprSchedule;
 }
 /** End of day `date`: the state then opens on the next day. Running it twice changes nothing. */
 export interface EndOfDayCommand {
   type: 'EndOfDay';
   date: BusinessDate;
+  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
+  lpr?: LprSchedule;
 }
 /** An SME's renewal application; the caller supplies the data the checks read, so replay is deterministic. */
 export interface ApplyRenewalCommand {
   type: 'ApplyRenewal';
   date: BusinessDate;
+  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
+  lpr?: LprSchedule;
   applicationId: string;
   profile: BorrowerProfile | null;
   config: RenewalConfig;
@@ -80,6 +95,8 @@ export interface ApplyRenewalCommand {
 export interface DecideRenewalCommand {
   type: 'DecideRenewal';
   date: BusinessDate;
+  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
+  lpr?: LprSchedule;
   applicationId: string;
   decision: 'APPROVE' | 'DECLINE';
   note: string;
@@ -186,8 +203,8 @@ export function openFacility(command: OpenFacilityCommand): Transition {
 }
 
 /** Clones the state and rolls it to the command's date; the catch-up events come first. */
-function begin(state: FacilityState, date: unknown): { draft: FacilityState; events: DomainEvent[]; date: BusinessDate } {
-  const businessDate = parseBusinessDate(date, 'date');
+function begin(state: FacilityState, command: { date: unknown; lpr?: LprSchedule }): { draft: FacilityState; events: DomainEvent[]; date: BusinessDate } {
+  const businessDate = parseBusinessDate(command.date, 'date');
   if (businessDate < state.businessDate) {
     throw new DomainError('date-before-last-event', `business date ${businessDate} is before the facility's current business date ${state.businessDate}`, {
       businessDate: state.businessDate,
@@ -195,7 +212,7 @@ function begin(state: FacilityState, date: unknown): { draft: FacilityState; eve
   }
   const draft = cloneState(state);
   const events: DomainEvent[] = [];
-  advanceDraft(draft, toDay(businessDate), events);
+  advanceDraft(draft, toDay(businessDate), events, command.lpr);
   return { draft, events, date: businessDate };
 }
 
@@ -212,7 +229,7 @@ export function drawdown(state: FacilityState, command: DrawdownCommand): Transi
   if (command.termDays !== undefined && (!Number.isSafeInteger(command.termDays) || command.termDays < 1)) {
     throw ValidationError.of('termDays', 'must be a whole number of days, at least 1');
   }
-  const { draft, events, date } = begin(state, command.date);
+  const { draft, events, date } = begin(state, command);
   const terms = draft.terms;
   if (draft.status === 'FROZEN') throw new DomainError('facility-frozen', `facility ${draft.facilityId} is frozen`);
   if (draft.status !== 'ACTIVE') throw new DomainError('facility-not-active', `facility ${draft.facilityId} is ${draft.status}`);
@@ -277,7 +294,7 @@ export function drawdown(state: FacilityState, command: DrawdownCommand): Transi
 
 export function repay(state: FacilityState, command: RepaymentCommand): Transition<RepaymentResult> {
   const amountFen = assertFen(command.amountFen, 'amount', { positive: true });
-  const { draft, events, date } = begin(state, command.date);
+  const { draft, events, date } = begin(state, command);
   if (draft.status === 'CLOSED') throw new DomainError('facility-closed', `facility ${draft.facilityId} is closed`);
   const day = toDay(date);
   accrueTo(draft, day);
@@ -301,7 +318,7 @@ export function repay(state: FacilityState, command: RepaymentCommand): Transiti
 }
 
 export function freeze(state: FacilityState, command: FreezeCommand): Transition {
-  const { draft, events, date } = begin(state, command.date);
+  const { draft, events, date } = begin(state, command);
   const freezing = command.type === 'Freeze';
   const from = freezing ? 'ACTIVE' : 'FROZEN';
   if (draft.status !== from) {
@@ -314,7 +331,7 @@ export function freeze(state: FacilityState, command: FreezeCommand): Transition
 
 export function changeLimit(state: FacilityState, command: ChangeLimitCommand): Transition {
   const limitFen = assertFen(command.limitFen, 'limit', { positive: true });
-  const { draft, events, date } = begin(state, command.date);
+  const { draft, events, date } = begin(state, command);
   if (draft.status === 'CLOSED' || draft.status === 'MATURED') throw new DomainError('facility-not-active', `facility ${draft.facilityId} is ${draft.status}`);
   const outstanding = principalOutstanding(draft);
   if (limitFen < outstanding) {
@@ -326,7 +343,7 @@ export function changeLimit(state: FacilityState, command: ChangeLimitCommand): 
 }
 
 export function close(state: FacilityState, command: CloseCommand): Transition {
-  const { draft, events, date } = begin(state, command.date);
+  const { draft, events, date } = begin(state, command);
   if (draft.status === 'CLOSED') throw new DomainError('facility-closed', `facility ${draft.facilityId} is already closed`);
   accrueTo(draft, toDay(date));
   const payable = payoffOf(sumAmounts(payableOnDraft(draft, date)));
@@ -345,7 +362,7 @@ export function endOfDay(state: FacilityState, command: EndOfDayCommand): Transi
   if (next <= toDay(state.businessDate)) return { state, events: [], result: undefined };
   const draft = cloneState(state);
   const events: DomainEvent[] = [];
-  advanceDraft(draft, next, events);
+  advanceDraft(draft, next, events, command.lpr);
   return finish(draft, events, undefined);
 }
 
@@ -358,8 +375,14 @@ function assess(draft: FacilityState, date: BusinessDate, command: ApplyRenewalC
   return assessRenewal(draft, owed, date, command.profile, command.config, proposal);
 }
 
+/** The renewal checks an application made now would meet, without changing anything. */
+export function previewRenewal(state: FacilityState, command: ApplyRenewalCommand): RenewalAssessment {
+  const { draft, date } = begin(state, command);
+  return assess(draft, date, command);
+}
+
 export function applyRenewal(state: FacilityState, command: ApplyRenewalCommand): Transition<RenewalResult> {
-  const { draft, events, date } = begin(state, command.date);
+  const { draft, events, date } = begin(state, command);
   if (draft.pendingRenewal !== null) {
     throw new DomainError('renewal-pending', `application ${draft.pendingRenewal.applicationId} is already under review`, {
       applicationId: draft.pendingRenewal.applicationId,
@@ -380,7 +403,7 @@ export function applyRenewal(state: FacilityState, command: ApplyRenewalCommand)
 }
 
 export function decideRenewal(state: FacilityState, command: DecideRenewalCommand): Transition<RenewalResult> {
-  const { draft, events, date } = begin(state, command.date);
+  const { draft, events, date } = begin(state, command);
   const pending = draft.pendingRenewal;
   if (pending === null || pending.applicationId !== command.applicationId) {
     throw new DomainError('not-found', `no renewal application ${command.applicationId} awaits a decision on this facility`);

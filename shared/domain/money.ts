@@ -7,7 +7,8 @@ import { ValidationError } from './errors.ts';
 /** 10 000 000 000.00 yuan: far above any SME line, and it keeps balance × days below 2^53. */
 export const MAX_MONEY_FEN = 1_000_000_000_000;
 
-const YUAN_PATTERN = /^(0|[1-9][0-9]{0,9})(?:\.([0-9]{1,2}))?$/;
+/** Up to 11 whole digits, so MAX_MONEY_FEN itself ("10000000000.00") parses; assertFen enforces the bound. */
+const YUAN_PATTERN = /^(0|[1-9][0-9]{0,10})(?:\.([0-9]{1,2}))?$/;
 
 export type RoundingMode = 'HALF_UP' | 'HALF_EVEN';
 

@@ -32,6 +32,10 @@ export interface ProductTerms {
   minDrawdownFen: number;
   maxDrawdownTermDays: number;
   maxOpenDrawdowns: number;
+  /** FIXED keeps each drawdown's rate; FLOATING reprices it to LPR + spread on each repricing date. */
+  rateType: 'FIXED' | 'FLOATING';
+  /** Repricing dates of a floating rate: each 1 January, or each anniversary of the drawdown. */
+  repricing: 'JANUARY_FIRST' | 'ANNIVERSARY';
 }
 
 export const MAX_GRACE_DAYS = 30;
@@ -55,6 +59,8 @@ export const DEFAULT_TERMS: Readonly<ProductTerms> = Object.freeze({
   minDrawdownFen: 100_00,
   maxDrawdownTermDays: 365,
   maxOpenDrawdowns: 20,
+  rateType: 'FIXED',
+  repricing: 'JANUARY_FIRST',
 });
 
 /** Fills defaults and validates; throws one ValidationError listing every bad field. */
@@ -74,6 +80,8 @@ export function resolveTerms(overrides: Partial<ProductTerms> = {}, path = 'term
   }
   if (terms.rounding !== 'HALF_UP' && terms.rounding !== 'HALF_EVEN') bad('rounding', 'must be HALF_UP or HALF_EVEN');
   if (typeof terms.compoundInterest !== 'boolean') bad('compoundInterest', 'must be a boolean');
+  if (terms.rateType !== 'FIXED' && terms.rateType !== 'FLOATING') bad('rateType', 'must be FIXED or FLOATING');
+  if (terms.repricing !== 'JANUARY_FIRST' && terms.repricing !== 'ANNIVERSARY') bad('repricing', 'must be JANUARY_FIRST or ANNIVERSARY');
   intIn('graceDays', 0, MAX_GRACE_DAYS);
   intIn('penaltyUpliftPct', MIN_PENALTY_UPLIFT_PCT, MAX_PENALTY_UPLIFT_PCT);
   intIn('minDrawdownFen', 1, 1_000_000_000_00);

@@ -11,6 +11,7 @@ import { toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
 import { daysPastDue } from './classification.ts';
 import { advance, accrueTo, overdueInterestOn } from './advance.ts';
 import type { AllocationCategory } from './terms.ts';
+import type { LprSchedule } from './repricing.ts';
 import type { Classification, Drawdown, FacilityState } from './state.ts';
 
 export type CategoryAmounts = Record<AllocationCategory, number>;
@@ -89,8 +90,8 @@ export function payableOnDraft(state: FacilityState, date: BusinessDate): Drawdo
 }
 
 /** The facility as of the end of `date` (day `date`'s interest counted), without changing `state`. */
-export function valuationAsOf(state: FacilityState, date: BusinessDate): Valuation {
-  const opened = advance(state, date).state;
+export function valuationAsOf(state: FacilityState, date: BusinessDate, lpr?: LprSchedule): Valuation {
+  const opened = advance(state, date, lpr).state;
   const day = toDay(date);
   accrueTo(opened, day + 1);
   const drawdowns = opened.drawdowns.map((d) => drawdownAmounts(opened, d, day));

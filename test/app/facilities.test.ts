@@ -2,21 +2,21 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
 import { DomainError } from '#domain/errors.ts';
 import type { FacilityState } from '#domain/state.ts';
-import { createServices, type Services } from '#app/deps.ts';
+import { createAppDeps, type AppDeps } from '#app/deps.ts';
 import { administer, drawdown, getFacility, openFacility, repay } from '#app/facilities.ts';
 import { statement, listEvents } from '#app/history.ts';
 import { applyCommand, type Command } from '#domain/facility.ts';
 import { contendedRuntime, freshTable, instantRuntime, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
 
-let app: Services;
-let contended: Services;
+let app: AppDeps;
+let contended: AppDeps;
 
 beforeAll(async () => {
   const client = ledgerClient();
   const tableName = await freshTable(client, 'app');
   const store = ledgerStore(client, { tableName });
-  app = createServices({ store, runtime: instantRuntime, product: DEFAULT_PRODUCT });
-  contended = createServices({ store: ledgerStore(client, { tableName, runtime: contendedRuntime(7) }), runtime: contendedRuntime(7), product: DEFAULT_PRODUCT });
+  app = createAppDeps({ store, runtime: instantRuntime, product: DEFAULT_PRODUCT });
+  contended = createAppDeps({ store: ledgerStore(client, { tableName, runtime: contendedRuntime(7) }), runtime: contendedRuntime(7), product: DEFAULT_PRODUCT });
   await app.lpr.publish({ date: '2025-12-22', oneYearPpm: 30_000, fiveYearPpm: 35_000 });
 });
 
@@ -144,7 +144,7 @@ describe('end of day', () => {
     const { runEod } = await import('#app/eod.ts');
     const client = ledgerClient();
     const tableName = await freshTable(client, 'eod');
-    const own = createServices({ store: ledgerStore(client, { tableName }), runtime: instantRuntime, product: DEFAULT_PRODUCT });
+    const own = createAppDeps({ store: ledgerStore(client, { tableName }), runtime: instantRuntime, product: DEFAULT_PRODUCT });
     await own.lpr.publish({ date: '2025-12-22', oneYearPpm: 30_000, fiveYearPpm: 35_000 });
     const ids = Array.from({ length: 5 }, (_, i) => `EOD-${i}`);
     for (const facilityId of ids) {

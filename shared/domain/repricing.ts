@@ -1,0 +1,60 @@
+/**
+ * Floating rates (浮动利率): on each repricing date a drawdown's rate becomes the 1-year LPR in
+ * force that day + the facility's spread, floored. The LPR comes in with the command (a
+ * schedule of fixings), so replaying the journal reprices exactly as it did.
+ */
+import { addMonths, fromDay, toDay, type BusinessDate } from './calendar.ts';
+import { DomainError } from './errors.ts';
+import type { Drawdown, FacilityState } from './state.ts';
+
+/** 1-year LPR fixings, ascending by date. */
+export type LprSchedule = readonly { date: BusinessDate; oneYearPpm: number }[];
+
+/** The first repricing day of the drawdown after `day`, or null for a fixed rate. */
+export function nextRepricingDay(state: FacilityState, d: Drawdown, day: number): number | null {
+  if (state.terms.rateType !== 'FLOATING') return null;
+  if (state.terms.repricing === 'JANUARY_FIRST') {
+    const year = Number(fromDay(day).slice(0, 4));
+    return toDay(`${year + 1}-01-01`);
+  }
+  // The first anniversary after `day` (a 29 Feb drawdown's falls on 28 Feb). The one of
+  // `day`'s previous year is always before it, so the search starts at `day`'s year.
+  let years = Math.max(1, Number(fromDay(day).slice(0, 4)) - Number(d.drawnDate.slice(0, 4)));
+  let anniversary = toDay(addMonths(d.drawnDate, 12 * years));
+  while (anniversary <= day) anniversary = toDay(addMonths(d.drawnDate, 12 * ++years));
+  return anniversary;
+}
+
+/** The fixing in force on `date`: the latest dated on or before it. */
+export function lprOn(schedule: LprSchedule | undefined, date: BusinessDate): number {
+  let found: number | null = null;
+  for (const fixing of schedule ?? []) {
+    if (fixing.date <= date) found = fixing.oneYearPpm;
+    else break;
+  }
+  if (found === null) throw new DomainError('lpr-not-found', `no LPR fixing on or before ${date} to reprice the floating rate`);
+  return found;
+}
+
+/**
+ * The fixings a command must carry to advance a floating facility to `toDate`: for each repricing
+ * day on the way, the fixing in force that day. Empty for fixed-rate facilities.
+ */
+export function lprNeeded(state: FacilityState, toDate: BusinessDate, schedule: LprSchedule): { date: BusinessDate; oneYearPpm: number }[] {
+  if (state.terms.rateType !== 'FLOATING') return [];
+  const target = toDay(toDate);
+  const needed = new Map<string, { date: BusinessDate; oneYearPpm: number }>();
+  for (const d of state.drawdowns) {
+    if (d.principalFen === 0 || d.status !== 'ACTIVE') continue;
+    for (let day = toDay(state.businessDate); ; ) {
+      const next = nextRepricingDay(state, d, day);
+      if (next === null || next > target || next > toDay(d.maturityDate)) break;
+      const date = fromDay(next);
+      let fixing: { date: BusinessDate; oneYearPpm: number } | undefined;
+      for (const f of schedule) if (f.date <= date) fixing = f;
+      if (fixing !== undefined) needed.set(fixing.date, fixing);
+      day = next;
+    }
+  }
+  return [...needed.values()].sort((a, b) => a.date.localeCompare(b.date));
+}
