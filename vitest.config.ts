@@ -7,5 +7,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // One in-memory embedded DynamoDB store per run; tests get its endpoint via inject().
+    globalSetup: ['test/setup/embedded-store.ts'],
   },
 });

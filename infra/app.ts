@@ -1,0 +1,12 @@
+/**
+ * CDK entry point (cdk.json: `node infra/app.ts`, run on Node 24 with type stripping).
+ * Synthesises offline: no context lookups; the environment comes from the CLI when known.
+ */
+import { App } from 'aws-cdk-lib';
+import { composeService } from './compose.ts';
+
+const app = new App();
+const account = process.env['CDK_DEFAULT_ACCOUNT'];
+const region = process.env['CDK_DEFAULT_REGION'];
+composeService(app, account !== undefined && region !== undefined ? { account, region } : undefined);
+app.synth();

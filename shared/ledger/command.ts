@@ -1,0 +1,125 @@
+/**
+ * The command executor every use-case runs through (DESIGN §6): load the latest event,
+ * settle the idempotency key, let a pure `decide` compute the next event, and append it
+ * at seq + 1 with one conditional PutItem. A lost race reloads and decides again.
+ *
+ * Why a key can never produce two events: the key is looked up *after* the state is
+ * loaded, and the append only succeeds if nothing was appended since that load; so an
+ * event carrying the key that the lookup missed makes our append conflict, and the retry
+ * then finds it.
+ */
+import { DomainError, invariant } from '#domain/errors.ts';
+import type { Posting } from '#domain/state.ts';
+import { sameStoredEvent } from './item-codec.ts';
+import { AppendConflict, type Journal, type JournalEvent, type StoredResponse } from './journal.ts';
+import { backoffDelayMs, type BackoffPolicy, type LedgerRuntime } from './runtime.ts';
+import { eodShardOf } from './schema.ts';
+
+export { canonicalJson, requestHash } from './request-hash.ts';
+
+/** Appends tried per command before answering 409; each retry reloads and re-decides. */
+export const MAX_APPEND_ATTEMPTS = 8;
+export const APPEND_BACKOFF: BackoffPolicy = { baseMs: 10, capMs: 320 };
+
+/** What `decide` returns: the next event minus what the executor owns (ids, seq, time, key). */
+export interface EventDraft<State = unknown> {
+  readonly type: string;
+  readonly businessDate: string;
+  readonly actor: string;
+  readonly data: unknown;
+  readonly postings: readonly Posting[];
+  readonly state: State;
+  readonly response?: StoredResponse;
+  /** Only on a facility's first event: indexes it by borrower and end-of-day shard. */
+  readonly borrowerId?: string;
+}
+
+export interface Command<State = unknown> {
+  readonly facilityId: string;
+  /** The Idempotency-Key; requires requestHash. */
+  readonly idempotencyKey?: string;
+  /** requestHash(canonical request) — see request-hash.ts. */
+  readonly requestHash?: string;
+  /**
+   * Pure: same input, same output, no I/O. May run several times (once per attempt) and
+   * may throw a DomainError to refuse, in which case nothing is written.
+   */
+  readonly decide: (latest: JournalEvent<State> | null) => EventDraft<State>;
+}
+
+export interface CommandResult<State = unknown> {
+  /** True when the key had already produced this event: answer with its stored response. */
+  readonly replayed: boolean;
+  readonly event: JournalEvent<State>;
+}
+
+export async function executeCommand<State>(journal: Journal, command: Command<State>, runtime: LedgerRuntime): Promise<CommandResult<State>> {
+  assertCommand(command);
+  for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
+    const latest = await journal.loadLatest<State>(command.facilityId);
+    const replay = await findReplay(journal, command);
+    if (replay !== null) return { replayed: true, event: replay };
+
+    const event = nextEvent(command, latest, runtime.clock.now());
+    try {
+      await journal.append(event);
+      return { replayed: false, event };
+    } catch (error) {
+      if (!(error instanceof AppendConflict)) throw error;
+      if (error.mayBeOwnWrite && (await isStored(journal, event))) return { replayed: false, event };
+    }
+    if (attempt < MAX_APPEND_ATTEMPTS) await runtime.sleep(backoffDelayMs(attempt, APPEND_BACKOFF, runtime.jitter));
+  }
+  throw new DomainError('concurrent-modification', 'the facility is being changed by other requests; retry later', {
+    facilityId: command.facilityId,
+    attempts: MAX_APPEND_ATTEMPTS,
+  });
+}
+
+/**
+ * A put whose first response was lost (a timeout, then a resend that conflicted) may have
+ * written our event: recognise it rather than decide again and apply the command twice.
+ */
+async function isStored(journal: Journal, event: JournalEvent): Promise<boolean> {
+  const stored = await journal.loadEvent(event.facilityId, event.seq);
+  return stored !== null && sameStoredEvent(stored, event);
+}
+
+function assertCommand<State>(command: Command<State>): void {
+  invariant(command.facilityId.length > 0, 'facilityId must be non-empty');
+  invariant((command.idempotencyKey === undefined) === (command.requestHash === undefined), 'idempotencyKey and requestHash go together');
+  invariant(command.idempotencyKey === undefined || command.idempotencyKey.length > 0, 'idempotencyKey must be non-empty');
+}
+
+/** The earlier event for this key, or null; the same key with another request is a 422. */
+async function findReplay<State>(journal: Journal, command: Command<State>): Promise<JournalEvent<State> | null> {
+  if (command.idempotencyKey === undefined) return null;
+  const prior = await journal.findByRequestId<State>(command.facilityId, command.idempotencyKey);
+  if (prior === null) return null;
+  if (prior.requestHash !== command.requestHash) {
+    throw new DomainError('idempotency-key-reused', 'this Idempotency-Key was already used for a different request', {
+      facilityId: command.facilityId,
+    });
+  }
+  return prior;
+}
+
+function nextEvent<State>(command: Command<State>, latest: JournalEvent<State> | null, now: Date): JournalEvent<State> {
+  const draft = command.decide(latest);
+  const seq = latest === null ? 1 : latest.seq + 1;
+  invariant(draft.borrowerId === undefined || seq === 1, 'borrowerId belongs on the first event only');
+  return {
+    facilityId: command.facilityId,
+    seq,
+    type: draft.type,
+    businessDate: draft.businessDate,
+    recordedAt: now.toISOString(),
+    actor: draft.actor,
+    ...(command.idempotencyKey === undefined ? {} : { requestId: command.idempotencyKey, requestHash: command.requestHash }),
+    data: draft.data,
+    postings: draft.postings,
+    state: draft.state,
+    ...(draft.response === undefined ? {} : { response: draft.response }),
+    ...(draft.borrowerId === undefined ? {} : { borrowerId: draft.borrowerId, eodShard: eodShardOf(command.facilityId) }),
+  };
+}

@@ -1,0 +1,367 @@
+/**
+ * The DynamoDB adapter of the ledger port (journal.ts), on the low-level client. Every
+ * call is a single-item write or a Query/GetItem; every call goes through the bounded
+ * transient retry. Item layouts live in item-codec.ts, keys and indexes in schema.ts.
+ */
+import {
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+  type GetItemCommandInput,
+  type PutItemCommandInput,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { DomainError, invariant } from '#domain/errors.ts';
+import { badCursor, decodeCursor, decodeSeqCursor, encodeCursor, pageLimit, type CursorKind } from './cursor.ts';
+import {
+  AppendConflict,
+  assertAppendable,
+  assertDate,
+  DEFAULT_PAGE_SIZE,
+  type BorrowerRecord,
+  type FirstLoan,
+  type JournalEvent,
+  type LedgerStore,
+  type LprFixing,
+  type Page,
+  type PageRequest,
+  type ReferredRenewal,
+} from './journal.ts';
+import {
+  ATTR,
+  borrowerKey,
+  eventKey,
+  eventToItem,
+  firstLoanJson,
+  itemToBorrower,
+  itemToEvent,
+  itemToLpr,
+  itemToReferral,
+  lprToItem,
+  num,
+  readString,
+  referralKey,
+  referralToItem,
+  str,
+  toJson,
+  type Item,
+} from './item-codec.ts';
+import type { RetryRuntime } from './runtime.ts';
+import {
+  borrowerPk,
+  EVENT_SK_PREFIX,
+  eventSk,
+  facilityIdFromKey,
+  facilityPk,
+  INDEX,
+  isReferralSk,
+  LPR_PK,
+  REFERRED_PK,
+  seqFromEventSk,
+  shardKey,
+} from './schema.ts';
+import { withTransientRetry } from './transient.ts';
+
+export interface DynamoLedgerStoreOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly runtime: RetryRuntime;
+}
+
+const NAMES = { '#pk': ATTR.pk, '#sk': ATTR.sk } as const;
+
+function isConditionalCheckFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConditionalCheckFailedException';
+}
+
+export class DynamoLedgerStore implements LedgerStore {
+  readonly #client: DynamoDBClient;
+  readonly #tableName: string;
+  readonly #runtime: RetryRuntime;
+
+  constructor(options: DynamoLedgerStoreOptions) {
+    invariant(options.tableName.length > 0, 'tableName must be non-empty');
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+    this.#runtime = options.runtime;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Journal
+
+  async loadLatest<State = unknown>(facilityId: string): Promise<JournalEvent<State> | null> {
+    const out = await this.#query({
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :ev)',
+      ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: { ':pk': str(facilityPk(facilityId)), ':ev': str(EVENT_SK_PREFIX) },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    });
+    const item = out.Items?.[0];
+    return item === undefined ? null : itemToEvent<State>(item);
+  }
+
+  async loadEvent<State = unknown>(facilityId: string, seq: number): Promise<JournalEvent<State> | null> {
+    const item = await this.#getItem(eventKey(facilityId, seq));
+    return item === undefined ? null : itemToEvent<State>(item);
+  }
+
+  async findByRequestId<State = unknown>(facilityId: string, requestId: string): Promise<JournalEvent<State> | null> {
+    invariant(requestId.length > 0, 'requestId must be non-empty');
+    // Limit 2 only to prove the invariant: a key can never produce two events.
+    const out = await this.#query({
+      IndexName: INDEX.byRequestId,
+      KeyConditionExpression: '#pk = :pk AND #rid = :rid',
+      ExpressionAttributeNames: { '#pk': ATTR.pk, '#rid': ATTR.requestId },
+      ExpressionAttributeValues: { ':pk': str(facilityPk(facilityId)), ':rid': str(requestId) },
+      Select: 'ALL_PROJECTED_ATTRIBUTES',
+      Limit: 2,
+      ConsistentRead: true,
+    });
+    const hits = out.Items ?? [];
+    invariant(hits.length <= 1, `idempotency key ${requestId} has ${hits.length} events on ${facilityId}`);
+    const hit = hits[0];
+    if (hit === undefined) return null;
+    // The index is KEYS_ONLY: read the event itself. On DynamoDB the item is always there;
+    // an emulator that updates indexes before items may briefly miss it, and then null is
+    // still safe because the caller's append at latest.seq + 1 will conflict and reload.
+    const item = await this.#getItem({ [ATTR.pk]: str(readString(hit, ATTR.pk)), [ATTR.sk]: str(readString(hit, ATTR.sk)) });
+    return item === undefined ? null : itemToEvent<State>(item);
+  }
+
+  async append(event: JournalEvent): Promise<void> {
+    assertAppendable(event);
+    const input = new PutItemCommand({
+      TableName: this.#tableName,
+      Item: eventToItem(event),
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': ATTR.pk },
+    });
+    let sends = 0;
+    try {
+      await withTransientRetry(() => (sends++, this.#client.send(input)), this.#runtime);
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) throw new AppendConflict(event.facilityId, event.seq, sends > 1);
+      throw error;
+    }
+  }
+
+  async listEvents(facilityId: string, page?: PageRequest): Promise<Page<JournalEvent>> {
+    const limit = pageLimit(page);
+    const startSeq = page?.cursor === undefined ? undefined : decodeSeqCursor(page.cursor);
+    return this.#page(
+      {
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :ev)',
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: { ':pk': str(facilityPk(facilityId)), ':ev': str(EVENT_SK_PREFIX) },
+        ScanIndexForward: true,
+        ConsistentRead: true,
+        ...(startSeq === undefined ? {} : { ExclusiveStartKey: eventKey(facilityId, startSeq) }),
+      },
+      limit,
+      (item) => itemToEvent(item),
+      { kind: 'ev', position: (item) => String(seqFromEventSk(readString(item, ATTR.sk))) },
+    );
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Facility directory (sparse GSIs on the first event; eventually consistent by nature)
+
+  async listFacilitiesByBorrower(borrowerId: string, page?: PageRequest): Promise<Page<string>> {
+    return this.#facilityPage('bor', INDEX.byBorrower, ATTR.borrowerGsiPk, ATTR.borrowerGsiSk, borrowerPk(borrowerId), page);
+  }
+
+  async listFacilitiesByShard(shard: number, page?: PageRequest): Promise<Page<string>> {
+    return this.#facilityPage('shard', INDEX.byShard, ATTR.shardGsiPk, ATTR.shardGsiSk, shardKey(shard), page);
+  }
+
+  async #facilityPage(kind: CursorKind, indexName: string, pkName: string, skName: string, partition: string, page?: PageRequest): Promise<Page<string>> {
+    const limit = pageLimit(page);
+    const after = page?.cursor === undefined ? undefined : decodeCursor(kind, page.cursor);
+    // Index entries exist only on seq 1, so the facility id rebuilds the whole start key.
+    const startKey: Item | undefined =
+      after === undefined
+        ? undefined
+        : { [pkName]: str(partition), [skName]: str(facilityPk(after)), [ATTR.pk]: str(facilityPk(after)), [ATTR.sk]: str(eventSk(1)) };
+    return this.#page(
+      {
+        IndexName: indexName,
+        KeyConditionExpression: '#gpk = :gpk',
+        ExpressionAttributeNames: { '#gpk': pkName },
+        ExpressionAttributeValues: { ':gpk': str(partition) },
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      },
+      limit,
+      (item) => facilityIdFromKey(readString(item, ATTR.pk)),
+      { kind, position: (item) => facilityIdFromKey(readString(item, ATTR.pk)) },
+    );
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Borrower profiles
+
+  async getBorrower<Profile = unknown>(borrowerId: string): Promise<BorrowerRecord<Profile> | null> {
+    const item = await this.#getItem(borrowerKey(borrowerId));
+    return item === undefined ? null : itemToBorrower<Profile>(item);
+  }
+
+  async putBorrowerProfile(borrowerId: string, profile: unknown, expectedVersion: number): Promise<number> {
+    invariant(Number.isSafeInteger(expectedVersion) && expectedVersion >= 0, `bad expectedVersion ${expectedVersion}`);
+    const nextVersion = expectedVersion + 1;
+    const isNew = expectedVersion === 0;
+    try {
+      // UpdateItem, not PutItem: the item may already hold firstLoan, which must survive.
+      await this.#update({
+        Key: borrowerKey(borrowerId),
+        UpdateExpression: 'SET #profile = :profile, #version = :next',
+        ConditionExpression: isNew ? 'attribute_not_exists(#version)' : '#version = :expected',
+        ExpressionAttributeNames: { '#profile': ATTR.profile, '#version': ATTR.version },
+        ExpressionAttributeValues: {
+          ':profile': str(toJson(profile, 'profile')),
+          ':next': num(nextVersion),
+          ...(isNew ? {} : { ':expected': num(expectedVersion) }),
+        },
+      });
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+      throw new DomainError('concurrent-modification', 'the borrower profile changed since it was read', { borrowerId, expectedVersion });
+    }
+    return nextVersion;
+  }
+
+  async markFirstLoan(borrowerId: string, firstLoan: FirstLoan): Promise<boolean> {
+    invariant(firstLoan.facilityId.length > 0 && firstLoan.drawdownId.length > 0, 'firstLoan ids must be non-empty');
+    assertDate(firstLoan.date, 'firstLoan.date');
+    try {
+      // Creates the item if absent. "= :loan" makes a retried call for the same drawdown
+      // (e.g. after a lost response) see true again instead of false.
+      await this.#update({
+        Key: borrowerKey(borrowerId),
+        UpdateExpression: 'SET #firstLoan = :loan',
+        ConditionExpression: 'attribute_not_exists(#firstLoan) OR #firstLoan = :loan',
+        ExpressionAttributeNames: { '#firstLoan': ATTR.firstLoan },
+        ExpressionAttributeValues: { ':loan': str(firstLoanJson(firstLoan)) },
+      });
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // LPR fixings
+
+  async putLprFixing(fixing: LprFixing): Promise<void> {
+    assertDate(fixing.date, 'LPR date');
+    for (const ppm of [fixing.oneYearPpm, fixing.fiveYearPpm]) {
+      invariant(Number.isSafeInteger(ppm) && ppm > 0, `LPR must be a positive integer of ppm: ${ppm}`);
+    }
+    await this.#put({ Item: lprToItem(fixing) });
+  }
+
+  async getLprOnOrBefore(date: string): Promise<LprFixing | null> {
+    assertDate(date, 'date');
+    const out = await this.#query({
+      KeyConditionExpression: '#pk = :pk AND #sk <= :date',
+      ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: { ':pk': str(LPR_PK), ':date': str(date) },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    });
+    const item = out.Items?.[0];
+    return item === undefined ? null : itemToLpr(item);
+  }
+
+  async listRecentLpr(limit: number = DEFAULT_PAGE_SIZE): Promise<readonly LprFixing[]> {
+    const out = await this.#query({
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': ATTR.pk },
+      ExpressionAttributeValues: { ':pk': str(LPR_PK) },
+      ScanIndexForward: false,
+      Limit: pageLimit({ limit }),
+      ConsistentRead: true,
+    });
+    return (out.Items ?? []).map(itemToLpr);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Renewal review queue (REVIEW#REFERRED): derived from the journal, so plain writes
+
+  async putReferral(referral: ReferredRenewal): Promise<void> {
+    invariant(referral.borrowerId.length > 0, 'borrowerId must be non-empty');
+    assertDate(referral.appliedOn, 'appliedOn');
+    await this.#put({ Item: referralToItem(referral) });
+  }
+
+  async removeReferral(facilityId: string, applicationId: string): Promise<void> {
+    const key = referralKey(facilityId, applicationId);
+    await withTransientRetry(() => this.#client.send(new DeleteItemCommand({ TableName: this.#tableName, Key: key })), this.#runtime);
+  }
+
+  async listReferrals(page?: PageRequest): Promise<Page<ReferredRenewal>> {
+    const limit = pageLimit(page);
+    const after = page?.cursor === undefined ? undefined : decodeCursor('ref', page.cursor);
+    if (after !== undefined && !isReferralSk(after)) throw badCursor();
+    return this.#page(
+      {
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': ATTR.pk },
+        ExpressionAttributeValues: { ':pk': str(REFERRED_PK) },
+        ConsistentRead: true,
+        ...(after === undefined ? {} : { ExclusiveStartKey: { [ATTR.pk]: str(REFERRED_PK), [ATTR.sk]: str(after) } }),
+      },
+      limit,
+      itemToReferral,
+      { kind: 'ref', position: (item) => readString(item, ATTR.sk) },
+    );
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Plumbing
+
+  /**
+   * One page of at most `limit` items. Asks for one more than needed, so a full last page
+   * gets no cursor; DynamoDB's own 1 MB page end also yields a cursor.
+   */
+  async #page<T>(
+    input: Omit<QueryCommandInput, 'TableName' | 'Limit'>,
+    limit: number,
+    decode: (item: Item) => T,
+    cursor: { readonly kind: CursorKind; readonly position: (item: Item) => string },
+  ): Promise<Page<T>> {
+    const out = await this.#query({ ...input, Limit: limit + 1 });
+    const items = (out.Items ?? []).slice(0, limit);
+    const more = (out.Items?.length ?? 0) > limit || out.LastEvaluatedKey !== undefined;
+    const last = items.at(-1);
+    return {
+      items: items.map(decode),
+      nextCursor: more && last !== undefined ? encodeCursor(cursor.kind, cursor.position(last)) : null,
+    };
+  }
+
+  #query(input: Omit<QueryCommandInput, 'TableName'>): Promise<QueryCommandOutput> {
+    return withTransientRetry(() => this.#client.send(new QueryCommand({ TableName: this.#tableName, ...input })), this.#runtime);
+  }
+
+  async #getItem(key: Item): Promise<Item | undefined> {
+    const input: GetItemCommandInput = { TableName: this.#tableName, Key: key, ConsistentRead: true };
+    const out = await withTransientRetry(() => this.#client.send(new GetItemCommand(input)), this.#runtime);
+    return out.Item;
+  }
+
+  async #put(input: Omit<PutItemCommandInput, 'TableName'>): Promise<void> {
+    await withTransientRetry(() => this.#client.send(new PutItemCommand({ TableName: this.#tableName, ...input })), this.#runtime);
+  }
+
+  async #update(input: Omit<UpdateItemCommandInput, 'TableName'>): Promise<void> {
+    await withTransientRetry(() => this.#client.send(new UpdateItemCommand({ TableName: this.#tableName, ...input })), this.#runtime);
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * Hand-written marshalling between ledger records and DynamoDB items. Payloads (data,
+ * postings, state, response, profile) are single JSON string attributes: cheap to
+ * marshal, and the stored response is the exact byte string a replay must return.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { invariant, InvariantViolation } from '#domain/errors.ts';
+import type { Posting } from '#domain/state.ts';
+import type { BorrowerRecord, FirstLoan, JournalEvent, LprFixing, ReferredRenewal, StoredResponse } from './journal.ts';
+import { canonicalJson } from './request-hash.ts';
+import {
+  borrowerIdFromKey,
+  borrowerPk,
+  eventSk,
+  facilityIdFromKey,
+  facilityPk,
+  globalIndex,
+  INDEX,
+  LEDGER_TABLE,
+  localIndex,
+  LPR_PK,
+  PROFILE_SK,
+  REFERRED_PK,
+  referralSk,
+  seqFromEventSk,
+  shardFromKey,
+  shardKey,
+} from './schema.ts';
+
+export type Item = Record<string, AttributeValue>;
+
+/** Attribute names used in expressions; key and index key names come from LEDGER_TABLE. */
+export const ATTR = {
+  pk: LEDGER_TABLE.partitionKey.name,
+  sk: LEDGER_TABLE.sortKey.name,
+  requestId: localIndex(INDEX.byRequestId).sortKey.name,
+  borrowerGsiPk: globalIndex(INDEX.byBorrower).partitionKey.name,
+  borrowerGsiSk: globalIndex(INDEX.byBorrower).sortKey.name,
+  shardGsiPk: globalIndex(INDEX.byShard).partitionKey.name,
+  shardGsiSk: globalIndex(INDEX.byShard).sortKey.name,
+  profile: 'profile',
+  version: 'version',
+  firstLoan: 'firstLoan',
+} as const;
+
+// ---------------------------------------------------------------------------------------
+// Primitive attributes
+
+export const str = (value: string): AttributeValue => ({ S: value });
+export const num = (value: number): AttributeValue => ({ N: String(value) });
+
+export function readString(item: Item, name: string): string {
+  const value = item[name]?.S;
+  invariant(value !== undefined, `item attribute ${name} must be a string`);
+  return value;
+}
+
+function readOptionalString(item: Item, name: string): string | undefined {
+  if (item[name] === undefined) return undefined;
+  return readString(item, name);
+}
+
+function readNumber(item: Item, name: string): number {
+  const text = item[name]?.N;
+  invariant(text !== undefined, `item attribute ${name} must be a number`);
+  const value = Number(text);
+  invariant(Number.isSafeInteger(value), `item attribute ${name} must be a safe integer, got ${text}`);
+  return value;
+}
+
+export function toJson(value: unknown, what: string): string {
+  const json = JSON.stringify(value);
+  invariant(typeof json === 'string', `${what} must be JSON-serialisable`);
+  return json;
+}
+
+function fromJson(json: string, what: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new InvariantViolation(`stored ${what} is not valid JSON`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Events
+
+export function eventKey(facilityId: string, seq: number): Item {
+  return { [ATTR.pk]: str(facilityPk(facilityId)), [ATTR.sk]: str(eventSk(seq)) };
+}
+
+export function eventToItem(event: JournalEvent): Item {
+  const item: Item = {
+    ...eventKey(event.facilityId, event.seq),
+    type: str(event.type),
+    businessDate: str(event.businessDate),
+    recordedAt: str(event.recordedAt),
+    actor: str(event.actor),
+    data: str(toJson(event.data, 'data')),
+    postings: str(toJson(event.postings, 'postings')),
+    state: str(toJson(event.state, 'state')),
+  };
+  if (event.requestId !== undefined) item[ATTR.requestId] = str(event.requestId);
+  if (event.requestHash !== undefined) item['requestHash'] = str(event.requestHash);
+  if (event.response !== undefined) item['response'] = str(toJson(event.response, 'response'));
+  if (event.borrowerId !== undefined && event.eodShard !== undefined) {
+    const facilityKey = facilityPk(event.facilityId);
+    item[ATTR.borrowerGsiPk] = str(borrowerPk(event.borrowerId));
+    item[ATTR.borrowerGsiSk] = str(facilityKey);
+    item[ATTR.shardGsiPk] = str(shardKey(event.eodShard));
+    item[ATTR.shardGsiSk] = str(facilityKey);
+  }
+  return item;
+}
+
+export function itemToEvent<State>(item: Item): JournalEvent<State> {
+  const requestId = readOptionalString(item, ATTR.requestId);
+  const requestHash = readOptionalString(item, 'requestHash');
+  const response = readOptionalString(item, 'response');
+  const borrowerKey = readOptionalString(item, ATTR.borrowerGsiPk);
+  const shard = readOptionalString(item, ATTR.shardGsiPk);
+  return {
+    facilityId: facilityIdFromKey(readString(item, ATTR.pk)),
+    seq: seqFromEventSk(readString(item, ATTR.sk)),
+    type: readString(item, 'type'),
+    businessDate: readString(item, 'businessDate'),
+    recordedAt: readString(item, 'recordedAt'),
+    actor: readString(item, 'actor'),
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(requestHash === undefined ? {} : { requestHash }),
+    data: fromJson(readString(item, 'data'), 'data'),
+    postings: fromJson(readString(item, 'postings'), 'postings') as Posting[],
+    state: fromJson(readString(item, 'state'), 'state') as State,
+    ...(response === undefined ? {} : { response: fromJson(response, 'response') as StoredResponse }),
+    ...(borrowerKey === undefined ? {} : { borrowerId: borrowerIdFromKey(borrowerKey) }),
+    ...(shard === undefined ? {} : { eodShard: shardFromKey(shard) }),
+  };
+}
+
+/** True iff both events would be stored as the same item (how a writer recognises its own write). */
+export function sameStoredEvent(a: JournalEvent, b: JournalEvent): boolean {
+  return canonicalJson(eventToItem(a)) === canonicalJson(eventToItem(b));
+}
+
+// ---------------------------------------------------------------------------------------
+// Borrower profiles
+
+export function borrowerKey(borrowerId: string): Item {
+  return { [ATTR.pk]: str(borrowerPk(borrowerId)), [ATTR.sk]: str(PROFILE_SK) };
+}
+
+/** Canonical, so that the same first loan is always the same string (compared in a condition). */
+export function firstLoanJson(firstLoan: FirstLoan): string {
+  return canonicalJson({ facilityId: firstLoan.facilityId, drawdownId: firstLoan.drawdownId, date: firstLoan.date });
+}
+
+export function itemToBorrower<Profile>(item: Item): BorrowerRecord<Profile> {
+  const profile = readOptionalString(item, ATTR.profile);
+  const firstLoan = readOptionalString(item, ATTR.firstLoan);
+  return {
+    borrowerId: borrowerIdFromKey(readString(item, ATTR.pk)),
+    profile: profile === undefined ? null : (fromJson(profile, 'profile') as Profile),
+    version: item[ATTR.version] === undefined ? 0 : readNumber(item, ATTR.version),
+    firstLoan: firstLoan === undefined ? null : (fromJson(firstLoan, 'firstLoan') as FirstLoan),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// LPR fixings
+
+export function lprToItem(fixing: LprFixing): Item {
+  return {
+    [ATTR.pk]: str(LPR_PK),
+    [ATTR.sk]: str(fixing.date),
+    oneYearPpm: num(fixing.oneYearPpm),
+    fiveYearPpm: num(fixing.fiveYearPpm),
+  };
+}
+
+export function itemToLpr(item: Item): LprFixing {
+  return {
+    date: readString(item, ATTR.sk),
+    oneYearPpm: readNumber(item, 'oneYearPpm'),
+    fiveYearPpm: readNumber(item, 'fiveYearPpm'),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Renewal review queue
+
+export function referralKey(facilityId: string, applicationId: string): Item {
+  return { [ATTR.pk]: str(REFERRED_PK), [ATTR.sk]: str(referralSk(facilityId, applicationId)) };
+}
+
+export function referralToItem(referral: ReferredRenewal): Item {
+  return {
+    ...referralKey(referral.facilityId, referral.applicationId),
+    facilityId: str(referral.facilityId),
+    applicationId: str(referral.applicationId),
+    borrowerId: str(referral.borrowerId),
+    appliedOn: str(referral.appliedOn),
+  };
+}
+
+export function itemToReferral(item: Item): ReferredRenewal {
+  return {
+    facilityId: readString(item, 'facilityId'),
+    applicationId: readString(item, 'applicationId'),
+    borrowerId: readString(item, 'borrowerId'),
+    appliedOn: readString(item, 'appliedOn'),
+  };
+}

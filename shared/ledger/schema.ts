@@ -1,0 +1,232 @@
+/**
+ * The ledger table as plain data: the one source for CDK (infra/), the embedded store and
+ * the adapter's key helpers, so they can never disagree about keys and indexes.
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { invariant } from '#domain/errors.ts';
+
+export type KeyType = 'S' | 'N';
+export type Projection = 'KEYS_ONLY' | 'ALL';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface LocalIndexSchema {
+  readonly name: string;
+  readonly sortKey: KeyAttribute;
+  readonly projection: Projection;
+}
+
+export interface GlobalIndexSchema {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+  readonly projection: Projection;
+}
+
+export interface TableSchema {
+  readonly defaultTableName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+  readonly localIndexes: readonly LocalIndexSchema[];
+  readonly globalIndexes: readonly GlobalIndexSchema[];
+}
+
+/** Environment variable that carries the table name into every function (set by infra/). */
+export const TABLE_NAME_ENV = 'LEDGER_TABLE_NAME';
+
+export const INDEX = {
+  byRequestId: 'byRequestId',
+  byBorrower: 'byBorrower',
+  byShard: 'byShard',
+} as const;
+
+export const LEDGER_TABLE: TableSchema = {
+  defaultTableName: 'credit-ledger',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  localIndexes: [
+    // Sparse: only events written under an Idempotency-Key carry requestId. An LSI caps one
+    // facility's item collection (its events + their index entries) at 10 GB: at a few KB
+    // per event, millions of events — decades of daily activity on one SME line.
+    // KEYS_ONLY: a key hit is rare (a replay) and is then read by key; writes stay ~1–2 WCU.
+    { name: INDEX.byRequestId, sortKey: { name: 'requestId', type: 'S' }, projection: 'KEYS_ONLY' },
+  ],
+  globalIndexes: [
+    // KEYS_ONLY: the first event is stale by design; readers load the latest state by pk.
+    {
+      name: INDEX.byBorrower,
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+      projection: 'KEYS_ONLY',
+    },
+    // KEYS_ONLY: end of day only needs facility ids; it loads each state by pk anyway.
+    {
+      name: INDEX.byShard,
+      partitionKey: { name: 'gsi2pk', type: 'S' },
+      sortKey: { name: 'gsi2sk', type: 'S' },
+      projection: 'KEYS_ONLY',
+    },
+  ],
+};
+
+export function localIndex(name: string, schema: TableSchema = LEDGER_TABLE): LocalIndexSchema {
+  const index = schema.localIndexes.find((i) => i.name === name);
+  invariant(index !== undefined, `no local index ${name}`);
+  return index;
+}
+
+export function globalIndex(name: string, schema: TableSchema = LEDGER_TABLE): GlobalIndexSchema {
+  const index = schema.globalIndexes.find((i) => i.name === name);
+  invariant(index !== undefined, `no global index ${name}`);
+  return index;
+}
+
+// ---------------------------------------------------------------------------------------
+// Keys
+
+/** Sequence numbers are zero-padded to this many digits so that sk order is seq order. */
+export const SEQ_DIGITS = 10;
+export const MAX_SEQ = 10 ** SEQ_DIGITS - 1;
+/** Number of end-of-day shards; changing it re-homes facilities, so it is part of the schema. */
+export const EOD_SHARD_COUNT = 16;
+
+const FACILITY_PREFIX = 'FAC#';
+const EVENT_PREFIX = 'EV#';
+export const BORROWER_KEY_PREFIX = 'BOR#';
+const SHARD_PREFIX = 'SHARD#';
+export const EVENT_SK_PREFIX = EVENT_PREFIX;
+export const PROFILE_SK = 'PROFILE';
+export const LPR_PK = 'LPR';
+export const REFERRED_PK = 'REVIEW#REFERRED';
+const REFERRAL_PREFIX = 'REF#';
+
+function assertId(id: string, what: string): void {
+  invariant(typeof id === 'string' && id.length > 0, `${what} must be a non-empty string`);
+}
+
+/** One partition per facility: ~1 000 writes/s per facility, far above any SME's use. */
+export function facilityPk(facilityId: string): string {
+  assertId(facilityId, 'facilityId');
+  return FACILITY_PREFIX + facilityId;
+}
+
+export function facilityIdFromKey(key: string): string {
+  invariant(key.startsWith(FACILITY_PREFIX), `not a facility key: ${key}`);
+  return key.slice(FACILITY_PREFIX.length);
+}
+
+export function assertSeq(seq: number): void {
+  invariant(Number.isSafeInteger(seq) && seq >= 1 && seq <= MAX_SEQ, `seq out of range: ${seq}`);
+}
+
+export function eventSk(seq: number): string {
+  assertSeq(seq);
+  return EVENT_PREFIX + String(seq).padStart(SEQ_DIGITS, '0');
+}
+
+export function seqFromEventSk(sk: string): number {
+  invariant(sk.length === EVENT_PREFIX.length + SEQ_DIGITS && sk.startsWith(EVENT_PREFIX), `not an event key: ${sk}`);
+  const seq = Number(sk.slice(EVENT_PREFIX.length));
+  assertSeq(seq);
+  return seq;
+}
+
+export function borrowerPk(borrowerId: string): string {
+  assertId(borrowerId, 'borrowerId');
+  return BORROWER_KEY_PREFIX + borrowerId;
+}
+
+export function borrowerIdFromKey(key: string): string {
+  invariant(key.startsWith(BORROWER_KEY_PREFIX), `not a borrower key: ${key}`);
+  return key.slice(BORROWER_KEY_PREFIX.length);
+}
+
+/** encodeURIComponent escapes '#', so no two (facility, application) pairs share a key. */
+export function referralSk(facilityId: string, applicationId: string): string {
+  assertId(facilityId, 'facilityId');
+  assertId(applicationId, 'applicationId');
+  return `${REFERRAL_PREFIX}${encodeURIComponent(facilityId)}#${encodeURIComponent(applicationId)}`;
+}
+
+export function isReferralSk(sk: string): boolean {
+  return /^REF#[^#]+#[^#]+$/.test(sk);
+}
+
+export function shardKey(shard: number): string {
+  assertShard(shard);
+  return SHARD_PREFIX + String(shard);
+}
+
+export function shardFromKey(key: string): number {
+  invariant(key.startsWith(SHARD_PREFIX), `not a shard key: ${key}`);
+  const shard = Number(key.slice(SHARD_PREFIX.length));
+  assertShard(shard);
+  return shard;
+}
+
+export function assertShard(shard: number): void {
+  invariant(Number.isSafeInteger(shard) && shard >= 0 && shard < EOD_SHARD_COUNT, `shard out of range: ${shard}`);
+}
+
+/** 32-bit FNV-1a over the UTF-8 bytes: stable across processes and releases, no crypto needed. */
+export function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(text, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+export function eodShardOf(facilityId: string): number {
+  assertId(facilityId, 'facilityId');
+  return fnv1a32(facilityId) % EOD_SHARD_COUNT;
+}
+
+// ---------------------------------------------------------------------------------------
+// CreateTable input (embedded store, local runs); infra/ builds its Table from the same data.
+
+function keyAttributes(schema: TableSchema): KeyAttribute[] {
+  const all = [
+    schema.partitionKey,
+    schema.sortKey,
+    ...schema.localIndexes.map((i) => i.sortKey),
+    ...schema.globalIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  const byName = new Map<string, KeyAttribute>();
+  for (const attribute of all) {
+    const seen = byName.get(attribute.name);
+    invariant(seen === undefined || seen.type === attribute.type, `attribute ${attribute.name} has two types`);
+    byName.set(attribute.name, attribute);
+  }
+  return [...byName.values()];
+}
+
+export function toCreateTableInput(schema: TableSchema, tableName: string = schema.defaultTableName): CreateTableCommandInput {
+  const tableKeys = [
+    { AttributeName: schema.partitionKey.name, KeyType: 'HASH' as const },
+    { AttributeName: schema.sortKey.name, KeyType: 'RANGE' as const },
+  ];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: keyAttributes(schema).map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+    KeySchema: tableKeys,
+    LocalSecondaryIndexes: schema.localIndexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [tableKeys[0]!, { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }],
+      Projection: { ProjectionType: index.projection },
+    })),
+    GlobalSecondaryIndexes: schema.globalIndexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: index.projection },
+    })),
+  };
+}

@@ -1,0 +1,331 @@
+/**
+ * The DynamoDB adapter against the embedded store: what each port operation reads and
+ * writes, with raw GetItem checks where the stored bytes are the point.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DomainError, InvariantViolation, ValidationError } from '#domain/errors.ts';
+import { encodeCursor } from '#ledger/cursor.ts';
+import { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
+import { AppendConflict, MAX_PAGE_SIZE, type JournalEvent } from '#ledger/journal.ts';
+import { EOD_SHARD_COUNT, eodShardOf } from '#ledger/schema.ts';
+import { freshTable, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
+
+let client: DynamoDBClient;
+let store: DynamoLedgerStore;
+
+beforeAll(() => {
+  client = ledgerClient();
+  store = ledgerStore(client);
+});
+afterAll(() => client.destroy());
+
+function event(facilityId: string, seq: number, extra: Partial<JournalEvent> = {}): JournalEvent {
+  return {
+    facilityId,
+    seq,
+    type: 'Test',
+    businessDate: '2026-01-05',
+    recordedAt: '2026-01-05T02:00:00.000Z',
+    actor: 'test',
+    data: { seq },
+    postings: [
+      { account: 'LOAN_PRINCIPAL', side: 'DR', amountFen: 100 * seq },
+      { account: 'BORROWER_SETTLEMENT', side: 'CR', amountFen: 100 * seq },
+    ],
+    state: { seq },
+    ...extra,
+  };
+}
+
+async function rawItem(tableName: string, pk: string, sk: string) {
+  const out = await client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }));
+  return out.Item;
+}
+
+describe('append and load', () => {
+  it('returns null for a facility without events', async () => {
+    expect(await store.loadLatest(uniqueId('F'))).toBeNull();
+  });
+
+  it('loads the latest event, with every field as appended', async () => {
+    const id = uniqueId('F');
+    const first = event(id, 1, { borrowerId: 'B-1', eodShard: eodShardOf(id) });
+    const second = event(id, 2, { requestId: 'key-2', requestHash: 'h2', response: { status: 201, body: { id: 'D1', amount: '10.00' } } });
+    await store.append(first);
+    await store.append(second);
+    expect(await store.loadLatest(id)).toEqual(second);
+    expect(await store.loadEvent(id, 1)).toEqual(first);
+    expect(await store.loadEvent(id, 3)).toBeNull();
+  });
+
+  it('stores state, data, postings and response as JSON strings and the GSI keys on the first event only', async () => {
+    const id = uniqueId('F');
+    await store.append(event(id, 1, { borrowerId: 'B-7', eodShard: eodShardOf(id) }));
+    await store.append(event(id, 2, { requestId: 'k', requestHash: 'h', response: { status: 200, body: { b: 1, a: 2 } } }));
+    const tableName = inject('ledgerTableName');
+    const firstItem = await rawItem(tableName, `FAC#${id}`, 'EV#0000000001');
+    expect(firstItem).toMatchObject({
+      state: { S: '{"seq":1}' },
+      gsi1pk: { S: 'BOR#B-7' },
+      gsi1sk: { S: `FAC#${id}` },
+      gsi2pk: { S: `SHARD#${eodShardOf(id)}` },
+      gsi2sk: { S: `FAC#${id}` },
+    });
+    expect(firstItem!['requestId']).toBeUndefined();
+    const secondItem = await rawItem(tableName, `FAC#${id}`, 'EV#0000000002');
+    expect(secondItem!['gsi1pk']).toBeUndefined();
+    expect(secondItem!['response']).toEqual({ S: '{"status":200,"body":{"b":1,"a":2}}' });
+    expect(secondItem!['requestId']).toEqual({ S: 'k' });
+  });
+
+  it('refuses a second event at the same seq with AppendConflict and keeps the first', async () => {
+    const id = uniqueId('F');
+    await store.append(event(id, 1, { data: 'winner' }));
+    const loser = store.append(event(id, 1, { data: 'loser' }));
+    await expect(loser).rejects.toBeInstanceOf(AppendConflict);
+    await expect(loser).rejects.toMatchObject({ facilityId: id, seq: 1 });
+    expect((await store.loadLatest(id))?.data).toBe('winner');
+  });
+
+  it('refuses events that break ledger invariants before writing anything', async () => {
+    const id = uniqueId('F');
+    const unbalanced = event(id, 1, { postings: [{ account: 'LOAN_PRINCIPAL', side: 'DR', amountFen: 1 }] });
+    await expect(store.append(unbalanced)).rejects.toThrow(InvariantViolation);
+    await expect(store.append(event(id, 2, { borrowerId: 'B', eodShard: eodShardOf(id) }))).rejects.toThrow(/first event/);
+    await expect(store.append(event(id, 1, { requestId: 'k' }))).rejects.toThrow(/requestHash/);
+    await expect(store.append(event(id, 1, { businessDate: '2026-02-30' }))).rejects.toThrow(InvariantViolation);
+    expect(await store.loadLatest(id)).toBeNull();
+  });
+});
+
+describe('findByRequestId', () => {
+  it('finds the one event recorded under a key, only on its own facility', async () => {
+    const id = uniqueId('F');
+    await store.append(event(id, 1));
+    await store.append(event(id, 2, { requestId: 'same-key', requestHash: 'h' }));
+    await store.append(event(id, 3, { requestId: 'other-key', requestHash: 'h3' }));
+    expect((await store.findByRequestId(id, 'same-key'))?.seq).toBe(2);
+    expect(await store.findByRequestId(id, 'unknown-key')).toBeNull();
+    expect(await store.findByRequestId(uniqueId('F'), 'same-key')).toBeNull();
+  });
+});
+
+describe('listEvents', () => {
+  const total = 45;
+  let id: string;
+  beforeAll(async () => {
+    id = uniqueId('F');
+    for (let seq = 1; seq <= total; seq++) await store.append(event(id, seq));
+  });
+
+  it('pages in ascending seq order with the default page size of 20 and no cursor after the last page', async () => {
+    const seen: number[] = [];
+    const sizes: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listEvents(id, cursor === undefined ? {} : { cursor });
+      sizes.push(page.items.length);
+      seen.push(...page.items.map((e) => e.seq));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    expect(sizes).toEqual([20, 20, 5]);
+    expect(seen).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+
+  it('gives no cursor when a page ends exactly at the last event', async () => {
+    const page = await store.listEvents(id, { limit: total });
+    expect(page.items).toHaveLength(total);
+    expect(page.nextCursor).toBeNull();
+    expect((await store.listEvents(id, { limit: MAX_PAGE_SIZE })).items).toHaveLength(total);
+  });
+
+  it.each([0, MAX_PAGE_SIZE + 1, 2.5])('refuses page size %s with a ValidationError', async (limit) => {
+    await expect(store.listEvents(id, { limit })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it.each([
+    ['garbage', 'not a cursor!'],
+    ['base64 of text', Buffer.from('hello').toString('base64url')],
+    ['a cursor of another listing', encodeCursor('shard', 'x')],
+    ['a non-numeric position', encodeCursor('ev', '1e3')],
+    ['an empty string', ''],
+  ])('refuses %s as cursor with a ValidationError', async (_label, cursor) => {
+    const listing = store.listEvents(id, { cursor });
+    await expect(listing).rejects.toBeInstanceOf(ValidationError);
+    await expect(listing).rejects.toMatchObject({ code: 'validation-failed', issues: [{ path: 'cursor' }] });
+  });
+});
+
+describe('facility directory', () => {
+  let tableName: string;
+  let isolated: DynamoLedgerStore;
+  beforeAll(async () => {
+    tableName = await freshTable(client, 'directory');
+    isolated = ledgerStore(client, { tableName });
+  });
+
+  it('lists a borrower’s facilities from the first events', async () => {
+    const ids = ['F-b', 'F-a', 'F-c'];
+    for (const id of ids) {
+      await isolated.append(event(id, 1, { borrowerId: 'B-42', eodShard: eodShardOf(id) }));
+      await isolated.append(event(id, 2));
+    }
+    await isolated.append(event('F-other', 1, { borrowerId: 'B-43', eodShard: eodShardOf('F-other') }));
+    const page = await isolated.listFacilitiesByBorrower('B-42');
+    expect(page).toEqual({ items: ['F-a', 'F-b', 'F-c'], nextCursor: null });
+  });
+
+  it('pages through one shard and finds every facility of that shard exactly once', async () => {
+    const shard = 3;
+    const inShard: string[] = [];
+    for (let i = 0; inShard.length < 10; i++) {
+      const id = `CN-${String(i).padStart(5, '0')}`;
+      await isolated.append(event(id, 1, { borrowerId: 'B-shard', eodShard: eodShardOf(id) }));
+      if (eodShardOf(id) === shard) inShard.push(id);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await isolated.listFacilitiesByShard(shard, { limit: 4, ...(cursor === undefined ? {} : { cursor }) });
+      seen.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+      pages++;
+    } while (cursor !== undefined);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...inShard].sort());
+    await expect(isolated.listFacilitiesByShard(EOD_SHARD_COUNT)).rejects.toThrow(InvariantViolation);
+    await expect(isolated.listFacilitiesByShard(shard, { cursor: encodeCursor('bor', 'x') })).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('borrower profiles', () => {
+  it('creates with version 1 and updates only from the version read', async () => {
+    const borrowerId = uniqueId('B');
+    expect(await store.getBorrower(borrowerId)).toBeNull();
+    expect(await store.putBorrowerProfile(borrowerId, { size: 'MICRO' }, 0)).toBe(1);
+    expect(await store.putBorrowerProfile(borrowerId, { size: 'SMALL' }, 1)).toBe(2);
+
+    const stale = store.putBorrowerProfile(borrowerId, { size: 'MEDIUM' }, 1);
+    await expect(stale).rejects.toBeInstanceOf(DomainError);
+    await expect(stale).rejects.toMatchObject({ code: 'concurrent-modification' });
+    await expect(store.putBorrowerProfile(borrowerId, { size: 'MEDIUM' }, 0)).rejects.toMatchObject({ code: 'concurrent-modification' });
+
+    expect(await store.getBorrower(borrowerId)).toEqual({ borrowerId, profile: { size: 'SMALL' }, version: 2, firstLoan: null });
+  });
+
+  it('lets exactly one of two racing creators win', async () => {
+    const borrowerId = uniqueId('B');
+    const results = await Promise.allSettled([
+      store.putBorrowerProfile(borrowerId, { by: 'one' }, 0),
+      store.putBorrowerProfile(borrowerId, { by: 'two' }, 0),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+});
+
+describe('markFirstLoan', () => {
+  const loan = (drawdownId: string) => ({ facilityId: 'F-1', drawdownId, date: '2026-01-05' });
+
+  it('creates the borrower item with only firstLoan, and a later profile put keeps it', async () => {
+    const borrowerId = uniqueId('B');
+    expect(await store.markFirstLoan(borrowerId, loan('D-1'))).toBe(true);
+    expect(await store.getBorrower(borrowerId)).toEqual({ borrowerId, profile: null, version: 0, firstLoan: loan('D-1') });
+    expect(await store.putBorrowerProfile(borrowerId, { size: 'MICRO' }, 0)).toBe(1);
+    expect((await store.getBorrower(borrowerId))?.firstLoan).toEqual(loan('D-1'));
+  });
+
+  it('says true only for the first loan, also when the call for it is repeated', async () => {
+    const borrowerId = uniqueId('B');
+    await store.putBorrowerProfile(borrowerId, { size: 'SMALL' }, 0);
+    expect(await store.markFirstLoan(borrowerId, loan('D-1'))).toBe(true);
+    expect(await store.markFirstLoan(borrowerId, loan('D-2'))).toBe(false);
+    expect(await store.markFirstLoan(borrowerId, loan('D-1'))).toBe(true);
+    expect(await store.getBorrower(borrowerId)).toMatchObject({ profile: { size: 'SMALL' }, version: 1, firstLoan: loan('D-1') });
+  });
+
+  it('under 24 concurrent first drawdowns, exactly one caller sees true and its loan is recorded', async () => {
+    const borrowerId = uniqueId('B');
+    const drawdowns = Array.from({ length: 24 }, (_, i) => `D-${i}`);
+    const results = await Promise.all(drawdowns.map((d) => store.markFirstLoan(borrowerId, loan(d))));
+    const winners = drawdowns.filter((_, i) => results[i]);
+    expect(winners).toHaveLength(1);
+    expect((await store.getBorrower(borrowerId))?.firstLoan).toEqual(loan(winners[0]!));
+  });
+});
+
+describe('LPR fixings', () => {
+  let lpr: DynamoLedgerStore;
+  beforeAll(async () => {
+    lpr = ledgerStore(client, { tableName: await freshTable(client, 'lpr') });
+    await lpr.putLprFixing({ date: '2025-11-20', oneYearPpm: 30_000, fiveYearPpm: 35_000 });
+    await lpr.putLprFixing({ date: '2025-12-22', oneYearPpm: 30_000, fiveYearPpm: 35_000 });
+    await lpr.putLprFixing({ date: '2026-01-20', oneYearPpm: 29_000, fiveYearPpm: 34_000 });
+  });
+
+  it('is empty before the first fixing', async () => {
+    expect(await lpr.getLprOnOrBefore('2025-11-19')).toBeNull();
+  });
+
+  it.each([
+    ['2025-11-20', '2025-11-20'],
+    ['2025-12-21', '2025-11-20'],
+    ['2025-12-22', '2025-12-22'],
+    ['2026-01-19', '2025-12-22'],
+    ['2026-01-20', '2026-01-20'],
+    ['2027-06-01', '2026-01-20'],
+  ])('on %s the fixing in force is the one of %s', async (date, fixingDate) => {
+    expect((await lpr.getLprOnOrBefore(date))?.date).toBe(fixingDate);
+  });
+
+  it('lets a correction overwrite a fixing and lists the most recent first', async () => {
+    await lpr.putLprFixing({ date: '2025-12-22', oneYearPpm: 30_500, fiveYearPpm: 35_000 });
+    expect(await lpr.getLprOnOrBefore('2025-12-31')).toEqual({ date: '2025-12-22', oneYearPpm: 30_500, fiveYearPpm: 35_000 });
+    expect((await lpr.listRecentLpr(2)).map((f) => f.date)).toEqual(['2026-01-20', '2025-12-22']);
+    expect(await lpr.listRecentLpr()).toHaveLength(3);
+  });
+
+  it('refuses malformed dates and rates', async () => {
+    await expect(lpr.getLprOnOrBefore('2026-1-5')).rejects.toThrow(InvariantViolation);
+    await expect(lpr.putLprFixing({ date: '2026-02-20', oneYearPpm: 3.45, fiveYearPpm: 35_000 })).rejects.toThrow(InvariantViolation);
+  });
+});
+
+describe('renewal review queue', () => {
+  let queue: DynamoLedgerStore;
+  beforeAll(async () => {
+    queue = ledgerStore(client, { tableName: await freshTable(client, 'review') });
+  });
+
+  const referral = (facilityId: string, applicationId: string) => ({ facilityId, applicationId, borrowerId: 'B-1', appliedOn: '2026-01-05' });
+
+  it('holds each referral once, lists it in key order, and forgets it when decided', async () => {
+    await queue.putReferral(referral('F-2', 'F-2-A7'));
+    await queue.putReferral(referral('F-1', 'F-1-A3'));
+    await queue.putReferral(referral('F-1', 'F-1-A3'));
+    // '#' in ids cannot make two referrals collide.
+    await queue.putReferral(referral('F#1', 'x'));
+    await queue.putReferral(referral('F', '1#x'));
+    const all = await queue.listReferrals();
+    expect(all.items.map((r) => [r.facilityId, r.applicationId])).toEqual([
+      ['F', '1#x'],
+      ['F#1', 'x'],
+      ['F-1', 'F-1-A3'],
+      ['F-2', 'F-2-A7'],
+    ]);
+    expect(all.items[2]).toEqual(referral('F-1', 'F-1-A3'));
+
+    await queue.removeReferral('F-1', 'F-1-A3');
+    await queue.removeReferral('F-1', 'F-1-A3');
+    expect((await queue.listReferrals()).items).toHaveLength(3);
+  });
+
+  it('pages with a cursor and refuses a cursor from another listing', async () => {
+    const first = await queue.listReferrals({ limit: 2 });
+    expect(first.items).toHaveLength(2);
+    const rest = await queue.listReferrals({ limit: 2, cursor: first.nextCursor! });
+    expect(rest).toMatchObject({ items: [{ facilityId: 'F-2' }], nextCursor: null });
+    await expect(queue.listReferrals({ cursor: encodeCursor('ref', 'LPR') })).rejects.toBeInstanceOf(ValidationError);
+  });
+});
