@@ -1,0 +1,58 @@
+/**
+ * The route registry: every operation of the API, listed once. The OpenAPI document
+ * (shared/http/openapi.ts), the local server (local/server.ts) and the CDK API construct
+ * read this array; each handler takes its own entry with routeOf().
+ *
+ * Adding an operation is one entry here plus one handler file:
+ *
+ *   1. Here (schemas live in shared/api/<area>.ts):
+ *        defineRoute({
+ *          operation: 'drawdown',                       // → functions/drawdown/handler.ts
+ *          method: 'POST',                              // POST ⇒ Idempotency-Key required
+ *          path: '/v1/facilities/{facilityId}/drawdowns',
+ *          auth: 'iam', roles: ['channel'],
+ *          summary: 'Draw down on a facility',
+ *          request: { path: FacilityPath, body: DrawdownRequest },
+ *          responses: { 201: DrawdownResponse },
+ *          errors: ['insufficient-available-limit', 'facility-frozen'],
+ *        }),
+ *   2. functions/drawdown/handler.ts:
+ *        export const handler = httpHandler(routeOf('drawdown'), async (ctx) => { … });
+ *
+ * test/http/routes.test.ts checks that every entry has its handler file and that the
+ * OpenAPI document covers exactly these routes.
+ */
+import { defineRoute } from '#http/route.ts';
+import type { ApiInfo } from '#http/openapi.ts';
+import { OpenApiDocumentSchema } from '../shared/api/openapi.ts';
+
+export const API_INFO: ApiInfo = {
+  title: 'Revolving credit service',
+  version: '1.0.0',
+  description:
+    'Borrow-as-needed revolving credit lines (随借随还) and renewal without repaying principal first (无还本续贷) for SMEs. ' +
+    'Money is a yuan string with at most 2 decimals; rates are percent strings; dates are YYYY-MM-DD in Asia/Shanghai. ' +
+    'Errors are RFC 9457 problem documents with a stable code.',
+};
+
+export const routes = [
+  defineRoute({
+    operation: 'openapi',
+    method: 'GET',
+    path: '/openapi.json',
+    auth: 'none',
+    roles: ['anonymous'],
+    summary: 'This API as an OpenAPI 3.1 document',
+    responses: { 200: OpenApiDocumentSchema },
+  }),
+] as const;
+
+export type RegisteredRoute = (typeof routes)[number];
+export type Operation = RegisteredRoute['operation'];
+
+/** The registry entry of `operation`, with its full type (schemas, roles, idempotency). */
+export function routeOf<O extends Operation>(operation: O): Extract<RegisteredRoute, { readonly operation: O }> {
+  const route = routes.find((candidate) => candidate.operation === operation);
+  if (route === undefined) throw new Error(`no route registered for operation ${operation}`);
+  return route as Extract<RegisteredRoute, { readonly operation: O }>;
+}

@@ -1,0 +1,142 @@
+/**
+ * The local dev server: plain node:http on 127.0.0.1 that turns each request into the
+ * API Gateway event of its route and calls that route's real handler
+ * (functions/<operation>/handler.ts, export `handler`), loaded on first use. Unknown paths
+ * get 404 and known paths with another method 405, as problem documents.
+ *
+ * Starting it sets LOCAL_DEV=1, which makes handlers honour x-dev-principal and
+ * x-dev-business-date (shared/http/dev.ts) in this process only.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { LOCAL_DEV_ENV } from '#http/auth.ts';
+import { problemOf } from '#http/errors.ts';
+import { problemResult } from '#http/problem.ts';
+import type { AnyRoute } from '#http/route.ts';
+import { lambdaContext, toProxyEvent } from './event.ts';
+import { createRouter } from './router.ts';
+
+export const DEFAULT_PORT = 3000;
+export const LOCAL_HOST = '127.0.0.1';
+/** API Gateway's own payload quota; the handlers enforce their much smaller limit themselves. */
+export const MAX_LOCAL_BODY_BYTES = 10 * 1024 * 1024;
+
+const FUNCTIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'functions');
+
+export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface LocalServerOptions {
+  readonly routes: readonly AnyRoute[];
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Where functions/<operation>/handler.ts live; tests point this elsewhere. */
+  readonly functionsDir?: string;
+  /** Told about requests that failed inside the server itself (a handler that does not load). */
+  readonly onError?: (message: string, error: unknown) => void;
+}
+
+export interface LocalServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: LocalServerOptions): Promise<LocalServer> {
+  process.env[LOCAL_DEV_ENV] = '1';
+  const router = createRouter(options.routes);
+  const functionsDir = options.functionsDir ?? FUNCTIONS_DIR;
+  const onError = options.onError ?? ((message, error) => console.error(`[local] ${message}`, error));
+  const handlers = new Map<string, Promise<LambdaHandler>>();
+
+  const loadHandler = (operation: string): Promise<LambdaHandler> => {
+    let loading = handlers.get(operation);
+    if (loading === undefined) {
+      const file = pathToFileURL(join(functionsDir, operation, 'handler.ts')).href;
+      loading = import(file).then((module: { handler?: unknown }) => {
+        if (typeof module.handler !== 'function') throw new Error(`${file} does not export a handler function`);
+        return module.handler as LambdaHandler;
+      });
+      // A failed load is retried on the next request, e.g. after the file is fixed.
+      loading.catch(() => handlers.delete(operation));
+      handlers.set(operation, loading);
+    }
+    return loading;
+  };
+
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const receivedAtMs = Date.now();
+    const requestId = randomUUID();
+    const url = new URL(request.url ?? '/', `http://${LOCAL_HOST}`);
+    const match = router.match(request.method ?? 'GET', url.pathname);
+    if (match.kind === 'not-found') {
+      return send(response, requestId, problemResult(problemOf('not-found', `No route matches ${url.pathname}.`, { instance: url.pathname })));
+    }
+    if (match.kind === 'method-not-allowed') {
+      const problem = problemOf('method-not-allowed', `${request.method} is not allowed on ${url.pathname}.`, { instance: url.pathname });
+      return send(response, requestId, problemResult(problem, { allow: match.allow.join(', ') }));
+    }
+    const body = await readBody(request);
+    if (body === undefined) {
+      const problem = problemOf('payload-too-large', `The request body must not exceed ${MAX_LOCAL_BODY_BYTES} bytes.`, { instance: url.pathname });
+      return send(response, requestId, problemResult(problem, { connection: 'close' }));
+    }
+    const { route, pathParameters } = match;
+    const event = toProxyEvent({ request, url, body, route, pathParameters, requestId, receivedAtMs });
+    const handler = await loadHandler(route.operation);
+    send(response, requestId, await handler(event, lambdaContext(route.operation, requestId, receivedAtMs)));
+  };
+
+  const server = createServer((request, response) => {
+    serve(request, response).catch((error: unknown) => {
+      onError(`${request.method} ${request.url} failed`, error);
+      if (!response.headersSent) send(response, 'unknown', problemResult(problemOf('internal-error', 'The local server could not run the handler.')));
+      else response.destroy();
+    });
+  });
+  await listen(server, options.port ?? DEFAULT_PORT, options.host ?? LOCAL_HOST);
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  return {
+    url: `http://${options.host ?? LOCAL_HOST}:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** The body as UTF-8 text, or undefined when it exceeds MAX_LOCAL_BODY_BYTES. */
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_LOCAL_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Writes a Lambda proxy result, adding x-amzn-RequestId as API Gateway does. */
+function send(response: ServerResponse, requestId: string, result: APIGatewayProxyResult): void {
+  const headers: Record<string, string | string[]> = { 'x-amzn-RequestId': requestId };
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
+  const body = result.isBase64Encoded === true ? Buffer.from(result.body, 'base64') : result.body;
+  response.writeHead(result.statusCode, headers);
+  response.end(body);
+}

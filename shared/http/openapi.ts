@@ -1,0 +1,215 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route registry and its zod schemas (the
+ * single source): no schema is written twice. Schemas are converted on their wire side
+ * (`io: 'input'`: money as yuan strings), and every schema with a meta `id` becomes a
+ * component referenced by $ref.
+ */
+import type { $ZodType } from 'zod/v4/core';
+import { ProblemSchema } from '../api/problem.ts';
+import * as z from '../api/z.ts';
+import { statusOf } from './errors.ts';
+import { IDEMPOTENCY_KEY_PATTERN, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.ts';
+import { JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, type ProblemCode } from './problem.ts';
+import type { AnyRoute } from './route.ts';
+
+export type ApiInfo = {
+  readonly title: string;
+  readonly version: string;
+  readonly description?: string;
+};
+
+type Json = Record<string, unknown>;
+
+export type OpenApiDocument = {
+  readonly openapi: '3.1.0';
+  readonly info: ApiInfo;
+  readonly tags: readonly Json[];
+  readonly paths: Readonly<Record<string, Readonly<Record<string, Json>>>>;
+  readonly components: { readonly schemas: Readonly<Record<string, Json>>; readonly securitySchemes: Readonly<Record<string, Json>> };
+};
+
+const COMPONENT_PREFIX = '#/components/schemas/';
+
+const SECURITY_SCHEMES = {
+  sigv4: {
+    type: 'apiKey',
+    name: 'Authorization',
+    in: 'header',
+    description: 'AWS Signature Version 4 (IAM). Bank channels and operations systems sign each request with their IAM role.',
+    'x-amazon-apigateway-authtype': 'awsSigv4',
+  },
+  cognito: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An SME user signed in through the Cognito user pool; the token carries the borrower_id claim.',
+  },
+} as const;
+
+const TAGS = [
+  { name: 'channel', description: 'Bank channels (IAM): facilities, drawdowns, repayments, statements, quotes.' },
+  { name: 'sme', description: 'SME self-service (Cognito): own facilities, statements, renewal.' },
+  { name: 'ops', description: 'Operations (IAM): LPR, borrower profiles, reviews, end of day.' },
+  { name: 'public', description: 'No authentication.' },
+];
+
+/** Builds the document; throws if two routes collide or two different schemas share an id. */
+export function buildOpenApi(routes: readonly AnyRoute[], info: ApiInfo): OpenApiDocument {
+  const schemas = new SchemaConverter();
+  const paths: Record<string, Record<string, Json>> = {};
+  const operationIds = new Set<string>();
+  for (const route of [...routes].sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))) {
+    const method = route.method.toLowerCase();
+    const item = (paths[route.path] ??= {});
+    if (item[method] !== undefined) throw new Error(`two routes for ${route.method} ${route.path}`);
+    if (operationIds.has(route.operation)) throw new Error(`two routes named ${route.operation}`);
+    operationIds.add(route.operation);
+    item[method] = operationOf(route, schemas);
+  }
+  return { openapi: '3.1.0', info, tags: TAGS, paths, components: { schemas: schemas.components(), securitySchemes: SECURITY_SCHEMES } };
+}
+
+function operationOf(route: AnyRoute, schemas: SchemaConverter): Json {
+  const parameters = [
+    ...(route.request?.path === undefined ? [] : schemas.parameters(route.request.path, 'path')),
+    ...(route.request?.query === undefined ? [] : schemas.parameters(route.request.query, 'query')),
+    ...(route.requiresIdempotencyKey ? [IDEMPOTENCY_KEY_PARAMETER] : []),
+  ];
+  return {
+    operationId: route.operation,
+    summary: route.summary,
+    ...(route.description === undefined ? {} : { description: route.description }),
+    tags: [tagOf(route)],
+    security: route.auth === 'none' ? [] : [{ [route.auth === 'iam' ? 'sigv4' : 'cognito']: [] }],
+    'x-roles': route.roles,
+    ...(parameters.length === 0 ? {} : { parameters }),
+    ...(route.request?.body === undefined
+      ? {}
+      : { requestBody: { required: true, content: { [JSON_CONTENT_TYPE]: { schema: schemas.convert(route.request.body) } } } }),
+    responses: { ...successResponses(route, schemas), ...errorResponses(route, schemas) },
+  };
+}
+
+const IDEMPOTENCY_KEY_PARAMETER: Json = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: true,
+  description:
+    'A key unique to this command. Sending it again with the same request returns the original response (with Idempotent-Replayed: true); with a different request, 422 idempotency-key-reused.',
+  schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH, pattern: IDEMPOTENCY_KEY_PATTERN.source },
+};
+
+function successResponses(route: AnyRoute, schemas: SchemaConverter): Json {
+  const responses: Json = {};
+  for (const [status, schema] of Object.entries(route.responses)) {
+    responses[status] = {
+      description: Number(status) === 201 ? 'Created' : 'OK',
+      ...(route.requiresIdempotencyKey
+        ? {
+            headers: {
+              'Idempotent-Replayed': {
+                description: 'Present when this is the stored response of an earlier request with the same Idempotency-Key.',
+                schema: { type: 'string', enum: ['true'] },
+              },
+            },
+          }
+        : {}),
+      content: { [JSON_CONTENT_TYPE]: { schema: schemas.convert(schema) } },
+    };
+  }
+  return responses;
+}
+
+/** The problem codes a route can answer with, grouped by status. */
+function errorResponses(route: AnyRoute, schemas: SchemaConverter): Json {
+  const codes = new Set<ProblemCode>();
+  const add = (...more: readonly ProblemCode[]) => more.forEach((code) => codes.add(code));
+  const hasInput = route.request !== undefined && Object.values(route.request).some((schema) => schema !== undefined);
+  if (hasInput || route.requiresIdempotencyKey) add('validation-failed');
+  if (route.requiresIdempotencyKey) add('idempotency-key-missing');
+  if (route.auth !== 'none') add('unauthenticated', 'forbidden');
+  if (route.pathParameters.length > 0) add('not-found');
+  if (route.request?.body !== undefined) add('unsupported-media-type', 'payload-too-large');
+  add(...(route.errors ?? []), 'service-unavailable', 'internal-error');
+
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of codes) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
+  const problem = schemas.convert(ProblemSchema);
+  const responses: Json = {};
+  for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[String(status)] = {
+      description: `Problem document; code: ${statusCodes.join(', ')}.`,
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: problem } },
+    };
+  }
+  return responses;
+}
+
+function tagOf(route: AnyRoute): string {
+  if (route.auth === 'none') return 'public';
+  if (route.auth === 'cognito') return 'sme';
+  return route.roles.includes('channel') ? 'channel' : 'ops';
+}
+
+/** zod → JSON Schema, hoisting every schema that has a meta `id` into components. */
+class SchemaConverter {
+  readonly #components = new Map<string, Json>();
+  readonly #converted = new Map<$ZodType, Json>();
+
+  convert(schema: $ZodType): Json {
+    const cached = this.#converted.get(schema);
+    if (cached !== undefined) return cached;
+    const { $schema: _dialect, $defs, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw' }) as Json;
+    for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, Json>)) this.#addComponent(id, rewriteRefs(definition));
+    const converted = rewriteRefs(rest);
+    this.#converted.set(schema, converted);
+    return converted;
+  }
+
+  /** One OpenAPI parameter per property of an object schema. */
+  parameters(schema: $ZodType, location: 'path' | 'query'): Json[] {
+    const object = this.#resolve(this.convert(schema));
+    const required = new Set((object['required'] ?? []) as string[]);
+    return Object.entries((object['properties'] ?? {}) as Record<string, Json>).map(([name, property]) => {
+      const description = this.#resolve(property)['description'];
+      return {
+        name,
+        in: location,
+        required: location === 'path' || required.has(name),
+        ...(typeof description === 'string' ? { description } : {}),
+        schema: property,
+      };
+    });
+  }
+
+  components(): Record<string, Json> {
+    return Object.fromEntries([...this.#components].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  #resolve(schema: Json): Json {
+    const ref = schema['$ref'];
+    if (typeof ref !== 'string') return schema;
+    const component = this.#components.get(ref.slice(COMPONENT_PREFIX.length));
+    if (component === undefined) throw new Error(`unresolved schema reference ${ref}`);
+    return component;
+  }
+
+  #addComponent(id: string, definition: Json): void {
+    const existing = this.#components.get(id);
+    if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(definition)) {
+      throw new Error(`two different schemas share the id "${id}"`);
+    }
+    this.#components.set(id, definition);
+  }
+}
+
+/** Points zod's local `#/$defs/X` references at the document's components. */
+function rewriteRefs<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(rewriteRefs) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const rewritten: Json = {};
+  for (const [key, child] of Object.entries(value)) {
+    rewritten[key] = key === '$ref' && typeof child === 'string' && child.startsWith('#/$defs/') ? COMPONENT_PREFIX + child.slice(8) : rewriteRefs(child);
+  }
+  return rewritten as T;
+}

@@ -1,0 +1,102 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { routes } from '../../functions/routes.ts';
+import { startServer, type LocalServer } from '../../local/server.ts';
+import { fixtureRoutes } from './fixtures/routes.ts';
+
+let server: LocalServer;
+let fixtures: LocalServer;
+const errors = vi.fn();
+const previousLocalDev = process.env['LOCAL_DEV'];
+
+beforeAll(async () => {
+  // Handlers build their loggers when first loaded, after this: keep the test output clean.
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  server = await startServer({ routes, port: 0 });
+  fixtures = await startServer({
+    routes: fixtureRoutes,
+    port: 0,
+    functionsDir: fileURLToPath(new URL('./fixtures/', import.meta.url)),
+    onError: errors,
+  });
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await server.close();
+  await fixtures.close();
+  if (previousLocalDev === undefined) delete process.env['LOCAL_DEV'];
+  else process.env['LOCAL_DEV'] = previousLocalDev;
+});
+
+describe('the local server', () => {
+  it('listens on 127.0.0.1 and a free port when asked for port 0', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.url).not.toMatch(/:0$/);
+  });
+
+  it('serves GET /openapi.json through the real handler', async () => {
+    const response = await fetch(`${server.url}/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+    const result = await validate((await response.json()) as never);
+    expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+  });
+
+  it('answers an unknown path with a 404 problem document', async () => {
+    const response = await fetch(`${server.url}/v1/nothing-here`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.json()).toMatchObject({ status: 404, code: 'not-found', instance: '/v1/nothing-here' });
+  });
+
+  it('answers another method on a known path with 405 and Allow', async () => {
+    const response = await fetch(`${server.url}/openapi.json`, { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET');
+    expect(await response.json()).toMatchObject({ code: 'method-not-allowed' });
+  });
+
+  it('hands a handler the event API Gateway would: path, query, headers, body, dev principal', async () => {
+    const response = await fetch(`${fixtures.url}/v1/items/FAC-9/echo?limit=7`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'Idempotency-Key': 'local-key-1',
+        'X-Dev-Principal': 'channel:counter',
+        'X-Dev-Business-Date': '2026-03-20',
+      },
+      body: JSON.stringify({ amount: '1533.33' }),
+    });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toEqual({
+      itemId: 'FAC-9',
+      limit: 7,
+      amountFen: 153_333,
+      principal: 'channel:counter',
+      businessDate: '2026-03-20',
+      idempotencyKey: 'local-key-1',
+      requestId: response.headers.get('x-amzn-requestid'),
+    });
+  });
+
+  it('passes the handler’s problem documents through', async () => {
+    const response = await fetch(`${fixtures.url}/v1/items/FAC-9/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-dev-principal': 'channel:counter' },
+      body: '{}',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'idempotency-key-missing' });
+  });
+
+  it('answers 500 when a route’s handler cannot be loaded, and says why on its own log', async () => {
+    const response = await fetch(`${fixtures.url}/v1/items/x/echo`);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ code: 'internal-error' });
+    expect(errors).toHaveBeenCalledWith('GET /v1/items/x/echo failed', expect.any(Error));
+  });
+});
