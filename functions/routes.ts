@@ -24,7 +24,7 @@
  */
 import { defineRoute } from '#http/route.ts';
 import type { ApiInfo } from '#http/openapi.ts';
-import { OpenApiDocumentSchema } from '../shared/api/openapi.ts';
+import { OpenApiDocumentSchema } from '#api/openapi.ts';
 
 export const API_INFO: ApiInfo = {
   title: 'Revolving credit service',

@@ -6,8 +6,8 @@
  * (formatYuan / formatPercent), which the types enforce.
  */
 import { ValidationError } from '#domain/errors.ts';
-import { MAX_MONEY_FEN, formatYuan, parseYuan } from '#domain/money.ts';
-import { MAX_ABS_SPREAD_BP, MAX_RATE_PPM, formatPercent, parsePercent } from '#domain/rates.ts';
+import { MAX_MONEY_FEN, YUAN_PATTERN, formatYuan, parseYuan } from '#domain/money.ts';
+import { MAX_ABS_SPREAD_BP, MAX_RATE_PPM, PERCENT_PATTERN, formatPercent, parsePercent } from '#domain/rates.ts';
 import { isBusinessDate } from '#domain/calendar.ts';
 import * as z from './z.ts';
 
@@ -21,10 +21,10 @@ const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,512}$/;
 
 /**
  * The string shapes parseYuan and parsePercent accept, for documentation only: the parsers
- * decide (and also bound the value). test/http/primitives.test.ts checks these agree with them.
+ * decide (and also bound the value). Taken from the domain so the two cannot drift.
  */
-export const YUAN_DOC_PATTERN = '^(0|[1-9][0-9]{0,10})(\\.[0-9]{1,2})?$';
-export const PERCENT_DOC_PATTERN = '^(0|[1-9][0-9]{0,2})(\\.[0-9]{1,4})?$';
+export const YUAN_DOC_PATTERN = YUAN_PATTERN.source;
+export const PERCENT_DOC_PATTERN = PERCENT_PATTERN.source;
 
 const MONEY_FORMAT = 'must be a string of yuan with at most 2 decimals, e.g. "50000.00"';
 const PERCENT_FORMAT = 'must be a percent string with at most 4 decimals, e.g. "3.4500"';

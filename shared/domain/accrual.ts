@@ -29,13 +29,23 @@ const PPM = 1_000_000;
 export function accumulate(buckets: RateBucket[], ratePpm: number, balanceFen: number, days: number): void {
   if (balanceFen === 0 || days === 0) return;
   invariant(days > 0 && balanceFen > 0, 'accumulate takes a positive balance and day count');
+  // balance × days passes 2^53 only over decades at the largest balances (a long-overdue loan with no
+  // periodic settlement, valued far ahead): such a span is added in slices that each stay exact.
+  const daysPerSlice = Math.floor(MAX_ACCUMULATOR / balanceFen);
+  invariant(daysPerSlice >= 1, 'balance exceeds 2^53');
+  for (let left = days; left > 0; ) {
+    const slice = Math.min(left, daysPerSlice);
+    addToLastBucket(buckets, ratePpm, balanceFen * slice);
+    left -= slice;
+  }
+}
+
+function addToLastBucket(buckets: RateBucket[], ratePpm: number, added: number): void {
   let last = buckets[buckets.length - 1];
   if (last === undefined || last.ratePpm !== ratePpm) {
     last = { ratePpm, accFenDays: 0 };
     buckets.push(last);
   }
-  const added = balanceFen * days;
-  invariant(Number.isSafeInteger(added), 'balance × days exceeds 2^53');
   if (last.accFenDays + added > MAX_ACCUMULATOR) {
     buckets.push({ ratePpm, accFenDays: added });
   } else {

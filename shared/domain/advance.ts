@@ -6,7 +6,7 @@
  * change, so `advance` jumps from one boundary day to the next.
  */
 import { accumulate, interestFen, isEmpty, type RateBucket } from './accrual.ts';
-import { addDays, fromDay, isSettlementDay, nextSettlementDay, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
+import { addDays, fromDay, isSettlementDay, nextSettlementDay, parseBusinessDate, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
 import { DPD_THRESHOLDS, oldestOverdueDay, updateDelinquency } from './classification.ts';
 import { DomainError, invariant } from './errors.ts';
 import { transfer } from './postings.ts';
@@ -56,21 +56,26 @@ export function overdueFromForSettlement(state: FacilityState, settledDay: numbe
   return fromDay(settledDay + 2 + state.terms.graceDays);
 }
 
-/** True when the drawdown carries nothing any more and can leave the state (the journal keeps its history). */
-function isClean(d: Drawdown): boolean {
+/**
+ * True when the drawdown carries nothing any more and can leave the state (the journal keeps its history).
+ * With no principal and no settled interest nothing accrues any more, so accumulators worth 0 fen (less
+ * than half a fen) would settle as 0: they must not keep the drawdown, and so the facility, open.
+ */
+function isClean(state: FacilityState, d: Drawdown): boolean {
+  const worthNothing = (buckets: RateBucket[]) => isEmpty(buckets) || interestFen(buckets, yearBasisDays(state.terms.dayCount), state.terms.rounding) === 0;
   return (
     d.principalFen === 0 &&
     d.interestItems.length === 0 &&
     d.penaltyDueFen === 0 &&
     d.compoundDueFen === 0 &&
-    isEmpty(d.interestAcc) &&
-    isEmpty(d.penaltyAcc) &&
-    isEmpty(d.compoundAcc)
+    worthNothing(d.interestAcc) &&
+    worthNothing(d.penaltyAcc) &&
+    worthNothing(d.compoundAcc)
   );
 }
 
 export function dropCleanDrawdowns(state: FacilityState): void {
-  state.drawdowns = state.drawdowns.filter((d) => !isClean(d));
+  state.drawdowns = state.drawdowns.filter((d) => !isClean(state, d));
 }
 
 /** The next day (> current) whose opening differs from a plain continuation of the current one. */
@@ -192,7 +197,8 @@ export function endOfDay(state: FacilityState, day: number, events: DomainEvent[
 
 /** Rolls the facility to the opening of `toDate`. Pure: returns a new state. `lpr` reprices floating rates. */
 export function advance(state: FacilityState, toDate: BusinessDate, lpr?: LprSchedule): Transition {
-  const target = toDay(toDate);
+  // Reads (`valuationAsOf`, `?asOf=`) come here with caller input: a bad date is a ValidationError, not a RangeError.
+  const target = toDay(parseBusinessDate(toDate, 'date'));
   const current = toDay(state.businessDate);
   if (target < current) {
     throw new DomainError('date-before-last-event', `business date ${toDate} is before the facility's current business date ${state.businessDate}`, {

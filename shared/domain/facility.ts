@@ -451,6 +451,9 @@ export function applyCommand(state: FacilityState | null, command: Command): Tra
       return applyRenewal(state, command);
     case 'DecideRenewal':
       return decideRenewal(state, command);
+    default:
+      // A journal replay or a caller outside the type system must not get `undefined` back.
+      throw ValidationError.of('type', `unknown command type ${JSON.stringify((command as { type?: unknown }).type)}`);
   }
 }
 

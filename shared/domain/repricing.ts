@@ -3,8 +3,9 @@
  * force that day + the facility's spread, floored. The LPR comes in with the command (a
  * schedule of fixings), so replaying the journal reprices exactly as it did.
  */
-import { addMonths, fromDay, toDay, type BusinessDate } from './calendar.ts';
-import { DomainError } from './errors.ts';
+import { addMonths, fromDay, parseBusinessDate, toDay, type BusinessDate } from './calendar.ts';
+import { DomainError, ValidationError } from './errors.ts';
+import { assertRatePpm } from './rates.ts';
 import type { Drawdown, FacilityState } from './state.ts';
 
 /** 1-year LPR fixings, ascending by date. */
@@ -28,12 +29,31 @@ export function nextRepricingDay(state: FacilityState, d: Drawdown, day: number)
 /** The fixing in force on `date`: the latest dated on or before it. */
 export function lprOn(schedule: LprSchedule | undefined, date: BusinessDate): number {
   let found: number | null = null;
-  for (const fixing of schedule ?? []) {
+  for (const fixing of assertLprSchedule(schedule)) {
     if (fixing.date <= date) found = fixing.oneYearPpm;
     else break;
   }
   if (found === null) throw new DomainError('lpr-not-found', `no LPR fixing on or before ${date} to reprice the floating rate`);
   return found;
+}
+
+/**
+ * The schedule arrives with a command: a rate from it becomes a drawdown's rate, so every fixing is
+ * checked (valid date, integer ppm in range, strictly ascending) before any is used.
+ */
+export function assertLprSchedule(schedule: unknown, path = 'lpr'): LprSchedule {
+  if (schedule === undefined) return [];
+  if (!Array.isArray(schedule)) throw ValidationError.of(path, 'must be a list of { date, oneYearPpm } fixings, ascending by date');
+  let previous = '';
+  schedule.forEach((fixing: unknown, i) => {
+    if (typeof fixing !== 'object' || fixing === null) throw ValidationError.of(`${path}[${i}]`, 'must be a fixing { date, oneYearPpm }');
+    const { date, oneYearPpm } = fixing as { date?: unknown; oneYearPpm?: unknown };
+    const day = parseBusinessDate(date, `${path}[${i}].date`);
+    assertRatePpm(oneYearPpm, `${path}[${i}].oneYearPpm`);
+    if (day <= previous) throw ValidationError.of(`${path}[${i}].date`, 'fixings must be in strictly ascending date order');
+    previous = day;
+  });
+  return schedule as LprSchedule;
 }
 
 /**

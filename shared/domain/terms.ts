@@ -65,9 +65,12 @@ export const DEFAULT_TERMS: Readonly<ProductTerms> = Object.freeze({
 
 /** Fills defaults and validates; throws one ValidationError listing every bad field. */
 export function resolveTerms(overrides: Partial<ProductTerms> = {}, path = 'terms'): ProductTerms {
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) throw ValidationError.of(path, 'must be an object of product terms');
   const terms: ProductTerms = { ...DEFAULT_TERMS, ...overrides };
   const issues: FieldIssue[] = [];
   const bad = (field: string, message: string) => issues.push({ path: `${path}.${field}`, message });
+  // A misspelt term would otherwise fall back to its default without a word.
+  for (const field of Object.keys(overrides)) if (!Object.hasOwn(DEFAULT_TERMS, field)) bad(field, 'is not a product term');
   const intIn = (field: keyof ProductTerms, min: number, max: number) => {
     const value = terms[field];
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {

@@ -9,8 +9,8 @@ import {
   toProblem,
 } from '#http/errors.ts';
 import { problemResult, problemTitle } from '#http/problem.ts';
-import { ProblemSchema } from '../../shared/api/problem.ts';
-import * as z from '../../shared/api/z.ts';
+import { ProblemSchema } from '#api/problem.ts';
+import * as z from '#api/z.ts';
 
 describe('ErrorCode → HTTP status', () => {
   it.each<[ErrorCode, number]>([

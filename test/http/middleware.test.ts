@@ -4,7 +4,7 @@ import { MAX_BODY_BYTES } from '#http/body.ts';
 import { INTERNAL_ERROR_DETAIL } from '#http/errors.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#http/idempotency.ts';
 import { httpHandler } from '#http/middleware.ts';
-import * as z from '../../shared/api/z.ts';
+import * as z from '#api/z.ts';
 import {
   IAM_PRINCIPALS_JSON,
   SHANGHAI_DATE,

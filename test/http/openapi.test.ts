@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildOpenApi, type OpenApiDocument } from '#http/openapi.ts';
 import { defineRoute, type AnyRoute } from '#http/route.ts';
 import { API_INFO, routes } from '../../functions/routes.ts';
-import * as z from '../../shared/api/z.ts';
+import * as z from '#api/z.ts';
 import { apiEvent, context, sampleRoutes } from './support.ts';
 
 async function expectValid(document: OpenApiDocument): Promise<void> {

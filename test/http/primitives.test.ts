@@ -13,8 +13,8 @@ import {
   RatePercent,
   SpreadBp,
   YUAN_DOC_PATTERN,
-} from '../../shared/api/primitives.ts';
-import * as z from '../../shared/api/z.ts';
+} from '#api/primitives.ts';
+import * as z from '#api/z.ts';
 
 /** The messages a client would read for `value` in field `field`. */
 function messages(schema: z.core.$ZodType, value: unknown): string[] {

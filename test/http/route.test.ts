@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineRoute, objectKeys, type RouteSpec } from '#http/route.ts';
-import { FacilityId } from '../../shared/api/primitives.ts';
-import * as z from '../../shared/api/z.ts';
+import { FacilityId } from '#api/primitives.ts';
+import * as z from '#api/z.ts';
 
 const ok = z.object({ ok: z.boolean() });
 const base = {

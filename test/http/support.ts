@@ -7,8 +7,8 @@ import { httpHandler, type HttpHandlerOptions } from '#http/middleware.ts';
 import { Logger, Metrics } from '#http/observability.ts';
 import type { Problem } from '#http/problem.ts';
 import { defineRoute } from '#http/route.ts';
-import { BusinessDate, DrawdownId, FacilityId, Money, PageQuery, page } from '../../shared/api/primitives.ts';
-import * as z from '../../shared/api/z.ts';
+import { BusinessDate, DrawdownId, FacilityId, Money, PageQuery, page } from '#api/primitives.ts';
+import * as z from '#api/z.ts';
 
 export const ACCOUNT = '123456789012';
 export const CHANNEL_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/MobileBankChannel`;
