@@ -1,0 +1,355 @@
+/**
+ * An independent reference model, written from DESIGN §4 without reading the domain's code paths:
+ * it walks every calendar day, keeps Σ balance × rate per drawdown as BigInt, settles on its own
+ * calendar rules, allocates principal earliest maturity first, tracks overdue items and DPD, and
+ * predicts which drawdowns are refused and why. Random products and command sequences are run
+ * through both; settlements, refusals, the final valuation and classification must agree.
+ *
+ * Scope (to keep the model small): fixed rates and a product whose allocation puts principal first,
+ * with repayments never above the principal outstanding, so settled interest is never paid and every
+ * overdue rule (penalty, compound, DPD) is exercised.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { applyCommand, type Command } from '#domain/facility.ts';
+import { DomainError } from '#domain/errors.ts';
+import { valuationAsOf } from '#domain/valuation.ts';
+import type { DomainEvent, FacilityState } from '#domain/state.ts';
+
+// ---- the model's own calendar --------------------------------------------------------------
+const MS = 86_400_000;
+const dayOf = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / MS;
+const dateOf = (day: number) => new Date(day * MS).toISOString().slice(0, 10);
+const dayOfMonth = (day: number) => new Date(day * MS).getUTCDate();
+const month = (day: number) => new Date(day * MS).getUTCMonth() + 1;
+
+type Cycle = 'MONTHLY' | 'QUARTERLY' | 'WITH_PRINCIPAL';
+const settles = (day: number, cycle: Cycle) =>
+  cycle !== 'WITH_PRINCIPAL' && dayOfMonth(day) === 20 && (cycle === 'MONTHLY' || [3, 6, 9, 12].includes(month(day)));
+
+function roundDiv(n: bigint, d: bigint, mode: 'HALF_UP' | 'HALF_EVEN'): bigint {
+  const q = n / d;
+  const r2 = (n % d) * 2n;
+  if (r2 > d || (r2 === d && (mode === 'HALF_UP' || q % 2n === 1n))) return q + 1n;
+  return q;
+}
+
+function classify(dpd: number): string {
+  if (dpd === 0) return 'NORMAL';
+  if (dpd <= 90) return 'SPECIAL_MENTION';
+  if (dpd <= 180) return 'SUBSTANDARD';
+  if (dpd <= 360) return 'DOUBTFUL';
+  return 'LOSS';
+}
+
+// ---- the model ------------------------------------------------------------------------------
+interface Loan {
+  id: string;
+  ordinal: number;
+  drawn: number;
+  maturity: number;
+  principal: number;
+  rate: bigint;
+  penaltyRate: bigint;
+  /** Σ principal × rate (ppm) over the days of the current period. */
+  interestSum: bigint;
+  penaltySum: bigint;
+  penaltyDue: bigint;
+  /** Σ overdue interest × penalty rate (复利), when the product compounds. */
+  compoundSum: bigint;
+  compoundDue: bigint;
+  items: { amount: bigint; overdueFrom: number }[];
+}
+
+interface Product {
+  limitFen: number;
+  facilityDays: number;
+  spreadBp: number;
+  dayCount: 'ACT_360' | 'ACT_365';
+  rounding: 'HALF_UP' | 'HALF_EVEN';
+  cycle: Cycle;
+  graceDays: number;
+  upliftPct: number;
+  maxOpen: number;
+  compound: boolean;
+}
+
+const START = dayOf('2026-01-01');
+const MIN_DRAWDOWN = 100_00;
+const MAX_TERM = 365;
+
+class Model {
+  loans: Loan[] = [];
+  count = 0;
+  settlements: string[] = [];
+  readonly p: Product;
+  readonly divisor: bigint;
+  readonly maturity: number;
+
+  constructor(p: Product) {
+    this.p = p;
+    this.divisor = BigInt(p.dayCount === 'ACT_365' ? 365 : 360) * 1_000_000n;
+    this.maturity = START + p.facilityDays;
+  }
+
+  round(n: bigint): bigint {
+    return roundDiv(n, this.divisor, this.p.rounding);
+  }
+
+  outstanding(): number {
+    return this.loans.reduce((s, l) => s + l.principal, 0);
+  }
+
+  dpd(day: number): number {
+    let oldest = Infinity;
+    for (const l of this.loans) {
+      if (l.principal > 0 && l.maturity < day) oldest = Math.min(oldest, l.maturity + 1);
+      for (const item of l.items) if (item.amount > 0n && item.overdueFrom <= day) oldest = Math.min(oldest, item.overdueFrom);
+    }
+    return oldest === Infinity ? 0 : day - oldest + 1;
+  }
+
+  /** Why a drawdown on `day` would be refused, in the order a bank checks: status, term, arrears, amounts, count. */
+  refusal(day: number, amount: number, term: number): string | null {
+    if (day > this.maturity) return 'facility-not-active';
+    if (day >= this.maturity) return 'outside-facility-term';
+    if (this.dpd(day) > 0) return 'facility-in-arrears';
+    if (amount < MIN_DRAWDOWN) return 'below-minimum-drawdown';
+    if (amount > this.p.limitFen - this.outstanding()) return 'insufficient-available-limit';
+    if (this.loans.filter((l) => l.principal > 0).length >= this.p.maxOpen) return 'too-many-open-drawdowns';
+    if (term > MAX_TERM) return 'term-too-long';
+    if (day + term > this.maturity) return 'outside-facility-term';
+    return null;
+  }
+
+  draw(day: number, amount: number, term: number, lprPpm: number): void {
+    this.count += 1;
+    const rate = BigInt(Math.max(0, lprPpm + this.p.spreadBp * 100));
+    const uplifted = rate * BigInt(100 + this.p.upliftPct); // rate × (1 + uplift) in hundredths of a ppm
+    this.loans.push({
+      id: `M1-D${String(this.count).padStart(4, '0')}`,
+      ordinal: this.count,
+      drawn: day,
+      maturity: day + term,
+      principal: amount,
+      rate,
+      penaltyRate: (uplifted * 2n + 100n) / 200n, // half-up to 1 ppm
+      interestSum: 0n,
+      penaltySum: 0n,
+      penaltyDue: 0n,
+      compoundSum: 0n,
+      compoundDue: 0n,
+      items: [],
+    });
+  }
+
+  /** Principal only (the product's order puts principal first): earliest maturity, then earliest drawdown. */
+  repay(amount: number): void {
+    const order = [...this.loans].sort((a, b) => a.maturity - b.maturity || a.drawn - b.drawn || a.ordinal - b.ordinal);
+    let left = amount;
+    for (const l of order) {
+      const paid = Math.min(left, l.principal);
+      l.principal -= paid;
+      left -= paid;
+    }
+    if (left !== 0) throw new Error('model: repayment above principal');
+  }
+
+  /** Accrues day `day` (balances as they stand after that day's commands). */
+  accrue(day: number): void {
+    for (const l of this.loans) {
+      if (this.p.compound) {
+        const overdue = l.items.filter((i) => i.overdueFrom <= day).reduce((sum, i) => sum + i.amount, 0n);
+        l.compoundSum += overdue * l.penaltyRate;
+      }
+      if (l.principal === 0) continue;
+      if (day <= l.maturity) l.interestSum += BigInt(l.principal) * l.rate;
+      else l.penaltySum += BigInt(l.principal) * l.penaltyRate;
+    }
+  }
+
+  /** Settlement at the end of `day` (after its accrual). */
+  settle(day: number): void {
+    for (const l of this.loans) {
+      if (l.maturity !== day) continue;
+      const interest = this.round(l.interestSum);
+      l.interestSum = 0n;
+      if (interest > 0n) {
+        l.items.push({ amount: interest, overdueFrom: day + 1 });
+        this.settlements.push(`${dateOf(day)} ${l.id} MATURITY interest ${interest}`);
+      }
+    }
+    if (!settles(day, this.p.cycle)) return;
+    for (const l of this.loans) {
+      const interest = this.round(l.interestSum);
+      const penalty = this.round(l.penaltySum);
+      const compound = this.round(l.compoundSum);
+      l.interestSum = 0n;
+      l.penaltySum = 0n;
+      l.compoundSum = 0n;
+      if (interest > 0n) l.items.push({ amount: interest, overdueFrom: day + 2 + this.p.graceDays });
+      l.penaltyDue += penalty;
+      l.compoundDue += compound;
+      if (interest + penalty + compound > 0n) this.settlements.push(`${dateOf(day)} ${l.id} SETTLEMENT interest ${interest} penalty ${penalty} compound ${compound}`);
+    }
+  }
+}
+
+// ---- the comparison -------------------------------------------------------------------------
+const product: fc.Arbitrary<Product> = fc.record({
+  limitFen: fc.integer({ min: 1_000_00, max: 10_000_000_00 }),
+  facilityDays: fc.integer({ min: 60, max: 420 }),
+  spreadBp: fc.integer({ min: -50, max: 300 }),
+  dayCount: fc.constantFrom('ACT_360' as const, 'ACT_365' as const),
+  rounding: fc.constantFrom('HALF_UP' as const, 'HALF_EVEN' as const),
+  cycle: fc.constantFrom<Cycle>('MONTHLY', 'QUARTERLY', 'WITH_PRINCIPAL'),
+  graceDays: fc.integer({ min: 0, max: 5 }),
+  upliftPct: fc.integer({ min: 30, max: 50 }),
+  maxOpen: fc.integer({ min: 1, max: 5 }),
+  compound: fc.boolean(),
+});
+
+type Action = { gap: number } & ({ kind: 'draw'; permille: number; term: number; lprPpm: number } | { kind: 'repay'; permille: number });
+const action: fc.Arbitrary<Action> = fc.oneof(
+  fc.record({ gap: fc.integer({ min: 0, max: 25 }), kind: fc.constant('draw' as const), permille: fc.integer({ min: 0, max: 600 }), term: fc.integer({ min: 1, max: 400 }), lprPpm: fc.integer({ min: 25_000, max: 40_000 }) }),
+  fc.record({ gap: fc.integer({ min: 0, max: 25 }), kind: fc.constant('repay' as const), permille: fc.integer({ min: 1, max: 1000 }) }),
+);
+
+const PRINCIPAL_FIRST = ['OVERDUE_PRINCIPAL', 'PRINCIPAL', 'COMPOUND_INTEREST', 'PENALTY_INTEREST', 'OVERDUE_INTEREST', 'INTEREST_DUE', 'ACCRUED_INTEREST'] as const;
+
+function domainSettlements(events: readonly DomainEvent[]): string[] {
+  const out: string[] = [];
+  for (const e of events) {
+    if (e.type !== 'InterestSettled') continue;
+    for (const row of (e.data as { drawdowns: Record<string, unknown>[] }).drawdowns) {
+      const id = String(row.drawdownId);
+      out.push(
+        row.reason === 'MATURITY'
+          ? `${e.date} ${id} MATURITY interest ${row.interestFen}`
+          : `${e.date} ${id} SETTLEMENT interest ${row.interestFen} penalty ${row.penaltyFen} compound ${row.compoundFen}`,
+      );
+    }
+  }
+  return out;
+}
+
+describe('the domain agrees with an independent day-by-day reference model', () => {
+  it('settlements, drawdown refusals, principal, accrued, penalty and compound interest, overdue items, DPD and classification', () => {
+    fc.assert(
+      fc.property(product, fc.array(action, { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 450 }), (p, actions, tail) => {
+        const model = new Model(p);
+        let t = applyCommand(null, {
+          type: 'OpenFacility',
+          date: dateOf(START),
+          facilityId: 'M1',
+          borrowerId: 'B1',
+          limitFen: p.limitFen,
+          effectiveDate: dateOf(START),
+          maturityDate: dateOf(model.maturity),
+          pricing: { spreadBp: p.spreadBp, floorPpm: 0 },
+          terms: {
+            dayCount: p.dayCount,
+            rounding: p.rounding,
+            settlementCycle: p.cycle,
+            graceDays: p.graceDays,
+            penaltyUpliftPct: p.upliftPct,
+            compoundInterest: p.compound,
+            allocationOrder: [...PRINCIPAL_FIRST],
+            maxOpenDrawdowns: p.maxOpen,
+            minDrawdownFen: MIN_DRAWDOWN,
+            maxDrawdownTermDays: MAX_TERM,
+          },
+        });
+        let state: FacilityState = t.state;
+        const events: DomainEvent[] = [...t.events];
+        let modelDay = START; // the model has applied the end of every day before this one
+
+        const modelRunTo = (day: number) => {
+          for (; modelDay < day; modelDay++) {
+            model.accrue(modelDay);
+            model.settle(modelDay);
+          }
+        };
+
+        let day = START;
+        for (const a of actions) {
+          day += a.gap;
+          modelRunTo(day);
+          const date = dateOf(day);
+          let command: Command;
+          if (a.kind === 'draw') {
+            const amount = Math.floor((p.limitFen * a.permille) / 1000);
+            command = { type: 'Drawdown', date, amountFen: amount, termDays: a.term, lprPpm: a.lprPpm };
+            const expected = amount === 0 ? 'validation-failed' : model.refusal(day, amount, a.term);
+            let outcome: string | null = null;
+            try {
+              t = applyCommand(state, command);
+            } catch (error) {
+              if (!(error instanceof DomainError)) throw error;
+              outcome = error.code;
+            }
+            expect(outcome, `drawdown of ${amount} on ${date}`).toBe(expected);
+            if (outcome !== null) continue;
+            model.draw(day, amount, a.term, a.lprPpm);
+          } else {
+            const amount = Math.floor((model.outstanding() * a.permille) / 1000);
+            if (amount === 0) continue;
+            command = { type: 'Repayment', date, amountFen: amount };
+            t = applyCommand(state, command);
+            expect(t.result).toMatchObject({ amountFen: amount });
+            model.repay(amount);
+          }
+          state = t.state;
+          events.push(...t.events);
+        }
+
+        // Let time run on, then compare everything as of the last day.
+        const end = day + tail;
+        if (end > dayOf(state.businessDate)) {
+          t = applyCommand(state, { type: 'EndOfDay', date: dateOf(end - 1) });
+          state = t.state;
+          events.push(...t.events);
+        }
+        modelRunTo(end);
+        model.accrue(end); // valuation as of `end` counts that day
+
+        expect(domainSettlements(events)).toEqual(model.settlements);
+
+        const v = valuationAsOf(state, dateOf(end));
+        let accrued = 0n;
+        let penalty = 0n;
+        let compound = 0n;
+        let overdueInterest = 0n;
+        let interestDue = 0n;
+        let overduePrincipal = 0;
+        let principal = 0;
+        for (const l of model.loans) {
+          accrued += model.round(l.interestSum);
+          penalty += l.penaltyDue + model.round(l.penaltySum);
+          compound += l.compoundDue + model.round(l.compoundSum);
+          for (const item of l.items) {
+            if (item.overdueFrom <= end) overdueInterest += item.amount;
+            else interestDue += item.amount;
+          }
+          if (l.maturity < end) overduePrincipal += l.principal;
+          else principal += l.principal;
+        }
+        expect(v.totals).toEqual({
+          COMPOUND_INTEREST: Number(compound),
+          PENALTY_INTEREST: Number(penalty),
+          OVERDUE_INTEREST: Number(overdueInterest),
+          OVERDUE_PRINCIPAL: overduePrincipal,
+          INTEREST_DUE: Number(interestDue),
+          PRINCIPAL: principal,
+          ACCRUED_INTEREST: Number(accrued),
+        });
+        expect(v.daysPastDue).toBe(model.dpd(end));
+        expect(v.classification).toBe(classify(model.dpd(end)));
+        expect(v.availableFen).toBe(p.limitFen - model.outstanding());
+        const byId = Object.fromEntries(state.drawdowns.map((d) => [d.drawdownId, d.principalFen]));
+        for (const l of model.loans) expect(byId[l.id] ?? 0, l.id).toBe(l.principal);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
