@@ -1,0 +1,17 @@
+/**
+ * The benchmarks `npm run bench` knows. Adding one: a module under bench/ exporting
+ * `run(context): ResultRow[] | Promise<ResultRow[]>` (see harness.ts), and one line here naming the
+ * row ids it returns, so `--only` can pick it without loading the others.
+ */
+import type { BenchmarkModule } from './harness.ts';
+
+export interface RegistryEntry {
+  id: string;
+  /** Ids of the rows (and JSON keys) the module returns. */
+  rows: readonly string[];
+  load(): Promise<BenchmarkModule>;
+}
+
+export const BENCHMARKS: readonly RegistryEntry[] = [
+  { id: 'accrual', rows: ['accrual-vs-decimal', 'accrual-vs-float'], load: () => import('./accrual.ts') },
+];
