@@ -23,6 +23,9 @@
  * OpenAPI document covers exactly these routes.
  */
 import { defineRoute } from '#http/route.ts';
+import { channelRoutes } from './routes/channel.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { smeRoutes } from './routes/sme.ts';
 import type { ApiInfo } from '#http/openapi.ts';
 import { OpenApiDocumentSchema } from '#api/openapi.ts';
 
@@ -36,6 +39,9 @@ export const API_INFO: ApiInfo = {
 };
 
 export const routes = [
+  ...channelRoutes,
+  ...smeRoutes,
+  ...opsRoutes,
   defineRoute({
     operation: 'openapi',
     method: 'GET',

@@ -13,7 +13,7 @@ import { valuationAsOf } from '#domain/valuation.ts';
 import { lprNeeded, type LprSchedule } from '#domain/repricing.ts';
 import { executeCommand, requestHash, type EventDraft } from '#ledger/command.ts';
 import type { JournalEvent, StoredResponse } from '#ledger/journal.ts';
-import type { AppDeps, Caller, CommandContext } from './deps.ts';
+import type { AppDeps, CommandContext } from './deps.ts';
 import { allocationView, facilityView, type FacilityView } from './views.ts';
 
 /** The reply of a command: status and body, flagged when it is a stored replay. */
@@ -248,7 +248,7 @@ export async function loadFacility(deps: AppDeps, facilityId: string): Promise<F
 }
 
 /** The facility as of a date (default: today), valued through `advance` without writing. */
-export async function getFacility(deps: AppDeps, facilityId: string, asOf: string, caller?: Caller & { borrowerId?: string }): Promise<FacilityView> {
+export async function getFacility(deps: AppDeps, facilityId: string, asOf: string, caller?: { borrowerId?: string }): Promise<FacilityView> {
   const state = await loadFacility(deps, facilityId);
   assertOwner(state, caller);
   if (asOf < state.businessDate) {
@@ -263,4 +263,25 @@ export function assertOwner(state: FacilityState, caller?: { borrowerId?: string
   if (caller?.borrowerId !== undefined && caller.borrowerId !== state.borrowerId) {
     throw new DomainError('not-found', `facility ${state.facilityId} not found`);
   }
+}
+
+/** Facilities a borrower may see, valued as of a date (bounded: SMEs hold a handful of lines). */
+export const MAX_BORROWER_FACILITIES = 100;
+
+export async function listBorrowerFacilities(deps: AppDeps, borrowerId: string, asOf: string): Promise<FacilityView[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.listFacilitiesByBorrower(borrowerId, { limit: MAX_BORROWER_FACILITIES, ...(cursor === undefined ? {} : { cursor }) });
+    ids.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && ids.length < MAX_BORROWER_FACILITIES);
+  const schedule = await deps.lpr.schedule();
+  const views: FacilityView[] = [];
+  for (const id of ids.slice(0, MAX_BORROWER_FACILITIES)) {
+    const state = await loadFacility(deps, id);
+    // A state already past `asOf` (a later command) is shown as it stands.
+    views.push(viewAsOf(state, asOf < state.businessDate ? state.businessDate : asOf, schedule));
+  }
+  return views;
 }

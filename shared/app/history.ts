@@ -27,7 +27,7 @@ export interface EventView {
   recordedAt: string;
   actor: string;
   data: unknown;
-  postings: { account: string; side: string; amount: string }[];
+  postings: { account: string; side: 'DR' | 'CR'; amount: string }[];
 }
 
 function eventView(event: JournalEvent): EventView {

@@ -4,6 +4,7 @@
  */
 import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
+import type { Classification, DrawdownStatus, FacilityStatus } from '#domain/state.ts';
 import type { CategoryAmounts, Valuation } from '#domain/valuation.ts';
 
 export interface DrawdownView {
@@ -14,13 +15,13 @@ export interface DrawdownView {
   maturityDate: string;
   ratePercent: string;
   penaltyRatePercent: string;
-  status: string;
+  status: DrawdownStatus;
 }
 
 export interface FacilityView {
   facilityId: string;
   borrowerId: string;
-  status: string;
+  status: FacilityStatus;
   currency: 'CNY';
   limit: string;
   available: string;
@@ -32,7 +33,7 @@ export interface FacilityView {
   penaltyInterest: string;
   compoundInterest: string;
   payoffAmount: string;
-  classification: string;
+  classification: Classification;
   daysPastDue: number;
   effectiveDate: string;
   maturityDate: string;

@@ -47,8 +47,18 @@ export type BusinessMetricName =
   | 'RenewalsApproved'
   | 'RenewalsReferred'
   | 'RenewalsRejected'
+  | 'RenewalsDeclined'
+  | 'PrincipalRenewedFen'
   | 'IdempotentReplays'
-  | 'ConcurrencyRetries';
+  | 'ConcurrencyRetries'
+  | 'EodFacilitiesProcessed'
+  | 'EodFacilitiesChanged'
+  | 'EodFailures'
+  | 'EodDurationMs'
+  | 'OutstandingPrincipalFen'
+  | 'AccruedInterestFen'
+  | 'OverduePrincipalFen'
+  | 'OverdueRatioPpm';
 
 const UNITS: Readonly<Record<BusinessMetricName, (typeof MetricUnit)[keyof typeof MetricUnit]>> = {
   Drawdowns: MetricUnit.Count,
@@ -59,8 +69,18 @@ const UNITS: Readonly<Record<BusinessMetricName, (typeof MetricUnit)[keyof typeo
   RenewalsApproved: MetricUnit.Count,
   RenewalsReferred: MetricUnit.Count,
   RenewalsRejected: MetricUnit.Count,
+  RenewalsDeclined: MetricUnit.Count,
+  PrincipalRenewedFen: MetricUnit.NoUnit,
   IdempotentReplays: MetricUnit.Count,
   ConcurrencyRetries: MetricUnit.Count,
+  EodFacilitiesProcessed: MetricUnit.Count,
+  EodFacilitiesChanged: MetricUnit.Count,
+  EodFailures: MetricUnit.Count,
+  EodDurationMs: MetricUnit.Milliseconds,
+  OutstandingPrincipalFen: MetricUnit.NoUnit,
+  AccruedInterestFen: MetricUnit.NoUnit,
+  OverduePrincipalFen: MetricUnit.NoUnit,
+  OverdueRatioPpm: MetricUnit.NoUnit,
 };
 
 /** The narrow metrics interface handlers get: they add values; dimensions and flushing are the stack's job. */

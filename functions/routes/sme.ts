@@ -1,0 +1,63 @@
+/** SME self-service routes (Cognito JWT with a borrower_id claim): own facilities and renewal. */
+import { defineRoute } from '#http/route.ts';
+import { AsOfQuery, FacilityList, FacilityPath, FacilityView, StatementQuery, StatementResponse } from '#api/facilities.ts';
+import { RenewalCheckView, RenewalView } from '#api/ops.ts';
+
+export const smeRoutes = [
+  defineRoute({
+    operation: 'my-facilities',
+    method: 'GET',
+    path: '/v1/me/facilities',
+    auth: 'cognito',
+    roles: ['sme'],
+    summary: 'My credit lines, valued today',
+    request: { query: AsOfQuery },
+    responses: { 200: FacilityList },
+  }),
+  defineRoute({
+    operation: 'my-facility',
+    method: 'GET',
+    path: '/v1/me/facilities/{facilityId}',
+    auth: 'cognito',
+    roles: ['sme'],
+    summary: 'One of my credit lines, valued as of a date',
+    request: { path: FacilityPath, query: AsOfQuery },
+    responses: { 200: FacilityView },
+    errors: ['not-found', 'date-before-last-event'],
+  }),
+  defineRoute({
+    operation: 'my-statement',
+    method: 'GET',
+    path: '/v1/me/facilities/{facilityId}/statement',
+    auth: 'cognito',
+    roles: ['sme'],
+    summary: 'Daily statement of one of my credit lines',
+    request: { path: FacilityPath, query: StatementQuery },
+    responses: { 200: StatementResponse },
+    errors: ['not-found'],
+  }),
+  defineRoute({
+    operation: 'my-renewal-check',
+    method: 'POST',
+    path: '/v1/me/facilities/{facilityId}/renewal-checks',
+    auth: 'cognito',
+    roles: ['sme'],
+    summary: 'Can I renew without repaying principal? (preview, no side effects)',
+    idempotencyKey: false,
+    request: { path: FacilityPath },
+    responses: { 200: RenewalCheckView },
+    errors: ['not-found', 'lpr-not-found'],
+  }),
+  defineRoute({
+    operation: 'my-renewal',
+    method: 'POST',
+    path: '/v1/me/facilities/{facilityId}/renewals',
+    auth: 'cognito',
+    roles: ['sme'],
+    summary: 'Apply to renew without repaying principal (无还本续贷)',
+    description: 'APPROVED executes at once (maturity extended, principal untouched, repriced); REFERRED goes to operations; REJECTED lists the reasons.',
+    request: { path: FacilityPath },
+    responses: { 201: RenewalView },
+    errors: ['not-found', 'renewal-pending', 'lpr-not-found', 'idempotency-key-reused', 'concurrent-modification'],
+  }),
+] as const;

@@ -1,0 +1,122 @@
+/**
+ * The facility contract: requests and views of credit lines, drawdowns, repayments, the
+ * journal and the statement. Money is a yuan string, rates a percent string (see primitives).
+ */
+import { BorrowerId, BusinessDate, Cursor, DrawdownId, FacilityId, Money, PageQuery, SpreadBp, Timestamp, page } from './primitives.ts';
+import * as z from './z.ts';
+
+const yuan = z.string().check(z.meta({ description: 'Yuan, 2 decimals.', examples: ['1533.33'] }));
+const percent = z.string().check(z.meta({ description: 'Percent per annum, 4 decimals.', examples: ['3.4500'] }));
+
+export const FacilityPath = z.strictObject({ facilityId: FacilityId });
+export const AsOfQuery = z.strictObject({ asOf: z.optional(BusinessDate) });
+
+export const OpenFacilityRequest = z.strictObject({
+  borrowerId: BorrowerId,
+  limit: Money,
+  effectiveDate: BusinessDate,
+  maturityDate: BusinessDate,
+  /** Without a spread the pricing model prices the borrower (needs its profile). */
+  pricing: z.optional(z.strictObject({ spreadBp: z.optional(SpreadBp) })),
+});
+
+export const DrawdownView = z.strictObject({
+  drawdownId: DrawdownId,
+  amount: yuan,
+  principalOutstanding: yuan,
+  drawnDate: BusinessDate,
+  maturityDate: BusinessDate,
+  ratePercent: percent,
+  penaltyRatePercent: percent,
+  status: z.enum(['ACTIVE', 'OVERDUE', 'REPAID']),
+});
+
+export const FacilityView = z.strictObject({
+  facilityId: FacilityId,
+  borrowerId: BorrowerId,
+  status: z.enum(['ACTIVE', 'FROZEN', 'MATURED', 'CLOSED']),
+  currency: z.literal('CNY'),
+  limit: yuan,
+  available: yuan,
+  principalOutstanding: yuan,
+  accruedInterest: yuan,
+  interestDue: yuan,
+  overdueInterest: yuan,
+  overduePrincipal: yuan,
+  penaltyInterest: yuan,
+  compoundInterest: yuan,
+  payoffAmount: yuan,
+  classification: z.enum(['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS']),
+  daysPastDue: z.int(),
+  effectiveDate: BusinessDate,
+  maturityDate: BusinessDate,
+  spreadBp: z.int(),
+  renewalCount: z.int(),
+  pendingRenewal: z.nullable(z.string()),
+  asOf: BusinessDate,
+  drawdowns: z.array(DrawdownView),
+}).check(z.meta({ id: 'Facility' }));
+
+export const DrawdownRequest = z.strictObject({
+  amount: Money,
+  /** Days to the drawdown's maturity; default: the product's maximum, capped at the facility's maturity. */
+  termDays: z.optional(z.int().check(z.gte(1), z.lte(1_096))),
+});
+
+export const DrawdownResponse = z.strictObject({
+  drawdownId: DrawdownId,
+  amount: yuan,
+  ratePercent: percent,
+  drawnDate: BusinessDate,
+  maturityDate: BusinessDate,
+  /** True when this is the borrower's first loan ever (首贷户). */
+  firstLoan: z.boolean(),
+  facility: FacilityView,
+});
+
+export const RepaymentRequest = z.strictObject({ amount: Money });
+
+export const Allocation = z.strictObject({
+  compoundInterest: yuan,
+  penaltyInterest: yuan,
+  overdueInterest: yuan,
+  overduePrincipal: yuan,
+  interestDue: yuan,
+  principal: yuan,
+  accruedInterest: yuan,
+});
+
+export const RepaymentResponse = z.strictObject({ repaymentId: z.string(), amount: yuan, allocation: Allocation, facility: FacilityView });
+
+export const EventView = z.strictObject({
+  seq: z.int(),
+  type: z.string(),
+  businessDate: BusinessDate,
+  recordedAt: Timestamp,
+  actor: z.string(),
+  data: z.unknown(),
+  postings: z.array(z.strictObject({ account: z.string(), side: z.enum(['DR', 'CR']), amount: yuan })),
+});
+export const EventsQuery = PageQuery;
+export const EventsPage = page(EventView);
+
+export const StatementQuery = z.strictObject({ from: BusinessDate, to: BusinessDate });
+export const StatementRow = z.strictObject({
+  date: BusinessDate,
+  principal: yuan,
+  ratePercent: percent,
+  interestForDay: z.string().check(z.meta({ description: 'Interest of that day in yuan to 4 decimals; rounding happens once at settlement.' })),
+  accruedInterest: yuan,
+  interestDue: yuan,
+  overdueInterest: yuan,
+  penaltyInterest: yuan,
+  payoffAmount: yuan,
+  daysPastDue: z.int(),
+});
+export const StatementResponse = z.strictObject({ facilityId: FacilityId, from: BusinessDate, to: BusinessDate, rows: z.array(StatementRow) });
+
+export const FacilityList = z.strictObject({ items: z.array(FacilityView), nextCursor: z.optional(Cursor) });
+
+export const FreezeRequest = z.strictObject({ reason: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) });
+export const LimitRequest = z.strictObject({ limit: Money });
+
