@@ -6,7 +6,7 @@
 import { optionalEnv } from '#config/env.ts';
 import { LOCAL_DEV_ENV } from '#http/auth.ts';
 import { routes } from '../functions/routes.ts';
-import { seedDemo } from './seed.ts';
+import { DEMO, seedDemo } from './seed.ts';
 import { DEFAULT_PORT, startServer } from './server.ts';
 import { startLocalStore } from './store.ts';
 
@@ -19,7 +19,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT 
 const store = await startLocalStore();
 await seedDemo();
 const server = await startServer({ routes, port });
-console.log(`[local] API on ${server.url} — try ${server.url}/openapi.json`);
+const u = server.url;
+console.log(`[local] API on ${u}  (OpenAPI: ${u}/openapi.json)
+
+Try it (x-dev-principal stands in for SigV4/Cognito, x-dev-business-date moves the business date):
+  curl -s ${u}/v1/facilities/${DEMO.facilityId}?asOf=2026-01-20 -H 'x-dev-principal: ${DEMO.channel}'
+  curl -s -X POST ${u}/v1/facilities/${DEMO.facilityId}/repayments -H 'x-dev-principal: ${DEMO.channel}' \\
+       -H 'content-type: application/json' -H 'Idempotency-Key: demo-r1' -H 'x-dev-business-date: 2026-01-12' -d '{"amount":"400000.00"}'
+  curl -s ${u}/v1/me/facilities -H 'x-dev-principal: sme:${DEMO.borrowerId}'
+  curl -s -X POST ${u}/v1/me/facilities/${DEMO.facilityId}/renewal-checks -H 'x-dev-principal: sme:${DEMO.borrowerId}' -H 'x-dev-business-date: 2026-12-10'
+`);
 
 const shutdown = async () => {
   await server.close();

@@ -1,7 +1,56 @@
 /**
- * HOOK — demo data for `npm start` (facilities, borrower profiles, LPR fixings). Not
- * implemented yet: it is added together with the store in local/store.ts.
+ * Demo data for `npm start` (unless SEED_DEMO=0), written once: LPR fixings, a borrower
+ * profile and a facility with one drawdown, through the same use-cases the API uses.
  */
+import { optionalEnv } from '#config/env.ts';
+import { appDeps } from '#app/wiring.ts';
+import { putProfile } from '#app/borrowers.ts';
+import { drawdown, openFacility } from '#app/facilities.ts';
+
+export const DEMO = {
+  borrowerId: 'BOR-DEMO-001',
+  facilityId: 'FAC-DEMO-001',
+  channel: 'channel:mobile-bank',
+  ops: 'ops:ops-desk',
+} as const;
+
+/** 1Y / 5Y fixings in ppm (3.35% = 33 500). */
+const LPR_FIXINGS = [
+  { date: '2024-07-22', oneYearPpm: 33_500, fiveYearPpm: 38_500 },
+  { date: '2024-10-21', oneYearPpm: 31_000, fiveYearPpm: 36_000 },
+  { date: '2025-05-20', oneYearPpm: 30_000, fiveYearPpm: 35_000 },
+];
+
 export async function seedDemo(): Promise<void> {
-  console.log('[local] seed: NOTHING SEEDED — seedDemo() in local/seed.ts is a placeholder until demo data is added');
+  if (optionalEnv('SEED_DEMO', '1') === '0') {
+    console.log('[local] seed: skipped (SEED_DEMO=0)');
+    return;
+  }
+  const deps = appDeps();
+  if ((await deps.store.loadLatest(DEMO.facilityId)) !== null) {
+    console.log('[local] seed: demo data already present');
+    return;
+  }
+  for (const fixing of LPR_FIXINGS) await deps.lpr.publish(fixing);
+  await putProfile(deps, {
+    borrowerId: DEMO.borrowerId,
+    borrowerType: 'ENTERPRISE',
+    enterpriseSize: 'SMALL',
+    registrationStatus: 'ACTIVE',
+    taxRating: 'A',
+    riskGrade: 3,
+    collateral: 'GUARANTEE',
+    relationship: { depositBalanceFen: 2_000_000_00, settlementVolumeFen: 8_000_000_00 },
+    profileDate: '2026-01-02',
+  });
+  await openFacility(deps, { date: '2026-01-02', actor: DEMO.channel }, {
+    facilityId: DEMO.facilityId,
+    borrowerId: DEMO.borrowerId,
+    limitFen: 2_000_000_00,
+    effectiveDate: '2026-01-02',
+    maturityDate: '2027-01-02',
+    spreadBp: 45,
+  });
+  await drawdown(deps, DEMO.facilityId, { date: '2026-01-05', idempotencyKey: 'seed-drawdown-1', actor: DEMO.channel }, { amountFen: 1_000_000_00 });
+  console.log(`[local] seed: LPR fixings, borrower ${DEMO.borrowerId}, facility ${DEMO.facilityId} with 1 000 000.00 drawn on 2026-01-05`);
 }

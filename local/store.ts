@@ -1,14 +1,27 @@
 /**
- * HOOK — the embedded DynamoDB-compatible store for `npm start`. Not implemented yet: the
- * ledger work adds it here (start dynalite, create the table from the ledger's one table
- * schema, and set the table name and endpoint environment variables). It must finish before
- * the server loads any handler, because handlers read their environment at init.
+ * The embedded DynamoDB-compatible store for `npm start`: dynalite on disk under $DATA_DIR
+ * (default .data/), so facilities survive restarts. Sets the environment the handlers read
+ * (table name, endpoint); it must run before any handler is loaded.
  */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { optionalEnv } from '#config/env.ts';
+import { DYNAMODB_ENDPOINT_ENV } from '#app/wiring.ts';
+import { startEmbeddedStore } from '#ledger/embedded-store.ts';
+import { TABLE_NAME_ENV } from '#ledger/schema.ts';
+
 export interface LocalStore {
+  readonly endpoint: string;
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
 export async function startLocalStore(): Promise<LocalStore> {
-  console.log('[local] store: NOT STARTED — startLocalStore() in local/store.ts is a placeholder until the embedded store is added');
-  return { stop: async () => undefined };
+  const dataDir = resolve(optionalEnv('DATA_DIR', '.data'));
+  mkdirSync(dataDir, { recursive: true });
+  const store = await startEmbeddedStore({ path: dataDir });
+  process.env[DYNAMODB_ENDPOINT_ENV] = store.endpoint;
+  process.env[TABLE_NAME_ENV] = store.tableName;
+  console.log(`[local] store: dynalite on ${store.endpoint}, data in ${dataDir}`);
+  return { endpoint: store.endpoint, dataDir, stop: () => store.stop() };
 }
