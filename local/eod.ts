@@ -1,0 +1,40 @@
+/**
+ * `npm run eod -- --date YYYY-MM-DD`: end of day on the local store (the same use-case the
+ * ops route and the nightly run use), shard by shard with a progress bar. Stop `npm start`
+ * first (the on-disk store allows one process), or call POST /v1/ops/eod/{date} on it instead.
+ */
+import { parseArgs } from 'node:util';
+import { SingleBar, Presets } from 'cli-progress';
+import { runEod } from '#app/eod.ts';
+import { appDeps } from '#app/wiring.ts';
+import { parseBusinessDate } from '#domain/calendar.ts';
+import { formatYuan } from '#domain/money.ts';
+import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
+import { startLocalStore } from './store.ts';
+
+const { values } = parseArgs({ options: { date: { type: 'string' } } });
+const date = parseBusinessDate(values.date, '--date');
+
+const store = await startLocalStore().catch((error: unknown) => {
+  console.error(`Cannot open the local store (is \`npm start\` running? then use POST /v1/ops/eod/${date}): ${String(error)}`);
+  process.exit(1);
+});
+const bar = new SingleBar({ format: 'EOD {date} |{bar}| {value}/{total} shards | {facilities} facilities, {changed} changed', hideCursor: true }, Presets.shades_classic);
+let facilities = 0;
+let changed = 0;
+bar.start(EOD_SHARD_COUNT, 0, { date, facilities, changed });
+const report = await runEod(appDeps(), date, (shard) => {
+  facilities += shard.processed;
+  changed += shard.changed;
+  bar.increment(1, { facilities, changed });
+});
+bar.stop();
+const t = report.totals;
+console.log(
+  `End of day ${date}: ${report.processed} facilities, ${report.changed} changed, ${report.failed.length} failed; ` +
+    `events ${JSON.stringify(report.eventsByType)}; outstanding ${formatYuan(t.principalOutstandingFen)}, accrued ${formatYuan(t.accruedInterestFen)}, ` +
+    `overdue principal ${formatYuan(t.overduePrincipalFen)} (${(report.overdueRatioPpm / 10_000).toFixed(4)}%)`,
+);
+for (const failure of report.failed) console.log(`  failed: ${failure.facilityId} (${failure.code})`);
+await store.stop();
+process.exit(report.failed.length === 0 ? 0 : 1);
