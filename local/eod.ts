@@ -9,6 +9,7 @@ import { runEod } from '#app/eod.ts';
 import { appDeps } from '#app/wiring.ts';
 import { parseBusinessDate } from '#domain/calendar.ts';
 import { formatYuan } from '#domain/money.ts';
+import { formatPercent } from '#domain/rates.ts';
 import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
 import { startLocalStore } from './store.ts';
 
@@ -33,7 +34,7 @@ const t = report.totals;
 console.log(
   `End of day ${date}: ${report.processed} facilities, ${report.changed} changed, ${report.failed.length} failed; ` +
     `events ${JSON.stringify(report.eventsByType)}; outstanding ${formatYuan(t.principalOutstandingFen)}, accrued ${formatYuan(t.accruedInterestFen)}, ` +
-    `overdue principal ${formatYuan(t.overduePrincipalFen)} (${(report.overdueRatioPpm / 10_000).toFixed(4)}%)`,
+    `overdue principal ${formatYuan(t.overduePrincipalFen)} (${formatPercent(report.overdueRatioPpm)}%)`,
 );
 for (const failure of report.failed) console.log(`  failed: ${failure.facilityId} (${failure.code})`);
 await store.stop();

@@ -12,5 +12,5 @@ export const handler = httpHandler(routeOf('drawdown'), async (ctx) => {
     ctx.metrics.add('DrawdownAmountFen', ctx.body.amount);
     if (reply.body.firstLoan) ctx.metrics.add('FirstLoanBorrowers');
   }
-  return { status: 201, body: reply.body, replayed: reply.replayed };
+  return { status: 201, body: reply.body, replayed: reply.replayed, retries: reply.retries };
 });

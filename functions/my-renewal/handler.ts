@@ -1,6 +1,7 @@
 /** POST /v1/me/facilities/{facilityId}/renewals: apply to renew without repaying principal (无还本续贷). */
 import { appDeps } from '#app/wiring.ts';
 import { applyForRenewal } from '#app/renewals.ts';
+import { parseYuan } from '#domain/money.ts';
 import { httpHandler } from '#http/middleware.ts';
 import { routeOf } from '../routes.ts';
 import { commandContext, ownerScope } from '../context.ts';
@@ -11,7 +12,7 @@ export const handler = httpHandler(routeOf('my-renewal'), async (ctx) => {
   const reply = await applyForRenewal(appDeps(), ctx.path.facilityId, commandContext(ctx), ownerScope(ctx.principal));
   if (!reply.replayed) {
     ctx.metrics.add(METRIC[reply.body.status]);
-    if (reply.body.status === 'APPROVED') ctx.metrics.add('PrincipalRenewedFen', reply.body.facility.principalOutstanding === '0.00' ? 0 : Math.round(Number(reply.body.facility.principalOutstanding) * 100));
+    if (reply.body.status === 'APPROVED') ctx.metrics.add('PrincipalRenewedFen', parseYuan(reply.body.facility.principalOutstanding));
   }
-  return { status: 201, body: reply.body, replayed: reply.replayed };
+  return { status: 201, body: reply.body, replayed: reply.replayed, retries: reply.retries };
 });

@@ -38,7 +38,8 @@ export const handler = httpHandler(routeOf('ops-eod'), async ({ path, clock, met
         overdueInterest: formatYuan(t.overdueInterestFen),
         overduePrincipal: formatYuan(t.overduePrincipalFen),
         penaltyInterest: formatYuan(t.penaltyInterestFen),
-        overdueRatioPercent: formatPercent(Math.round(report.overdueRatioPpm * 100)),
+        // A ratio in ppm reads as a percent exactly like a rate in ppm: 50 000 ppm = 5.0000%.
+        overdueRatioPercent: formatPercent(report.overdueRatioPpm),
         byClassification: t.byClassification,
       },
     },

@@ -7,5 +7,5 @@ import { commandContext } from '../context.ts';
 
 export const handler = httpHandler(routeOf('ops-freeze'), async (ctx) => {
   const reply = await administer(appDeps(), ctx.path.facilityId, commandContext(ctx), { type: 'Freeze', ...(ctx.body.reason === undefined ? {} : { reason: ctx.body.reason }) });
-  return { status: 200, body: reply.body, replayed: reply.replayed };
+  return { status: 200, body: reply.body, replayed: reply.replayed, retries: reply.retries };
 });

@@ -7,5 +7,5 @@ import { commandContext } from '../context.ts';
 
 export const handler = httpHandler(routeOf('ops-limit'), async (ctx) => {
   const reply = await administer(appDeps(), ctx.path.facilityId, commandContext(ctx), { type: 'ChangeLimit', limitFen: ctx.body.limit });
-  return { status: 200, body: reply.body, replayed: reply.replayed };
+  return { status: 200, body: reply.body, replayed: reply.replayed, retries: reply.retries };
 });

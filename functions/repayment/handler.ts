@@ -11,5 +11,5 @@ export const handler = httpHandler(routeOf('repayment'), async (ctx) => {
     ctx.metrics.add('Repayments');
     ctx.metrics.add('RepaymentAmountFen', ctx.body.amount);
   }
-  return { status: 201, body: reply.body, replayed: reply.replayed };
+  return { status: 201, body: reply.body, replayed: reply.replayed, retries: reply.retries };
 });

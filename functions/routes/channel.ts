@@ -27,7 +27,7 @@ export const channelRoutes = [
     description: 'The same body again answers 200 with the facility; a different body for an existing id answers 409 facility-exists. Without pricing.spreadBp the pricing model prices the borrower.',
     request: { path: FacilityPath, body: OpenFacilityRequest },
     responses: { 200: FacilityView, 201: FacilityView },
-    errors: ['facility-exists', 'lpr-not-found', 'not-found'],
+    errors: ['facility-exists', 'lpr-not-found', 'borrower-profile-missing'],
   }),
   defineRoute({
     operation: 'get-facility',
@@ -119,6 +119,6 @@ export const channelRoutes = [
     idempotencyKey: false,
     request: { body: QuoteRequest },
     responses: { 200: QuoteView },
-    errors: ['not-found', 'lpr-not-found'],
+    errors: ['borrower-profile-missing', 'lpr-not-found'],
   }),
 ] as const;

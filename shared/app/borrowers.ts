@@ -45,11 +45,11 @@ export async function getProfile(deps: AppDeps, borrowerId: string): Promise<Pro
   return view;
 }
 
-/** The borrower's record with a profile, or 422: pricing and renewal cannot run without one. */
+/** The borrower's record with a profile, or 422: the pricing model cannot run without one. */
 export async function requireProfile(deps: AppDeps, borrowerId: string): Promise<{ profile: BorrowerProfile; firstLoan: boolean }> {
   const record = await deps.store.getBorrower<BorrowerProfile>(borrowerId);
   if (record === null || record.profile === null) {
-    throw new DomainError('not-found', `no profile for borrower ${borrowerId}; operations must record one first`);
+    throw new DomainError('borrower-profile-missing', `borrower ${borrowerId} has no profile: operations must record one before the pricing model can price it`);
   }
   return { profile: record.profile, firstLoan: record.firstLoan === null };
 }

@@ -5,13 +5,13 @@
  * byte for byte.
  */
 import { applyCommand, type Command, type DrawdownResult, type RepaymentResult } from '#domain/facility.ts';
-import { DomainError } from '#domain/errors.ts';
+import { DomainError, invariant } from '#domain/errors.ts';
 import type { FacilityState, Posting } from '#domain/state.ts';
 import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
 import { lprNeeded, type LprSchedule } from '#domain/repricing.ts';
-import { executeCommand, requestHash, type EventDraft } from '#ledger/command.ts';
+import { executeCommand, requestHash, type CommandResult, type EventDraft } from '#ledger/command.ts';
 import type { JournalEvent, StoredResponse } from '#ledger/journal.ts';
 import type { AppDeps, CommandContext } from './deps.ts';
 import { allocationView, facilityView, type FacilityView } from './views.ts';
@@ -21,6 +21,10 @@ export interface Reply<B = unknown> {
   status: number;
   body: B;
   replayed: boolean;
+  /** Appends lost to concurrent commands before this one went through (a metric). */
+  retries: number;
+  /** The journal event that answered (the new one, or the original for a replay). */
+  event: JournalEvent<FacilityState>;
 }
 
 /** Client keys live in their own namespace so they can never collide with internal ones. */
@@ -51,10 +55,10 @@ function draftFor(
   };
 }
 
-function reply<B>(result: { replayed: boolean; event: JournalEvent<FacilityState> }): Reply<B> {
+function reply<B>(result: CommandResult<FacilityState>): Reply<B> {
   const response = result.event.response;
-  if (response === undefined) throw new DomainError('invalid-state', 'the stored event has no response to replay');
-  return { status: response.status, body: response.body as B, replayed: result.replayed };
+  invariant(response !== undefined, 'a command event stores the response it answered with');
+  return { status: response.status, body: response.body as B, replayed: result.replayed, retries: result.retries, event: result.event };
 }
 
 /**
@@ -186,7 +190,7 @@ export async function drawdown(
     }),
   );
   const body = outcome.body as Omit<DrawdownReply, 'firstLoan'>;
-  const firstLoan = await markFirstLoan(deps, facilityId, body);
+  const firstLoan = await markFirstLoan(deps, outcome.event, body);
   return { ...outcome, body: { ...body, firstLoan } };
 }
 
@@ -195,9 +199,10 @@ export async function drawdown(
  * after the append). Only a facility's first drawdown can be the borrower's first, so later
  * ones cost no extra write; a replay re-asks and gets the same answer.
  */
-async function markFirstLoan(deps: AppDeps, facilityId: string, body: Omit<DrawdownReply, 'firstLoan'>): Promise<boolean> {
-  if (!body.drawdownId.endsWith('-D0001')) return false;
-  return deps.store.markFirstLoan(body.facility.borrowerId, { facilityId, drawdownId: body.drawdownId, date: body.drawnDate });
+async function markFirstLoan(deps: AppDeps, event: JournalEvent<FacilityState>, body: Omit<DrawdownReply, 'firstLoan'>): Promise<boolean> {
+  const drawn = event.state.drawdowns.find((d) => d.drawdownId === body.drawdownId);
+  if (drawn?.ordinal !== 1) return false;
+  return deps.store.markFirstLoan(event.state.borrowerId, { facilityId: event.facilityId, drawdownId: body.drawdownId, date: body.drawnDate });
 }
 
 export interface RepaymentReply {

@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'lpr-not-found'
   | 'renewal-not-eligible'
   | 'renewal-pending'
+  | 'borrower-profile-missing'
   | 'invalid-state'
   // 503: a dependency refused us (throttling after bounded retries)
   | 'service-unavailable';

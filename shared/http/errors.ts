@@ -34,6 +34,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   'lpr-not-found': 422,
   'renewal-not-eligible': 422,
   'renewal-pending': 422,
+  'borrower-profile-missing': 422,
   'invalid-state': 422,
   'service-unavailable': 503,
 };

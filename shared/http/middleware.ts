@@ -122,6 +122,7 @@ export function httpHandler<R extends AnyRoute, S extends StatusOf<R>>(
     const result: HandlerResult<AnyRoute> = await fn(ctx);
     if (checkResponses) checkResponse(route, result);
     if (result.replayed === true) business.add('IdempotentReplays');
+    if (result.retries !== undefined && result.retries > 0) business.add('ConcurrencyRetries', result.retries);
     return {
       statusCode: result.status,
       headers: {

@@ -79,6 +79,8 @@ export type HandlerResult<R, S extends StatusOf<R> = StatusOf<R>> = S extends un
       readonly headers?: Readonly<Record<string, string>>;
       /** True when an idempotent command answers with its stored original response. */
       readonly replayed?: boolean;
+      /** Appends the command lost to concurrent ones before it went through (emitted as ConcurrencyRetries). */
+      readonly retries?: number;
     }
   : never;
 

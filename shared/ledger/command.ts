@@ -51,6 +51,8 @@ export interface CommandResult<State = unknown> {
   /** True when the key had already produced this event: answer with its stored response. */
   readonly replayed: boolean;
   readonly event: JournalEvent<State>;
+  /** Appends lost to a competitor before this one settled (0 on an uncontended write). */
+  readonly retries: number;
 }
 
 export async function executeCommand<State>(journal: Journal, command: Command<State>, runtime: LedgerRuntime): Promise<CommandResult<State>> {
@@ -58,15 +60,15 @@ export async function executeCommand<State>(journal: Journal, command: Command<S
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
     const latest = await journal.loadLatest<State>(command.facilityId);
     const replay = await findReplay(journal, command);
-    if (replay !== null) return { replayed: true, event: replay };
+    if (replay !== null) return { replayed: true, event: replay, retries: attempt - 1 };
 
     const event = nextEvent(command, latest, runtime.clock.now());
     try {
       await journal.append(event);
-      return { replayed: false, event };
+      return { replayed: false, event, retries: attempt - 1 };
     } catch (error) {
       if (!(error instanceof AppendConflict)) throw error;
-      if (error.mayBeOwnWrite && (await isStored(journal, event))) return { replayed: false, event };
+      if (error.mayBeOwnWrite && (await isStored(journal, event))) return { replayed: false, event, retries: attempt - 1 };
     }
     if (attempt < MAX_APPEND_ATTEMPTS) await runtime.sleep(backoffDelayMs(attempt, APPEND_BACKOFF, runtime.jitter));
   }
