@@ -85,6 +85,17 @@ export const opsRoutes = [
     errors: ['not-found', 'limit-below-outstanding', 'facility-not-active', 'idempotency-key-reused', 'concurrent-modification'],
   }),
   defineRoute({
+    operation: 'ops-close',
+    method: 'POST',
+    path: '/v1/ops/facilities/{facilityId}/close',
+    auth: 'iam',
+    roles: ['ops'],
+    summary: 'Close a credit line that owes nothing',
+    request: { path: FacilityPath },
+    responses: { 200: FacilityView },
+    errors: ['not-found', 'outstanding-balance', 'facility-closed', 'idempotency-key-reused', 'concurrent-modification'],
+  }),
+  defineRoute({
     operation: 'ops-renewals',
     method: 'GET',
     path: '/v1/ops/renewals',

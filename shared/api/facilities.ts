@@ -17,7 +17,14 @@ export const OpenFacilityRequest = z.strictObject({
   effectiveDate: BusinessDate,
   maturityDate: BusinessDate,
   /** Without a spread the pricing model prices the borrower (needs its profile). */
-  pricing: z.optional(z.strictObject({ spreadBp: z.optional(SpreadBp) })),
+  pricing: z.optional(
+    z.strictObject({
+      spreadBp: z.optional(SpreadBp),
+      /** FLOATING reprices every drawdown to LPR + spread on each 1 January (or drawdown anniversary). */
+      rateType: z.optional(z.enum(['FIXED', 'FLOATING'])),
+      repricing: z.optional(z.enum(['JANUARY_FIRST', 'ANNIVERSARY'])),
+    }),
+  ),
 });
 
 export const DrawdownView = z.strictObject({

@@ -113,6 +113,8 @@ export interface OpenFacilityInput {
   effectiveDate: string;
   maturityDate: string;
   spreadBp: number;
+  /** Floating-rate option of the product (fixed by default). */
+  rate?: { rateType: 'FIXED' | 'FLOATING'; repricing?: 'JANUARY_FIRST' | 'ANNIVERSARY' };
 }
 
 /** Idempotent by the facility id: the same body again → 200 with the facility; another body → 409. */
@@ -126,7 +128,7 @@ export async function openFacility(deps: AppDeps, ctx: Omit<CommandContext, 'ide
     effectiveDate: input.effectiveDate,
     maturityDate: input.maturityDate,
     pricing: { spreadBp: input.spreadBp, floorPpm: deps.product.pricing.rateFloorPpm },
-    terms: deps.product.terms,
+    terms: { ...deps.product.terms, ...(input.rate === undefined ? {} : { rateType: input.rate.rateType, ...(input.rate.repricing === undefined ? {} : { repricing: input.rate.repricing }) }) },
   };
   try {
     const result = await executeCommand<FacilityState>(
@@ -231,9 +233,13 @@ export async function repay(deps: AppDeps, facilityId: string, ctx: CommandConte
   ) as Promise<Reply<RepaymentReply>>;
 }
 
-export type AdminAction = { type: 'Freeze'; reason?: string } | { type: 'Unfreeze'; reason?: string } | { type: 'ChangeLimit'; limitFen: number };
+export type AdminAction =
+  | { type: 'Freeze'; reason?: string }
+  | { type: 'Unfreeze'; reason?: string }
+  | { type: 'ChangeLimit'; limitFen: number }
+  | { type: 'Close' };
 
-/** Ops actions on a facility: freeze, unfreeze, limit change. The response is the facility view. */
+/** Ops actions on a facility: freeze, unfreeze, limit change, close. The response is the facility view. */
 export async function administer(deps: AppDeps, facilityId: string, ctx: CommandContext, action: AdminAction): Promise<Reply<FacilityView>> {
   return runCommand<undefined>(
     deps,

@@ -164,3 +164,35 @@ describe('end of day', () => {
     expect((await getFacility(own, 'EOD-0', '2026-01-21')).interestDue).toBe('1533.33');
   });
 });
+
+describe('closing and floating-rate lines', () => {
+  it('closes a line only once nothing is payable', async () => {
+    const { facilityId } = await openF();
+    await drawdown(app, facilityId, ctx('2026-01-05', 'c-d'), { amountFen: 100_000_00 });
+    await expect(administer(app, facilityId, ctx('2026-01-06', 'c-x'), { type: 'Close' })).rejects.toMatchObject({ code: 'outstanding-balance' });
+    // 1 day of 100 000.00 at 3.45% / 360 = 9.583… → 9.58 accrued; payoff = 100 009.58
+    await repay(app, facilityId, ctx('2026-01-06', 'c-r'), { amountFen: 100_009_58 });
+    const closed = await administer(app, facilityId, ctx('2026-01-06', 'c-y'), { type: 'Close' });
+    expect(closed.body).toMatchObject({ status: 'CLOSED', payoffAmount: '0.00' });
+    await expect(drawdown(app, facilityId, ctx('2026-01-07', 'c-z'), { amountFen: 100_00 })).rejects.toMatchObject({ code: 'facility-not-active' });
+  });
+
+  it('reprices a floating line on 1 January with the fixing in force, and the journal replays it', async () => {
+    const facilityId = uniqueId('FL');
+    await openFacility(app, { date: '2026-12-01', actor: 'channel:test' }, {
+      facilityId, borrowerId: 'B-FL', limitFen: 1_000_000_00, effectiveDate: '2026-12-01', maturityDate: '2027-11-30', spreadBp: 45,
+      rate: { rateType: 'FLOATING' },
+    });
+    await drawdown(app, facilityId, ctx('2026-12-01', 'fl-d'), { amountFen: 1_000_000_00 });
+    await app.lpr.publish({ date: '2026-12-21', oneYearPpm: 29_000, fiveYearPpm: 34_500 });
+    const view = await getFacility(app, facilityId, '2027-01-02');
+    expect(view.drawdowns[0]!.ratePercent).toBe('3.3500');
+    const r = await repay(app, facilityId, ctx('2027-01-02', 'fl-r'), { amountFen: 100_00 });
+    expect(r.body.facility.drawdowns[0]!.ratePercent).toBe('3.3500');
+    const events = (await app.store.listEvents(facilityId, { limit: 100 })).items;
+    let state: FacilityState | null = null;
+    for (const e of events) state = applyCommand(state, (e.data as { command: Command }).command).state;
+    expect(state).toEqual(events[events.length - 1]!.state);
+    expect((events[events.length - 1]!.data as { command: { lpr?: unknown } }).command.lpr).toEqual([{ date: '2026-12-21', oneYearPpm: 29_000 }]);
+  });
+});
