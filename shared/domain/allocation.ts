@@ -7,6 +7,7 @@
  */
 import { nextSettlementDay, toDay, fromDay, type BusinessDate } from './calendar.ts';
 import { crystallise, overdueFromForSettlement } from './advance.ts';
+import type { RateBucket } from './accrual.ts';
 import { invariant } from './errors.ts';
 import { transfer } from './postings.ts';
 import type { AllocationCategory } from './terms.ts';
@@ -52,22 +53,12 @@ export function allocate(state: FacilityState, date: BusinessDate, amountFen: nu
       if (owed === 0) continue;
       const amount = Math.min(remaining, owed);
       switch (category) {
-        case 'COMPOUND_INTEREST': {
-          const crystallised = crystallise(state, d.compoundAcc);
-          d.compoundDueFen += crystallised;
-          postings.push(...transfer('PENALTY_RECEIVABLE', 'PENALTY_INCOME', crystallised));
-          d.compoundDueFen -= amount;
-          postings.push(...transfer('BORROWER_SETTLEMENT', 'PENALTY_RECEIVABLE', amount));
+        case 'COMPOUND_INTEREST':
+          d.compoundDueFen = payPenaltyKind(state, d.compoundAcc, d.compoundDueFen, amount, postings);
           break;
-        }
-        case 'PENALTY_INTEREST': {
-          const crystallised = crystallise(state, d.penaltyAcc);
-          d.penaltyDueFen += crystallised;
-          postings.push(...transfer('PENALTY_RECEIVABLE', 'PENALTY_INCOME', crystallised));
-          d.penaltyDueFen -= amount;
-          postings.push(...transfer('BORROWER_SETTLEMENT', 'PENALTY_RECEIVABLE', amount));
+        case 'PENALTY_INTEREST':
+          d.penaltyDueFen = payPenaltyKind(state, d.penaltyAcc, d.penaltyDueFen, amount, postings);
           break;
-        }
         case 'OVERDUE_INTEREST':
           payItems(d.interestItems, amount, (item) => toDay(item.overdueFrom) <= day);
           postings.push(...transfer('BORROWER_SETTLEMENT', 'INTEREST_RECEIVABLE', amount));
@@ -108,6 +99,17 @@ export function allocate(state: FacilityState, date: BusinessDate, amountFen: nu
     byDrawdown: ordered.map((d) => ({ drawdownId: d.drawdownId, amounts: perDrawdown.get(d.drawdownId)! })),
     postings,
   };
+}
+
+/**
+ * Penalty (罚息) and compound (复利) interest: crystallise what has accrued, book it as income,
+ * then pay `amount` of the receivable. Returns the receivable left.
+ */
+function payPenaltyKind(state: FacilityState, accrued: RateBucket[], dueFen: number, amount: number, postings: Posting[]): number {
+  const crystallised = crystallise(state, accrued);
+  postings.push(...transfer('PENALTY_RECEIVABLE', 'PENALTY_INCOME', crystallised));
+  postings.push(...transfer('BORROWER_SETTLEMENT', 'PENALTY_RECEIVABLE', amount));
+  return dueFen + crystallised - amount;
 }
 
 /** Oldest items first. */

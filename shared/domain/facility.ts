@@ -125,8 +125,6 @@ export interface RenewalResult extends RenewalAssessment {
 
 export interface DrawdownResult {
   drawdownId: string;
-  /** 1 for the facility's first drawdown. */
-  ordinal: number;
   amountFen: number;
   ratePpm: number;
   drawnDate: BusinessDate;
@@ -284,7 +282,7 @@ export function drawdown(state: FacilityState, command: DrawdownCommand): Transi
     compoundDueFen: 0,
   };
   draft.drawdowns.push(loan);
-  const result: DrawdownResult = { drawdownId: loan.drawdownId, ordinal: loan.ordinal, amountFen, ratePpm, drawnDate: date, maturityDate: loan.maturityDate };
+  const result: DrawdownResult = { drawdownId: loan.drawdownId, amountFen, ratePpm, drawnDate: date, maturityDate: loan.maturityDate };
   events.push({
     type: 'DrawdownMade',
     date,
