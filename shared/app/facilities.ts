@@ -259,14 +259,30 @@ export async function loadFacility(deps: AppDeps, facilityId: string): Promise<F
 }
 
 /** The facility as of a date (default: today), valued through `advance` without writing. */
+/** Events read backwards to value a facility as of a past date (e.g. yesterday, after end of day ran). */
+export const MAX_ASOF_LOOKBACK_EVENTS = 10;
+
 export async function getFacility(deps: AppDeps, facilityId: string, asOf: string, caller?: { borrowerId?: string }): Promise<FacilityView> {
-  const state = await loadFacility(deps, facilityId);
-  assertOwner(state, caller);
-  if (asOf < state.businessDate) {
-    // A stored state cannot be valued backwards; the statement covers history.
-    throw new DomainError('date-before-last-event', `asOf ${asOf} is before the facility's last business date ${state.businessDate}; use the statement for history`);
-  }
+  const latest = await deps.store.loadLatest<FacilityState>(facilityId);
+  if (latest === null) throw new DomainError('not-found', `facility ${facilityId} not found`);
+  assertOwner(latest.state, caller);
+  const state = latest.state.businessDate <= asOf ? latest.state : await stateBefore(deps, latest, asOf);
   return viewAsOf(state, asOf, state.terms.rateType === 'FLOATING' ? await deps.lpr.schedule() : undefined);
+}
+
+/**
+ * A stored state can only be rolled forward, so a past `asOf` starts from the last event at or
+ * before it: a few steps back at most for recent dates; older history is the statement's job.
+ */
+async function stateBefore(deps: AppDeps, latest: JournalEvent<FacilityState>, asOf: string): Promise<FacilityState> {
+  for (let seq = latest.seq - 1, steps = 0; seq >= 1 && steps < MAX_ASOF_LOOKBACK_EVENTS; seq--, steps++) {
+    const event = await deps.store.loadEvent<FacilityState>(latest.facilityId, seq);
+    if (event !== null && event.state.businessDate <= asOf) return event.state;
+  }
+  throw new DomainError(
+    'date-before-last-event',
+    `asOf ${asOf} is further back than this view reaches (the facility's business date is ${latest.state.businessDate}); use the statement for history`,
+  );
 }
 
 /** An SME sees its own facilities only; another borrower's is "not found", never "forbidden". */

@@ -196,3 +196,15 @@ describe('closing and floating-rate lines', () => {
     expect((events[events.length - 1]!.data as { command: { lpr?: unknown } }).command.lpr).toEqual([{ date: '2026-12-21', oneYearPpm: 29_000 }]);
   });
 });
+
+describe('valuing as of a past date', () => {
+  it('values yesterday from the event before end of day, and refuses dates before the facility existed', async () => {
+    const { facilityId } = await openF();
+    await drawdown(app, facilityId, ctx('2026-01-05', 'p-d'), { amountFen: 1_000_000_00 });
+    await repay(app, facilityId, ctx('2026-01-21', 'p-r'), { amountFen: 100_00 });
+    // The state now opens on 2026-01-21 with January's interest settled; as of the 20th it was still accrued.
+    const asOf20 = await getFacility(app, facilityId, '2026-01-20');
+    expect(asOf20).toMatchObject({ accruedInterest: '1533.33', interestDue: '0.00', principalOutstanding: '1000000.00' });
+    await expect(getFacility(app, facilityId, '2025-12-31')).rejects.toMatchObject({ code: 'date-before-last-event' });
+  });
+});
