@@ -1,25 +1,87 @@
 /**
  * The service's stacks and the checks that guard them, composed once for `infra/app.ts` and
- * for the infrastructure tests alike. New stacks (API, functions, end of day, dashboards)
- * are added here and receive `ledger.ledger` to bind their functions to the table.
+ * for the infrastructure tests alike:
+ *
+ *   CreditLedger    the journal table (stateful, retained)
+ *   CreditIdentity  the SME user pool (stateful, retained); skipped when one is imported
+ *   CreditApi       functions, REST API, firewall, dashboard and alarms (stateless)
+ *
+ * Deployment settings come from CDK context (cdk.json, or `-c key=value` on the command line):
+ *
+ *   credit:iamPrincipals     SigV4 callers: { "<role or user ARN>": "channel:<id>" | "ops:<id>" }
+ *                            (object in cdk.json, JSON string with -c). Checked at synth with the
+ *                            same parser the functions use, so a bad map never deploys.
+ *   credit:alarmEmail        subscribes this address to the alarm topic
+ *   credit:smeUserPoolId     use this existing user pool instead of creating CreditIdentity; it
+ *                            must have the custom attribute borrower_id, read-only for the app client
+ *   credit:manageApiGatewayAccountLogRole
+ *                            false where the landing zone already sets API Gateway's account-wide
+ *                            CloudWatch Logs role (default true)
  */
 import { Tags, Validations, type App, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseIamPrincipals, type IamPrincipals } from '#http/auth.ts';
+import { ApiStack, type ApiStackProps } from './stacks/api-stack.ts';
+import { IdentityStack } from './stacks/identity-stack.ts';
 import { LedgerStack } from './stacks/ledger-stack.ts';
 
 export const SERVICE_NAME = 'revolving-credit';
 
+export const CONTEXT = {
+  iamPrincipals: 'credit:iamPrincipals',
+  alarmEmail: 'credit:alarmEmail',
+  smeUserPoolId: 'credit:smeUserPoolId',
+  manageApiGatewayAccountLogRole: 'credit:manageApiGatewayAccountLogRole',
+} as const;
+
 export interface ServiceStacks {
   readonly ledger: LedgerStack;
+  readonly identity?: IdentityStack;
+  readonly api: ApiStack;
 }
 
-export function composeService(app: App, env?: Environment): ServiceStacks {
+/** For tests and tools: what the context would otherwise provide (routes, entries). */
+export type ComposeOverrides = Pick<ApiStackProps, 'routes' | 'entryFor'>;
+
+export function composeService(app: App, env?: Environment, overrides: ComposeOverrides = {}): ServiceStacks {
+  const envProps = env === undefined ? {} : { env };
   const ledger = new LedgerStack(app, 'CreditLedger', {
-    ...(env === undefined ? {} : { env }),
+    ...envProps,
     description: 'Revolving credit service: ledger journal table (stateful, retained)',
+  });
+  const userPoolId = stringContext(app, CONTEXT.smeUserPoolId);
+  const identity =
+    userPoolId === undefined
+      ? new IdentityStack(app, 'CreditIdentity', { ...envProps, description: 'Revolving credit service: SME user pool (stateful, retained)' })
+      : undefined;
+  const alarmEmail = stringContext(app, CONTEXT.alarmEmail);
+  const manageAccountLogRole = app.node.tryGetContext(CONTEXT.manageApiGatewayAccountLogRole) as unknown;
+  const api = new ApiStack(app, 'CreditApi', {
+    ...envProps,
+    description: 'Revolving credit service: API, functions, firewall, dashboard and alarms (stateless)',
+    ledger: ledger.ledger,
+    ...(identity === undefined ? {} : { userPool: identity.sme.userPool }),
+    ...(userPoolId === undefined ? {} : { userPoolId }),
+    iamPrincipals: iamPrincipalsFromContext(app),
+    ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    ...(manageAccountLogRole === undefined ? {} : { manageAccountLogRole: manageAccountLogRole === true || manageAccountLogRole === 'true' }),
+    ...overrides,
   });
   Tags.of(app).add('service', SERVICE_NAME);
   // Every AwsSolutions finding fails synthesis unless acknowledged in code with a reason.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { ledger };
+  return { ledger, ...(identity === undefined ? {} : { identity }), api };
+}
+
+function iamPrincipalsFromContext(app: App): IamPrincipals {
+  const value = app.node.tryGetContext(CONTEXT.iamPrincipals) as unknown;
+  if (value === undefined || value === null || value === '') return new Map();
+  return parseIamPrincipals(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+function stringContext(app: App, key: string): string | undefined {
+  const value = app.node.tryGetContext(key) as unknown;
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`context ${key} must be a string`);
+  return value;
 }

@@ -1,8 +1,7 @@
 /**
  * The ledger stack as synthesised by the app's own composition (with cdk.json's feature
- * flags), checked against the schema data the embedded store is created from.
+ * flags; function bundling skipped), checked against the schema data the embedded store is created from.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -12,11 +11,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { LEDGER_TABLE, TABLE_NAME_ENV, toCreateTableInput } from '#ledger/schema.ts';
 import { composeService } from '../../infra/compose.ts';
 import { LedgerTable, type TableAccess } from '../../infra/constructs/ledger-table.ts';
-
-function appWithProjectContext(): App {
-  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
-  return new App({ context: cdkJson.context });
-}
+import { appWithProjectContext } from './support.ts';
 
 const app = appWithProjectContext();
 const { ledger } = composeService(app);

@@ -1,0 +1,106 @@
+/**
+ * The stateless part of the service: one function per route of the registry, the REST API in
+ * front of them (with its firewall), and the dashboard and alarms that watch them. It can be
+ * replaced at will; the ledger table and the SME user pool it uses live in their own stacks.
+ */
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type { Construct } from 'constructs';
+import type { IamPrincipals } from '#http/auth.ts';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '#http/observability.ts';
+import { channelOf } from '#http/principal.ts';
+import { routes as registry } from '../../functions/routes.ts';
+import { ApiFirewall } from '../constructs/api-firewall.ts';
+import { serviceEnvironment } from '../constructs/api-function.ts';
+import { HttpApi, type FunctionTuning, type RouteEntry } from '../constructs/http-api.ts';
+import type { LedgerTable } from '../constructs/ledger-table.ts';
+import { Observability } from '../constructs/observability.ts';
+
+/** The route that runs end of day (DESIGN §10) and reports the run's metrics. */
+export const EOD_OPERATION = 'ops-eod';
+
+/**
+ * End of day walks every facility within one request: it gets the longest run API Gateway
+ * allows (29 s) less a margin for the answer, and more memory, which is more CPU.
+ */
+export const FUNCTION_TUNING: Readonly<Record<string, FunctionTuning>> = {
+  [EOD_OPERATION]: { timeout: Duration.seconds(28), memorySize: 1024 },
+};
+
+export interface ApiStackProps extends StackProps {
+  readonly ledger: LedgerTable;
+  /** The SME user pool (IdentityStack); or `userPoolId` to use one that exists already. */
+  readonly userPool?: cognito.IUserPool;
+  readonly userPoolId?: string;
+  /** SigV4 callers by role/user ARN → principal; becomes IAM_PRINCIPALS of the IAM routes. */
+  readonly iamPrincipals?: IamPrincipals;
+  /** @default the registry, functions/routes.ts */
+  readonly routes?: readonly RouteEntry[];
+  /** @default functions/<operation>/handler.ts */
+  readonly entryFor?: (operation: string) => string;
+  readonly alarmEmail?: string;
+  /** See HttpApiProps.manageAccountLogRole. @default true */
+  readonly manageAccountLogRole?: boolean;
+  /** @default CreditService (shared/http/observability.ts) */
+  readonly metricsNamespace?: string;
+  /** @default credit-service (shared/http/observability.ts) */
+  readonly serviceName?: string;
+}
+
+export class ApiStack extends Stack {
+  readonly http: HttpApi;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const routes = props.routes ?? registry;
+    const iamPrincipals = props.iamPrincipals ?? new Map();
+    const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
+    const serviceName = props.serviceName ?? DEFAULT_SERVICE_NAME;
+    if (props.userPool !== undefined && props.userPoolId !== undefined) throw new Error('give userPool or userPoolId, not both');
+    const userPool = props.userPool ?? (props.userPoolId === undefined ? undefined : cognito.UserPool.fromUserPoolId(this, 'SmeUserPool', props.userPoolId));
+
+    if (iamPrincipals.size === 0 && routes.some((route) => route.auth === 'iam')) {
+      Annotations.of(this).addWarningV2(
+        'credit:no-iam-principals',
+        'No IAM principals are configured (context credit:iamPrincipals): every SigV4 caller of the IAM routes will be answered 403.',
+      );
+    }
+
+    this.http = new HttpApi(this, 'Http', {
+      routes,
+      ledger: props.ledger,
+      ...(userPool === undefined ? {} : { userPool }),
+      iamPrincipals,
+      environment: serviceEnvironment(metricsNamespace, serviceName),
+      ...(props.entryFor === undefined ? {} : { entryFor: props.entryFor }),
+      tuning: FUNCTION_TUNING,
+      ...(props.manageAccountLogRole === undefined ? {} : { manageAccountLogRole: props.manageAccountLogRole }),
+    });
+    new ApiFirewall(this, 'Firewall', { stage: this.http.api.deploymentStage });
+    this.observability = new Observability(this, 'Observability', {
+      stage: this.http.api.deploymentStage,
+      functions: [...this.http.functions.values()],
+      table: props.ledger.table,
+      metricsNamespace,
+      serviceName,
+      ...eodAlarmDimensions(routes),
+      ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn, description: 'Subscribe on-call here' });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
+  }
+}
+
+/**
+ * The exact dimensions of the end-of-day metrics, for the alarms (which cannot SEARCH): the
+ * handler emits them like any request, so they carry its operation and its caller's channel.
+ */
+function eodAlarmDimensions(routes: readonly RouteEntry[]): { eodDimensions?: Record<string, string> } {
+  const route = routes.find((candidate) => candidate.operation === EOD_OPERATION);
+  if (route === undefined) return {};
+  const [role, ...others] = route.roles;
+  // With one role the channel dimension is known in advance (channelOf gives the role for ops).
+  if (role !== 'ops' || others.length > 0) throw new Error(`${EOD_OPERATION} must be open to ops only, or its alarms cannot name its channel`);
+  return { eodDimensions: { operation: EOD_OPERATION, channel: channelOf({ role, id: EOD_OPERATION }) } };
+}
