@@ -42,6 +42,7 @@ export const smeRoutes = [
     path: '/v1/me/facilities/{facilityId}/renewal-checks',
     auth: 'cognito',
     roles: ['sme'],
+    tableAccess: 'RO',
     summary: 'Can I renew without repaying principal? (preview, no side effects)',
     idempotencyKey: false,
     request: { path: FacilityPath },

@@ -35,7 +35,11 @@ const PARTITION = '(aws|aws-cn|aws-us-gov)';
 const REGISTERED_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(role|user)/[\\w+=,.@-]{1,64}$`);
 const ASSUMED_ROLE_ARN = new RegExp(`^arn:${PARTITION}:sts::(\\d{12}):assumed-role/([\\w+=,.@-]{1,64})/[\\w+=,.@-]{1,64}$`);
 const IAM_ROLE_VALUE = /^(channel|ops):(.*)$/;
-const BORROWER_CLAIM = 'borrower_id';
+/**
+ * The borrower an SME user is linked to: a Cognito custom attribute arrives in the ID token as
+ * `custom:borrower_id`; a pre-token trigger may also publish it as `borrower_id`.
+ */
+const BORROWER_CLAIMS = ['custom:borrower_id', 'borrower_id'] as const;
 
 /** Reads the auth configuration a route of type `auth` needs; call at init. */
 export function loadAuthConfig(auth: AuthType): AuthConfig {
@@ -135,7 +139,9 @@ function iamPrincipal(event: APIGatewayProxyEvent, registered: IamPrincipals): P
 function cognitoPrincipal(event: APIGatewayProxyEvent): Principal {
   const claims: unknown = event.requestContext?.authorizer?.['claims'];
   if (typeof claims !== 'object' || claims === null) return ANONYMOUS;
-  const { sub, [BORROWER_CLAIM]: borrowerId } = claims as Record<string, unknown>;
+  const record = claims as Record<string, unknown>;
+  const sub = record['sub'];
+  const borrowerId = BORROWER_CLAIMS.map((name) => record[name]).find((value) => value !== undefined);
   if (typeof sub !== 'string' || sub === '') return ANONYMOUS;
   if (typeof borrowerId !== 'string' || !PRINCIPAL_ID_PATTERN.test(borrowerId)) {
     throw new DomainError('forbidden', 'The signed-in user is not linked to a borrower.');

@@ -39,6 +39,8 @@ export interface RouteSpec {
   readonly responses: ResponseSchemas;
   /** Business error codes the operation may answer with (documented in OpenAPI). */
   readonly errors?: readonly ErrorCode[];
+  /** The function's access to the ledger table; default RO for GET and RW otherwise (infra grants it). */
+  readonly tableAccess?: 'RO' | 'RW';
 }
 
 type KeyRequired<S extends RouteSpec> = S extends { readonly idempotencyKey: infer K extends boolean }

@@ -105,6 +105,11 @@ describe('resolvePrincipal', () => {
     expect(resolve(callers.sme, 'cognito')).toEqual({ role: 'sme', id: callers.sme.claims.sub, borrowerId: 'BOR-1' });
   });
 
+  it('reads the Cognito custom attribute custom:borrower_id, which is how an ID token carries it', () => {
+    expect(resolve({ claims: { sub: 'u-2', 'custom:borrower_id': 'BOR-2' } }, 'cognito')).toEqual({ role: 'sme', id: 'u-2', borrowerId: 'BOR-2' });
+    expect(codeOf(() => resolve({ claims: { sub: 'u-2', 'custom:borrower_id': 'BOR 2' } }, 'cognito'))).toBe('forbidden');
+  });
+
   it('refuses a signed-in user without a valid borrower_id claim with 403', () => {
     expect(codeOf(() => resolve({ claims: { sub: 'u-1' } }, 'cognito'))).toBe('forbidden');
     expect(codeOf(() => resolve({ claims: { sub: 'u-1', borrower_id: 'BOR 1' } }, 'cognito'))).toBe('forbidden');
