@@ -19,8 +19,9 @@ export interface LocalRequest {
 }
 
 export function toProxyEvent({ request, url, body, route, pathParameters, requestId, receivedAtMs }: LocalRequest): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Prototype-free maps: a header or parameter named "constructor" or "toString" is just a name.
+  const headers: Record<string, string> = Object.create(null);
+  const multiValueHeaders: Record<string, string[]> = Object.create(null);
   // rawHeaders keeps the client's spelling, as API Gateway does.
   for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
     const name = request.rawHeaders[index] as string;
@@ -28,8 +29,8 @@ export function toProxyEvent({ request, url, body, route, pathParameters, reques
     headers[name] = value;
     (multiValueHeaders[name] ??= []).push(value);
   }
-  const query: Record<string, string> = {};
-  const multiValueQuery: Record<string, string[]> = {};
+  const query: Record<string, string> = Object.create(null);
+  const multiValueQuery: Record<string, string[]> = Object.create(null);
   for (const [name, value] of url.searchParams) {
     query[name] = value;
     (multiValueQuery[name] ??= []).push(value);

@@ -16,6 +16,7 @@ export const handler = httpHandler(routeOf('open-facility'), async ({ path, body
     effectiveDate: body.effectiveDate,
     maturityDate: body.maturityDate,
     spreadBp,
+    spreadFromModel: body.pricing?.spreadBp === undefined,
     ...(body.pricing?.rateType === undefined ? {} : { rate: { rateType: body.pricing.rateType, ...(body.pricing.repricing === undefined ? {} : { repricing: body.pricing.repricing }) } }),
   });
   return reply.status === 201 ? { status: 201, body: reply.body } : { status: 200, body: reply.body };

@@ -2,11 +2,16 @@
  * The facility contract: requests and views of credit lines, drawdowns, repayments, the
  * journal and the statement. Money is a yuan string, rates a percent string (see primitives).
  */
-import { BorrowerId, BusinessDate, Cursor, DrawdownId, FacilityId, Money, PageQuery, SpreadBp, Timestamp, page } from './primitives.ts';
+import { BorrowerId, BusinessDate, Cursor, FacilityId, Money, PageQuery, SpreadBp, Timestamp, page } from './primitives.ts';
 import * as z from './z.ts';
 
 const yuan = z.string().check(z.meta({ description: 'Yuan, 2 decimals.', examples: ['1533.33'] }));
 const percent = z.string().check(z.meta({ description: 'Percent per annum, 4 decimals.', examples: ['3.4500'] }));
+/**
+ * The service mints drawdown ids as `<facilityId>-D<nnnn>`: a 64-character facility id gives a
+ * 70-character drawdown id, which the bank-assigned DrawdownId (at most 64) cannot describe.
+ */
+const drawdownId = z.string().check(z.meta({ description: 'The drawdown (loan note) id the service assigns: the facility id, "-D" and a sequence number.', examples: ['FAC-2026-000123-D0001'] }));
 
 export const FacilityPath = z.strictObject({ facilityId: FacilityId });
 export const AsOfQuery = z.strictObject({ asOf: z.optional(BusinessDate) });
@@ -28,7 +33,7 @@ export const OpenFacilityRequest = z.strictObject({
 });
 
 export const DrawdownView = z.strictObject({
-  drawdownId: DrawdownId,
+  drawdownId,
   amount: yuan,
   principalOutstanding: yuan,
   drawnDate: BusinessDate,
@@ -71,7 +76,7 @@ export const DrawdownRequest = z.strictObject({
 });
 
 export const DrawdownResponse = z.strictObject({
-  drawdownId: DrawdownId,
+  drawdownId,
   amount: yuan,
   ratePercent: percent,
   drawnDate: BusinessDate,

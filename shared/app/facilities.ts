@@ -28,8 +28,10 @@ export interface Reply<B = unknown> {
 }
 
 /** Client keys live in their own namespace so they can never collide with internal ones. */
-export function clientKey(idempotencyKey: string): string {
-  return `key:${idempotencyKey}`;
+export function clientKey(actor: string, idempotencyKey: string): string {
+  // Scoped by the caller: two channels (or a channel and the borrower) choosing the same key
+  // send two requests, and one must never be answered with the other's stored response.
+  return `key:${actor}:${idempotencyKey}`;
 }
 const OPEN_KEY = 'open';
 
@@ -42,7 +44,9 @@ function draftFor(
   response: StoredResponse,
   extra: Partial<EventDraft<FacilityState>> = {},
 ): EventDraft<FacilityState> {
-  const own = events[events.length - 1];
+  // The command's own event names the journal event: a ClassificationChanged it caused (a
+  // repayment clearing arrears) follows it and must not rename the repayment.
+  const own = events.findLast((event) => event.type !== 'ClassificationChanged') ?? events[events.length - 1];
   return {
     type: own?.type ?? command.type,
     businessDate: command.date,
@@ -79,7 +83,7 @@ export async function runCommand<R>(
     deps.store,
     {
       facilityId,
-      idempotencyKey: clientKey(ctx.idempotencyKey),
+      idempotencyKey: clientKey(ctx.actor, ctx.idempotencyKey),
       requestHash: requestHash(request),
       decide: (latest) => {
         if (latest === null) throw new DomainError('not-found', `facility ${facilityId} not found`);
@@ -115,10 +119,17 @@ export interface OpenFacilityInput {
   spreadBp: number;
   /** Floating-rate option of the product (fixed by default). */
   rate?: { rateType: 'FIXED' | 'FLOATING'; repricing?: 'JANUARY_FIRST' | 'ANNIVERSARY' };
+  /**
+   * True when the request named no spread and the pricing model chose `spreadBp`. The request is
+   * then identified without the model's price, which may have moved since (a first loan drawn,
+   * a new LPR): the same body again must replay (200), not answer facility-exists.
+   */
+  spreadFromModel?: boolean;
 }
 
 /** Idempotent by the facility id: the same body again → 200 with the facility; another body → 409. */
 export async function openFacility(deps: AppDeps, ctx: Omit<CommandContext, 'idempotencyKey'>, input: OpenFacilityInput): Promise<Reply<FacilityView>> {
+  const { spreadFromModel, ...request } = input;
   const command: Command = {
     type: 'OpenFacility',
     date: ctx.date,
@@ -136,7 +147,7 @@ export async function openFacility(deps: AppDeps, ctx: Omit<CommandContext, 'ide
       {
         facilityId: input.facilityId,
         idempotencyKey: OPEN_KEY,
-        requestHash: requestHash({ op: 'open', ...input }),
+        requestHash: requestHash({ op: 'open', ...request, ...(spreadFromModel === true ? { spreadBp: 'pricing-model' } : {}) }),
         decide: (latest) => {
           if (latest !== null) throw new DomainError('facility-exists', `facility ${input.facilityId} already exists`);
           const transition = applyCommand(null, command);
@@ -258,31 +269,36 @@ export async function loadFacility(deps: AppDeps, facilityId: string): Promise<F
   return latest.state;
 }
 
-/** The facility as of a date (default: today), valued through `advance` without writing. */
 /** Events read backwards to value a facility as of a past date (e.g. yesterday, after end of day ran). */
 export const MAX_ASOF_LOOKBACK_EVENTS = 10;
 
+/** The facility as of a date (default: today), valued through `advance` without writing. */
 export async function getFacility(deps: AppDeps, facilityId: string, asOf: string, caller?: { borrowerId?: string }): Promise<FacilityView> {
   const latest = await deps.store.loadLatest<FacilityState>(facilityId);
   if (latest === null) throw new DomainError('not-found', `facility ${facilityId} not found`);
   assertOwner(latest.state, caller);
-  const state = latest.state.businessDate <= asOf ? latest.state : await stateBefore(deps, latest, asOf);
+  const state = await stateAsOf(deps, latest, asOf);
+  if (state === null) {
+    throw new DomainError(
+      'date-before-last-event',
+      `asOf ${asOf} is further back than this view reaches (the facility's business date is ${latest.state.businessDate}); use the statement for history`,
+    );
+  }
   return viewAsOf(state, asOf, state.terms.rateType === 'FLOATING' ? await deps.lpr.schedule() : undefined);
 }
 
 /**
- * A stored state can only be rolled forward, so a past `asOf` starts from the last event at or
- * before it: a few steps back at most for recent dates; older history is the statement's job.
+ * The state to value a facility with as of `asOf`: the latest when it is not past `asOf`, else
+ * the last event at or before it (a stored state can only be rolled forward). Looks back a few
+ * events at most; null when the facility did not exist yet or `asOf` is further back.
  */
-async function stateBefore(deps: AppDeps, latest: JournalEvent<FacilityState>, asOf: string): Promise<FacilityState> {
+export async function stateAsOf(deps: AppDeps, latest: JournalEvent<FacilityState>, asOf: string): Promise<FacilityState | null> {
+  if (latest.state.businessDate <= asOf) return latest.state;
   for (let seq = latest.seq - 1, steps = 0; seq >= 1 && steps < MAX_ASOF_LOOKBACK_EVENTS; seq--, steps++) {
     const event = await deps.store.loadEvent<FacilityState>(latest.facilityId, seq);
     if (event !== null && event.state.businessDate <= asOf) return event.state;
   }
-  throw new DomainError(
-    'date-before-last-event',
-    `asOf ${asOf} is further back than this view reaches (the facility's business date is ${latest.state.businessDate}); use the statement for history`,
-  );
+  return null;
 }
 
 /** An SME sees its own facilities only; another borrower's is "not found", never "forbidden". */

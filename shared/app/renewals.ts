@@ -73,9 +73,12 @@ export async function applyForRenewal(deps: AppDeps, facilityId: string, ctx: Co
     (latest) => ({ type: 'ApplyRenewal', date: ctx.date, applicationId: `${facilityId}-A${latest.seq + 1}`, ...checkInputs }),
     renewalResponse(201),
   )) as Reply<RenewalReply>;
-  if (reply.body.status === 'REFERRED') {
-    // Derived and repairable: the journal holds the referral; the queue is how ops find it.
-    await deps.store.putReferral({ facilityId, applicationId: reply.body.applicationId, borrowerId: state.borrowerId, appliedOn: ctx.date });
+  // Derived and repairable: the journal holds the referral; the queue is how ops find it. A replay
+  // puts it again (repairing a lost put) only while the application still awaits a decision: a
+  // retry after the decision must not bring a decided application back to the queue.
+  const pending = async () => (await loadFacility(deps, facilityId)).pendingRenewal?.applicationId === reply.body.applicationId;
+  if (reply.body.status === 'REFERRED' && (!reply.replayed || (await pending()))) {
+    await deps.store.putReferral({ facilityId, applicationId: reply.body.applicationId, borrowerId: state.borrowerId, appliedOn: reply.event.businessDate });
   }
   return reply;
 }

@@ -1,0 +1,259 @@
+/**
+ * End-to-end harness: the real local server (local/server.ts) with the real route registry
+ * and handlers, over real HTTP on a free port, against a table of its own in the embedded
+ * store that vitest's global setup started (test/setup/embedded-store.ts).
+ *
+ * Vitest runs test files in parallel workers, so each file calls startE2e() once: its own
+ * server, its own table (LPR fixings, profiles and the review queue are per table), and it
+ * uses unique facility and borrower ids (uniqueId) inside the file.
+ *
+ * Callers name themselves the way `npm start` lets them (LOCAL_DEV=1): x-dev-principal
+ * (channel:<id> | sme:<borrowerId> | ops:<id>) and x-dev-business-date (YYYY-MM-DD).
+ */
+import { randomUUID } from 'node:crypto';
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { DYNAMODB_ENDPOINT_ENV, setAppDeps } from '#app/wiring.ts';
+import { LOCAL_DEV_ENV } from '#http/auth.ts';
+import { DEV_BUSINESS_DATE_HEADER, DEV_PRINCIPAL_HEADER } from '#http/dev.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '#http/idempotency.ts';
+import type { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
+import type { JournalEvent } from '#ledger/journal.ts';
+import { TABLE_NAME_ENV } from '#ledger/schema.ts';
+import { routes } from '../../functions/routes.ts';
+import { startServer, type LocalServer } from '../../local/server.ts';
+import { freshTable, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
+
+export { uniqueId };
+
+export const CHANNEL = 'channel:e2e-mobile-bank';
+export const OPS = 'ops:e2e-ops-desk';
+
+export interface RequestOptions {
+  /** Sent as JSON (with Content-Type: application/json unless `contentType` says otherwise). */
+  readonly body?: unknown;
+  /** Sent as is; wins over `body`. A Uint8Array goes without any Content-Type from fetch. */
+  readonly rawBody?: string | Uint8Array;
+  /** `null` sends no Content-Type header. */
+  readonly contentType?: string | null;
+  /** Idempotency-Key: a fresh random key by default on POST; `null` sends none. */
+  readonly key?: string | null;
+  /** x-dev-business-date for this request (overrides the client's). */
+  readonly date?: string;
+  readonly query?: Readonly<Record<string, string | readonly string[]>>;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface ApiResponse<T = any> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly contentType: string | null;
+  readonly text: string;
+  /** Parsed JSON, or undefined when the body is not JSON. */
+  readonly body: T;
+}
+
+/** A caller of the API: who (x-dev-principal) and, optionally, which business day. */
+export class Api {
+  readonly baseUrl: string;
+  readonly principal: string | undefined;
+  readonly date: string | undefined;
+
+  constructor(baseUrl: string, principal: string | undefined, date?: string) {
+    this.baseUrl = baseUrl;
+    this.principal = principal;
+    this.date = date;
+  }
+
+  /** The same caller on another business date. */
+  on(date: string): Api {
+    return new Api(this.baseUrl, this.principal, date);
+  }
+
+  get<T = any>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    return this.request<T>('GET', path, options);
+  }
+
+  post<T = any>(path: string, body?: unknown, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    return this.request<T>('POST', path, body === undefined ? options : { body, ...options });
+  }
+
+  put<T = any>(path: string, body?: unknown, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    return this.request<T>('PUT', path, body === undefined ? options : { body, ...options });
+  }
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const url = new URL(path, this.baseUrl);
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      for (const one of typeof value === 'string' ? [value] : value) url.searchParams.append(name, one);
+    }
+    const headers = new Headers();
+    if (this.principal !== undefined) headers.set(DEV_PRINCIPAL_HEADER, this.principal);
+    const date = options.date ?? this.date;
+    if (date !== undefined) headers.set(DEV_BUSINESS_DATE_HEADER, date);
+    const key = options.key === undefined ? (method === 'POST' ? `e2e-${randomUUID()}` : null) : options.key;
+    if (key !== null) headers.set(IDEMPOTENCY_KEY_HEADER, key);
+    let body: string | Uint8Array | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined && options.contentType !== null) headers.set('content-type', options.contentType ?? 'application/json');
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
+    const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, contentType: response.headers.get('content-type'), text, body: parsed as T };
+  }
+}
+
+export interface ProfileBody {
+  borrowerType?: 'ENTERPRISE' | 'INDIVIDUAL_BUSINESS' | 'OWNER' | 'FARMER';
+  enterpriseSize: 'MICRO' | 'SMALL' | 'MEDIUM';
+  registrationStatus: 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
+  taxRating: 'A' | 'B' | 'M' | 'C' | 'D';
+  riskGrade: number;
+  collateral: 'NONE' | 'GUARANTEE' | 'PROPERTY';
+  relationship: { depositBalance: string; settlementVolume: string };
+  profileDate: string;
+}
+
+/** A small enterprise, tax B, grade 4, guaranteed, 1 000 000.00 on deposit: the pricing tests' reference borrower. */
+export const BASE_PROFILE: ProfileBody = {
+  enterpriseSize: 'SMALL',
+  registrationStatus: 'ACTIVE',
+  taxRating: 'B',
+  riskGrade: 4,
+  collateral: 'GUARANTEE',
+  relationship: { depositBalance: '1000000.00', settlementVolume: '0.00' },
+  profileDate: '2026-01-02',
+};
+
+export interface OpenBody {
+  borrowerId: string;
+  limit: string;
+  effectiveDate: string;
+  maturityDate: string;
+  pricing?: { spreadBp?: number };
+}
+
+export interface E2e {
+  readonly url: string;
+  /** Failures inside the local server itself (a handler that threw past its middleware, which answers 500). */
+  readonly serverErrors: readonly string[];
+  readonly tableName: string;
+  /** A direct reader of the suite's table (for "nothing was written" checks). */
+  readonly store: DynamoLedgerStore;
+  asChannel(date?: string): Api;
+  asOps(date?: string): Api;
+  asSme(borrowerId: string, date?: string): Api;
+  asAnonymous(date?: string): Api;
+  /** PUT /v1/ops/lpr/{date} as ops; rates as percent strings. */
+  publishLpr(date: string, oneYear: string, fiveYear?: string): Promise<void>;
+  /** PUT /v1/ops/borrowers/{id}/profile as ops. */
+  putProfile(borrowerId: string, overrides?: Partial<ProfileBody>): Promise<ApiResponse>;
+  /** PUT /v1/facilities/{id} as the channel on `date`; expects 201. */
+  openFacility(facilityId: string, body: OpenBody, date: string): Promise<ApiResponse>;
+  /** Every event of a facility, read from the table (not through the API). */
+  events(facilityId: string): Promise<JournalEvent[]>;
+  /** The facility's latest seq (0 when it has no events): one consistent read. */
+  lastSeq(facilityId: string): Promise<number>;
+  /**
+   * Every item of the suite's table, canonically ordered: equal snapshots ⇒ nothing was written.
+   * `exceptPk` leaves out partitions a step may rewrite legitimately (e.g. an end-of-day report).
+   */
+  snapshot(options?: { exceptPk?: RegExp }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the local server for one test file on a table of its own. The environment the
+ * handlers read (table, endpoint, LOCAL_DEV) is set before any handler is loaded: the server
+ * imports each handler on its route's first request.
+ */
+export async function startE2e(name: string): Promise<E2e> {
+  const client = ledgerClient();
+  const tableName = await freshTable(client, `e2e-${name}`);
+  process.env[TABLE_NAME_ENV] = tableName;
+  process.env[DYNAMODB_ENDPOINT_ENV] = inject('ledgerEndpoint');
+  process.env[LOCAL_DEV_ENV] = '1';
+  // Quiet output: no access log lines and no EMF metric documents on stdout.
+  process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+  process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
+  // The use-cases' dependencies are built lazily from the environment just set.
+  setAppDeps(undefined);
+  const serverErrors: string[] = [];
+  const server: LocalServer = await startServer({ routes, port: 0, onError: (message, error) => serverErrors.push(`${message}: ${String(error)}`) });
+  const store = ledgerStore(client, { tableName });
+  const api = (principal: string | undefined, date?: string) => new Api(server.url, principal, date);
+
+  const e2e: E2e = {
+    url: server.url,
+    serverErrors,
+    tableName,
+    store,
+    asChannel: (date) => api(CHANNEL, date),
+    asOps: (date) => api(OPS, date),
+    asSme: (borrowerId, date) => api(`sme:${borrowerId}`, date),
+    asAnonymous: (date) => api(undefined, date),
+    async publishLpr(date, oneYear, fiveYear = oneYear) {
+      const r = await api(OPS).put(`/v1/ops/lpr/${date}`, { oneYear, fiveYear });
+      if (r.status !== 200) throw new Error(`publishing LPR ${date} failed: ${r.status} ${r.text}`);
+    },
+    async putProfile(borrowerId, overrides = {}) {
+      const r = await api(OPS).put(`/v1/ops/borrowers/${borrowerId}/profile`, { ...BASE_PROFILE, ...overrides });
+      if (r.status !== 200 && r.status !== 201) throw new Error(`profile of ${borrowerId} failed: ${r.status} ${r.text}`);
+      return r;
+    },
+    async openFacility(facilityId, body, date) {
+      const r = await api(CHANNEL, date).put(`/v1/facilities/${facilityId}`, body);
+      if (r.status !== 201) throw new Error(`opening ${facilityId} failed: ${r.status} ${r.text}`);
+      return r;
+    },
+    async events(facilityId) {
+      const all: JournalEvent[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listEvents(facilityId, { limit: 100, ...(cursor === undefined ? {} : { cursor }) });
+        all.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      return all;
+    },
+    async lastSeq(facilityId) {
+      return (await store.loadLatest(facilityId))?.seq ?? 0;
+    },
+    async snapshot(options = {}) {
+      const items: string[] = [];
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const out = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ...(start === undefined ? {} : { ExclusiveStartKey: start }) }));
+        for (const item of out.Items ?? []) {
+          if (options.exceptPk !== undefined && options.exceptPk.test(item['pk']?.S ?? '')) continue;
+          items.push(canonical(item));
+        }
+        start = out.LastEvaluatedKey;
+      } while (start !== undefined);
+      return items.sort().join('\n');
+    },
+    async close() {
+      await server.close();
+      client.destroy();
+    },
+  };
+  return e2e;
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
