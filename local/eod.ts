@@ -1,11 +1,12 @@
 /**
  * `npm run eod -- --date YYYY-MM-DD`: end of day on the local store (the same use-case the
- * ops route and the nightly run use), shard by shard with a progress bar. Stop `npm start`
- * first (the on-disk store allows one process), or call POST /v1/ops/eod/{date} on it instead.
+ * ops route and the nightly run use), shard by shard with a progress bar, keeping the date's
+ * report as they do (GET /v1/ops/portfolio?date= shows it). Stop `npm start` first (the on-disk
+ * store allows one process), or call POST /v1/ops/eod/{date} on it instead.
  */
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { runEod } from '#app/eod.ts';
+import { recordEodReport, runEod } from '#app/eod.ts';
 import { appDeps } from '#app/wiring.ts';
 import { parseBusinessDate } from '#domain/calendar.ts';
 import { formatYuan } from '#domain/money.ts';
@@ -30,12 +31,13 @@ const report = await runEod(appDeps(), date, (shard) => {
   bar.increment(1, { facilities, changed });
 });
 bar.stop();
+await recordEodReport(appDeps(), report);
 const t = report.totals;
 console.log(
-  `End of day ${date}: ${report.processed} facilities, ${report.changed} changed, ${report.failed.length} failed; ` +
+  `End of day ${date}: ${report.processed} facilities, ${report.changed} changed, ${report.failures} failed; ` +
     `events ${JSON.stringify(report.eventsByType)}; outstanding ${formatYuan(t.principalOutstandingFen)}, accrued ${formatYuan(t.accruedInterestFen)}, ` +
     `overdue principal ${formatYuan(t.overduePrincipalFen)} (${formatPercent(report.overdueRatioPpm)}%)`,
 );
 for (const failure of report.failed) console.log(`  failed: ${failure.facilityId} (${failure.code})`);
 await store.stop();
-process.exit(report.failed.length === 0 ? 0 : 1);
+process.exit(report.failures === 0 ? 0 : 1);

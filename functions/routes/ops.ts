@@ -1,4 +1,4 @@
-/** Operations routes (SigV4, ops role): LPR, borrower data, facility controls, renewal review, end of day. */
+/** Operations routes (SigV4, ops role): LPR, borrower data, facility controls, renewal review, end of day and its report. */
 import { defineRoute } from '#http/route.ts';
 import { FacilityPath, FacilityView, FreezeRequest, LimitRequest } from '#api/facilities.ts';
 import {
@@ -10,6 +10,7 @@ import {
   LprPath,
   LprRequest,
   LprView,
+  PortfolioQuery,
   ProfileRequest,
   ProfileView,
   ReferralsPage,
@@ -126,5 +127,16 @@ export const opsRoutes = [
     idempotencyKey: false,
     request: { path: EodPath },
     responses: { 200: EodReportView },
+  }),
+  defineRoute({
+    operation: 'ops-portfolio',
+    method: 'GET',
+    path: '/v1/ops/portfolio',
+    auth: 'iam',
+    roles: ['ops'],
+    summary: 'The portfolio report end of day kept for a date (the nightly run or a run by hand)',
+    request: { query: PortfolioQuery },
+    responses: { 200: EodReportView },
+    errors: ['not-found'],
   }),
 ] as const;

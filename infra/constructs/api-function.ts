@@ -1,5 +1,6 @@
 /**
- * One Lambda function per API operation, configured once: Node.js 24 on ARM64, an ESM
+ * One Lambda function per API operation (and per job of functions/jobs.ts, which the end-of-day
+ * state machine invokes), configured once: Node.js 24 on ARM64, an ESM
  * bundle built by the local esbuild (no Docker, works offline), active X-Ray tracing, its
  * own log group with a fixed retention, and a role that may write to that log group only.
  * Table access is added by LedgerTable.bind(fn, 'RO' | 'RW'); nothing else is granted here.
@@ -58,7 +59,7 @@ export const BUNDLING = {
 } as const satisfies nodejs.BundlingOptions;
 
 export interface ApiFunctionProps {
-  /** The route's operation: names the folder, the log group's function and the `operation` tag. */
+  /** The route's operation or the job's name: names the folder, the log group's function and the `operation` tag. */
   readonly operation: string;
   /** One line for the console, e.g. "POST /v1/facilities/{facilityId}/drawdowns". */
   readonly description: string;

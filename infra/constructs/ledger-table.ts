@@ -7,7 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { BORROWER_KEY_PREFIX, LEDGER_TABLE, REFERRED_PK, TABLE_NAME_ENV, type KeyAttribute, type Projection, type TableSchema } from '#ledger/schema.ts';
+import { BORROWER_KEY_PREFIX, EOD_KEY_PREFIX, LEDGER_TABLE, REFERRED_PK, TABLE_NAME_ENV, type KeyAttribute, type Projection, type TableSchema } from '#ledger/schema.ts';
 
 export interface LedgerTableProps {
   /** Physical name; CloudFormation generates one when absent (lets several stages share an account). */
@@ -91,6 +91,21 @@ export class LedgerTable extends Construct {
         actions: ['dynamodb:DeleteItem'],
         resources: [tableArn],
         conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [REFERRED_PK] } },
+      }),
+    );
+  }
+
+  /**
+   * For the function that keeps end-of-day reports (EOD#<date>): the table name and PutItem on
+   * those items only, by leading key. It reads nothing and can never touch an event.
+   */
+  bindEodReports(fn: lambda.Function): void {
+    fn.addEnvironment(TABLE_NAME_ENV, this.table.tableName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${EOD_KEY_PREFIX}*`] } },
       }),
     );
   }

@@ -1,12 +1,13 @@
 /**
  * What operations staff watch: one CloudWatch dashboard (API, functions, ledger table, lending
- * activity, portfolio, end of day; titles in plain words, money in yuan) and the alarms of
- * DESIGN §11, all notifying one encrypted SNS topic.
+ * activity, portfolio, end of day and its nightly runs; titles in plain words, money in yuan) and
+ * the alarms of DESIGN §11, all notifying one encrypted SNS topic.
  *
  * Business metrics are the Powertools EMF metrics of shared/http/observability.ts, with the
  * dimensions {service, operation, channel}. The dashboard sums each over every operation and
  * channel with SEARCH, so a new route or channel needs no change here. Alarms cannot use SEARCH:
- * the end-of-day alarms name the exact dimensions of the operation that runs end of day.
+ * the end-of-day alarms name the exact dimensions end of day reports under (EOD_METRIC_DIMENSIONS,
+ * the same for the nightly run and the ops route).
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -17,6 +18,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { BusinessMetricName } from '#http/observability.ts';
 import type { ApiFunction } from './api-function.ts';
@@ -55,6 +57,7 @@ export const BUSINESS_METRICS: Readonly<Record<BusinessMetricName, { readonly la
 };
 
 const FIVE_MINUTES = Duration.minutes(5);
+const ONE_HOUR = Duration.hours(1);
 const ONE_DAY = Duration.days(1);
 /** Statistic, period and divisor (fen → yuan, ppm → %, ms → minutes) of each kind. */
 const READING: Readonly<Record<MetricKind, { statistic: string; period: Duration; divisor: number }>> = {
@@ -87,6 +90,8 @@ export interface ObservabilityProps {
   readonly eodDimensions?: Readonly<Record<string, string>>;
   /** End of day runs daily; alarm when no run has reported for this long. @default 26 hours */
   readonly eodOverdueAfter?: Duration;
+  /** The nightly end of day: its state machine (a failed or timed-out run alarms) and its task functions. */
+  readonly endOfDay?: { readonly stateMachine: sfn.IStateMachine; readonly functions: readonly ApiFunction[] };
   /** Subscribed to the alarm topic when given (confirmation mail is sent on deploy). */
   readonly alarmEmail?: string;
 }
@@ -147,7 +152,8 @@ export class Observability extends Construct {
 
     // --- Functions ---------------------------------------------------------------------------
     const perFunction = (metric: (fn: ApiFunction) => cloudwatch.IMetric) => props.functions.map(metric);
-    for (const fn of props.functions) {
+    const eodFunctions = props.endOfDay?.functions ?? [];
+    for (const fn of [...props.functions, ...eodFunctions]) {
       // Handlers turn every error into a problem response: a Lambda error is a crash, a timeout or a failed init.
       alarm(`fn-${fn.operation}-errors`, `The ${fn.operation} function crashed, timed out or failed to start (Lambda errors > 0 in 5 minutes).`, {
         metric: fn.fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
@@ -195,7 +201,7 @@ export class Observability extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       const hours = (props.eodOverdueAfter ?? Duration.hours(26)).toHours();
-      alarm('eod-missing', `No end-of-day run has reported in ${hours} hours: the schedule did not fire or the run did not finish.`, {
+      alarm('eod-missing', `No end-of-day run has reported in ${hours} hours: the nightly schedule did not fire or the run did not finish (see the eod-run-failed alarm).`, {
         // SampleCount: a run over an empty book still reports (zero facilities) and counts as a run.
         metric: eodMetric('EodFacilitiesProcessed', 'SampleCount', Duration.hours(1)),
         threshold: 1,
@@ -204,6 +210,25 @@ export class Observability extends Construct {
         datapointsToAlarm: hours,
         // An hour without a report is a breaching hour; a run resets the count.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+    }
+    // --- The nightly end-of-day run ----------------------------------------------------------
+    const eodRun = props.endOfDay?.stateMachine;
+    if (eodRun !== undefined) {
+      alarm('eod-run-failed', 'The nightly end-of-day run failed or timed out (Step Functions executions failed + timed out > 0), so no report was kept for its date. Find the execution in the Step Functions console, fix the cause, and start the state machine again with {"date": "YYYY-MM-DD"} (idempotent).', {
+        metric: new cloudwatch.MathExpression({
+          expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
+          usingMetrics: {
+            failed: eodRun.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }),
+            timedOut: eodRun.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          },
+          period: FIVE_MINUTES,
+          label: 'Runs failed or timed out',
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     }
     this.alarms = alarms;
@@ -272,7 +297,39 @@ export class Observability extends Construct {
           graph('Overdue ratio (% of outstanding principal, at end of day)', business('OverdueRatioPpm'), { period: ONE_DAY, leftYAxis: { min: 0, label: '%', showUnits: false } }),
           graph('End of day: facilities processed, changed and failed (per run)', business('EodFacilitiesProcessed', 'EodFacilitiesChanged', 'EodFailures'), { period: ONE_DAY }),
         ],
-        [graph('End of day: run time (minutes)', business('EodDurationMs'), { period: ONE_DAY })],
+        [
+          graph('End of day: run time (minutes)', business('EodDurationMs'), { period: ONE_DAY }),
+          ...(eodRun === undefined
+            ? []
+            : [
+                graph(
+                  'End of day: nightly runs (per hour)',
+                  [
+                    eodRun.metricStarted({ period: ONE_HOUR, statistic: 'Sum', label: 'Started' }),
+                    eodRun.metricSucceeded({ period: ONE_HOUR, statistic: 'Sum', label: 'Succeeded' }),
+                    eodRun.metricFailed({ period: ONE_HOUR, statistic: 'Sum', label: 'Failed' }),
+                    eodRun.metricTimedOut({ period: ONE_HOUR, statistic: 'Sum', label: 'Timed out' }),
+                  ],
+                  { leftYAxis: { min: 0, showUnits: false } },
+                ),
+                graph(
+                  'End of day: shard and report functions (failures per hour; slowest run, minutes)',
+                  eodFunctions.map((fn) => fn.fn.metricErrors({ period: ONE_HOUR, statistic: 'Sum', label: `${fn.operation} failures` })),
+                  {
+                    right: eodFunctions.map(
+                      (fn, i) =>
+                        new cloudwatch.MathExpression({
+                          expression: `duration${i} / 60000`,
+                          usingMetrics: { [`duration${i}`]: fn.fn.metricDuration({ period: ONE_HOUR, statistic: 'Maximum' }) },
+                          period: ONE_HOUR,
+                          label: `${fn.operation} slowest run`,
+                        }),
+                    ),
+                    rightYAxis: { min: 0, label: 'minutes', showUnits: false },
+                  },
+                ),
+              ]),
+        ],
       ],
     });
   }

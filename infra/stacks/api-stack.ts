@@ -1,23 +1,25 @@
 /**
  * The stateless part of the service: one function per route of the registry, the REST API in
- * front of them (with its firewall), and the dashboard and alarms that watch them. It can be
- * replaced at will; the ledger table and the SME user pool it uses live in their own stacks.
+ * front of them (with its firewall), the nightly end of day (schedule, state machine and its two
+ * functions), and the dashboard and alarms that watch them. It can be replaced at will; the
+ * ledger table and the SME user pool it uses live in their own stacks.
  */
 import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import type { IamPrincipals } from '#http/auth.ts';
-import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '#http/observability.ts';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, EOD_METRIC_DIMENSIONS } from '#http/observability.ts';
 import { channelOf } from '#http/principal.ts';
 import { routes as registry } from '../../functions/routes.ts';
 import { ApiFirewall } from '../constructs/api-firewall.ts';
 import { serviceEnvironment } from '../constructs/api-function.ts';
+import { EndOfDay } from '../constructs/end-of-day.ts';
 import { HttpApi, type FunctionTuning, type RouteEntry } from '../constructs/http-api.ts';
 import type { LedgerTable } from '../constructs/ledger-table.ts';
 import { Observability } from '../constructs/observability.ts';
 
-/** The route that runs end of day (DESIGN §10) and reports the run's metrics. */
-export const EOD_OPERATION = 'ops-eod';
+/** The route that runs end of day by hand (DESIGN §10); the nightly run reports under its dimensions. */
+export const EOD_OPERATION = EOD_METRIC_DIMENSIONS.operation;
 
 /**
  * End of day walks every facility within one request: it gets the longest run API Gateway
@@ -36,7 +38,7 @@ export interface ApiStackProps extends StackProps {
   readonly iamPrincipals?: IamPrincipals;
   /** @default the registry, functions/routes.ts */
   readonly routes?: readonly RouteEntry[];
-  /** @default functions/<operation>/handler.ts */
+  /** @default functions/<operation>/handler.ts (also for the jobs of functions/jobs.ts) */
   readonly entryFor?: (operation: string) => string;
   readonly alarmEmail?: string;
   /** See HttpApiProps.manageAccountLogRole. @default true */
@@ -49,6 +51,7 @@ export interface ApiStackProps extends StackProps {
 
 export class ApiStack extends Stack {
   readonly http: HttpApi;
+  readonly endOfDay: EndOfDay;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -78,13 +81,19 @@ export class ApiStack extends Stack {
       ...(props.manageAccountLogRole === undefined ? {} : { manageAccountLogRole: props.manageAccountLogRole }),
     });
     new ApiFirewall(this, 'Firewall', { stage: this.http.api.deploymentStage });
+    this.endOfDay = new EndOfDay(this, 'EndOfDay', {
+      ledger: props.ledger,
+      environment: serviceEnvironment(metricsNamespace, serviceName),
+      ...(props.entryFor === undefined ? {} : { entryFor: props.entryFor }),
+    });
     this.observability = new Observability(this, 'Observability', {
       stage: this.http.api.deploymentStage,
       functions: [...this.http.functions.values()],
       table: props.ledger.table,
       metricsNamespace,
       serviceName,
-      ...eodAlarmDimensions(routes),
+      eodDimensions: eodAlarmDimensions(routes),
+      endOfDay: { stateMachine: this.endOfDay.stateMachine, functions: [...this.endOfDay.functions.values()] },
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn, description: 'Subscribe on-call here' });
@@ -93,14 +102,17 @@ export class ApiStack extends Stack {
 }
 
 /**
- * The exact dimensions of the end-of-day metrics, for the alarms (which cannot SEARCH): the
- * handler emits them like any request, so they carry its operation and its caller's channel.
+ * The exact dimensions of the end-of-day metrics, for the alarms (which cannot SEARCH). The nightly
+ * run emits EOD_METRIC_DIMENSIONS; the route emits its operation and its caller's channel, which
+ * are the same only while the route is open to ops alone (channelOf gives the role for ops).
  */
-function eodAlarmDimensions(routes: readonly RouteEntry[]): { eodDimensions?: Record<string, string> } {
+function eodAlarmDimensions(routes: readonly RouteEntry[]): Record<string, string> {
   const route = routes.find((candidate) => candidate.operation === EOD_OPERATION);
-  if (route === undefined) return {};
-  const [role, ...others] = route.roles;
-  // With one role the channel dimension is known in advance (channelOf gives the role for ops).
-  if (role !== 'ops' || others.length > 0) throw new Error(`${EOD_OPERATION} must be open to ops only, or its alarms cannot name its channel`);
-  return { eodDimensions: { operation: EOD_OPERATION, channel: channelOf({ role, id: EOD_OPERATION }) } };
+  if (route !== undefined) {
+    const [role, ...others] = route.roles;
+    if (role === undefined || others.length > 0 || channelOf({ role, id: EOD_OPERATION }) !== EOD_METRIC_DIMENSIONS.channel) {
+      throw new Error(`${EOD_OPERATION} must be open to ${EOD_METRIC_DIMENSIONS.channel} only, or its metrics miss the end-of-day alarms`);
+    }
+  }
+  return { ...EOD_METRIC_DIMENSIONS };
 }

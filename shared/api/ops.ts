@@ -1,6 +1,6 @@
 /**
  * The contract of operations and pricing: LPR fixings, borrower profiles, pricing quotes,
- * renewal applications and their review, end of day.
+ * renewal applications and their review, end of day and the portfolio report it keeps.
  */
 import { BORROWER_TYPES, COLLATERAL_TYPES, ENTERPRISE_SIZES, REGISTRATION_STATUSES, TAX_RATINGS } from '#domain/profile.ts';
 import { RENEWAL_CHECKS } from '#domain/renewal.ts';
@@ -76,11 +76,13 @@ export const ReferralsQuery = z.extend(PageQuery, { status: z.literal('REFERRED'
 export const ReferralsPage = page(z.strictObject({ facilityId: FacilityId, applicationId: z.string(), borrowerId: BorrowerId, appliedOn: BusinessDate }));
 
 export const EodPath = z.strictObject({ date: BusinessDate });
+export const PortfolioQuery = z.strictObject({ date: BusinessDate });
 export const EodReportView = z.strictObject({
   date: BusinessDate,
   shards: z.int(),
   processed: z.int(),
   changed: z.int(),
+  failures: z.int().check(z.meta({ description: 'Facilities the run could not process; `failed` names the first few of each shard.' })),
   failed: z.array(z.strictObject({ facilityId: FacilityId, code: z.string() })),
   eventsByType: z.record(z.string(), z.int()),
   portfolio: z.strictObject({

@@ -3,39 +3,43 @@
  * of the date (settlement, overdue, penalty start, maturity, classification) and value the
  * portfolio as of that date. Ordinary days cost reads only; running a date twice changes
  * nothing the second time. Facilities are found through the EOD-shard index, shard by shard.
+ *
+ * Who runs it: the nightly state machine (one eod-shard task per shard, then eod-report, which
+ * combines them and keeps the report), the ops route and the local runner (runEod, every shard
+ * in turn). All keep the date's report the same way and emit the same metrics.
  */
+import { addDays, businessDateAt } from '#domain/calendar.ts';
 import { applyCommand, type EndOfDayCommand } from '#domain/facility.ts';
 import type { LprSchedule } from '#domain/repricing.ts';
-import { withLpr } from './facilities.ts';
-import { DomainError } from '#domain/errors.ts';
+import { stateAsOf, withLpr } from './facilities.ts';
+import { DomainError, invariant, ValidationError } from '#domain/errors.ts';
 import type { FacilityState } from '#domain/state.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
 import { executeCommand } from '#ledger/command.ts';
+import type { EodFailure, EodReport, PortfolioTotals } from '#ledger/journal.ts';
 import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
 import type { AppDeps } from './deps.ts';
+
+export type { EodFailure, EodReport, PortfolioTotals } from '#ledger/journal.ts';
 
 /** Facilities of one shard valued at once: overlaps store round trips without flooding the store. */
 export const EOD_CONCURRENCY = 8;
 export const EOD_PAGE_SIZE = 100;
 export const EOD_ACTOR = 'system:eod';
-
-export interface PortfolioTotals {
-  facilities: number;
-  principalOutstandingFen: number;
-  accruedInterestFen: number;
-  interestDueFen: number;
-  overdueInterestFen: number;
-  overduePrincipalFen: number;
-  penaltyInterestFen: number;
-  byClassification: Record<string, number>;
-}
+/**
+ * Failed facilities a shard names (all are counted): keeps a shard's result a few KB, well inside
+ * Step Functions' 256 KB payload with every shard's result in one state, and the report one item.
+ */
+export const EOD_MAX_LISTED_FAILURES = 20;
 
 export interface EodShardResult {
   date: string;
   shard: number;
   processed: number;
   changed: number;
-  failed: { facilityId: string; code: string }[];
+  /** Facilities that failed; `failed` names the first EOD_MAX_LISTED_FAILURES of them. */
+  failures: number;
+  failed: EodFailure[];
   eventsByType: Record<string, number>;
   totals: PortfolioTotals;
 }
@@ -81,7 +85,9 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
   if (latest === null) return;
   result.processed += 1;
   // Valued before the end of day is applied: "as of D" shows D's categories with D's interest.
-  if (latest.state.businessDate <= date) addValuation(result.totals, latest.state, date, lpr);
+  // A re-run (or a command dated after D) finds the state past D: value the event before it.
+  const asOf = await stateAsOf(deps, latest, date);
+  if (asOf !== null) addValuation(result.totals, asOf, date, lpr);
   const command: EndOfDayCommand = withLpr({ type: 'EndOfDay', date }, latest.state, lpr) as EndOfDayCommand;
   const transition = applyCommand(latest.state, command);
   if (transition.events.length === 0) return;
@@ -115,7 +121,7 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
 
 /** One shard's end of day. A facility that fails is reported and the shard carries on. */
 export async function runEodShard(deps: AppDeps, date: string, shard: number): Promise<EodShardResult> {
-  const result: EodShardResult = { date, shard, processed: 0, changed: 0, failed: [], eventsByType: {}, totals: emptyTotals() };
+  const result: EodShardResult = { date, shard, processed: 0, changed: 0, failures: 0, failed: [], eventsByType: {}, totals: emptyTotals() };
   const lpr = await deps.lpr.schedule();
   let cursor: string | undefined;
   do {
@@ -126,7 +132,8 @@ export async function runEodShard(deps: AppDeps, date: string, shard: number): P
         try {
           await processFacility(deps, id, date, lpr, result);
         } catch (error) {
-          result.failed.push({ facilityId: id, code: error instanceof DomainError ? error.code : 'internal-error' });
+          result.failures += 1;
+          if (result.failed.length < EOD_MAX_LISTED_FAILURES) result.failed.push({ facilityId: id, code: error instanceof DomainError ? error.code : 'internal-error' });
         }
       }
     });
@@ -134,18 +141,6 @@ export async function runEodShard(deps: AppDeps, date: string, shard: number): P
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
   return result;
-}
-
-export interface EodReport {
-  date: string;
-  shards: number;
-  processed: number;
-  changed: number;
-  failed: EodShardResult['failed'];
-  eventsByType: Record<string, number>;
-  totals: PortfolioTotals;
-  /** Overdue principal / principal outstanding, in ppm (0 when nothing is outstanding). */
-  overdueRatioPpm: number;
 }
 
 /** Combines shard results into the portfolio report of the date. */
@@ -162,6 +157,7 @@ export function summarise(date: string, shards: readonly EodShardResult[]): EodR
     shards: shards.length,
     processed: shards.reduce((n, s) => n + s.processed, 0),
     changed: shards.reduce((n, s) => n + s.changed, 0),
+    failures: shards.reduce((n, s) => n + s.failures, 0),
     failed: shards.flatMap((s) => s.failed),
     eventsByType,
     totals,
@@ -178,4 +174,60 @@ export async function runEod(deps: AppDeps, date: string, onShard?: (result: Eod
     onShard?.(r);
   }
   return summarise(date, results);
+}
+
+// ---------------------------------------------------------------------------------------
+// The nightly run (Step Functions maps over the shards, then combines and keeps the report)
+
+/** The date the nightly run processes: yesterday in Asia/Shanghai at the scheduled time (00:30 → the day that just ended). */
+export function nightlyEodDate(scheduledAt: Date): string {
+  return addDays(businessDateAt(scheduledAt), -1);
+}
+
+/** A run names its date, or the scheduler's time it derives it from (never both: which would win?). */
+export function eodDateOf(input: { readonly date?: string | undefined; readonly scheduledTime?: string | undefined }): string {
+  if (input.date !== undefined && input.scheduledTime === undefined) return input.date;
+  if (input.scheduledTime !== undefined && input.date === undefined) return nightlyEodDate(new Date(input.scheduledTime));
+  throw ValidationError.of('', 'give either date (a re-run) or scheduledTime (the nightly schedule), not both or neither');
+}
+
+/**
+ * Combines one result per shard into the date's report. Every shard must be there exactly once
+ * and for this date: a report that silently missed a shard would understate the portfolio.
+ */
+export function combineShards(date: string, results: readonly EodShardResult[]): EodReport {
+  const shards = results.map((r) => r.shard).sort((a, b) => a - b);
+  invariant(
+    shards.length === EOD_SHARD_COUNT && shards.every((shard, i) => shard === i),
+    `end of day ${date} needs one result from each of the ${EOD_SHARD_COUNT} shards, got [${shards.join(', ')}]`,
+  );
+  const other = results.find((r) => r.date !== date);
+  invariant(other === undefined, `shard ${other?.shard} reports ${other?.date}, not ${date}`);
+  return summarise(date, results);
+}
+
+/** Keeps the report of the date (a re-run of the date replaces it). */
+export async function recordEodReport(deps: AppDeps, report: EodReport): Promise<void> {
+  await deps.store.putEodReport(report);
+}
+
+/** The stored report of a date, or not-found when no end of day has run for it. */
+export async function loadEodReport(deps: AppDeps, date: string): Promise<EodReport> {
+  const report = await deps.store.getEodReport(date);
+  if (report === null) throw new DomainError('not-found', `no end of day has run for ${date}`);
+  return report;
+}
+
+/** The end-of-day metrics of a run (DESIGN §11); whoever runs end of day emits exactly these. */
+export function eodMetricValues(report: EodReport, durationMs: number) {
+  return [
+    ['EodDurationMs', durationMs],
+    ['EodFacilitiesProcessed', report.processed],
+    ['EodFacilitiesChanged', report.changed],
+    ['EodFailures', report.failures],
+    ['OutstandingPrincipalFen', report.totals.principalOutstandingFen],
+    ['AccruedInterestFen', report.totals.accruedInterestFen],
+    ['OverduePrincipalFen', report.totals.overduePrincipalFen],
+    ['OverdueRatioPpm', report.overdueRatioPpm],
+  ] as const;
 }

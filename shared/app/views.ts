@@ -6,6 +6,7 @@ import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
 import type { Classification, DrawdownStatus, FacilityStatus } from '#domain/state.ts';
 import type { CategoryAmounts, Valuation } from '#domain/valuation.ts';
+import type { EodFailure, EodReport } from '#ledger/journal.ts';
 
 export interface DrawdownView {
   drawdownId: string;
@@ -109,5 +110,52 @@ export function facilityView(valuation: Valuation): FacilityView {
         },
       ];
     }),
+  };
+}
+
+export interface EodReportView {
+  date: string;
+  shards: number;
+  processed: number;
+  changed: number;
+  failures: number;
+  failed: EodFailure[];
+  eventsByType: Record<string, number>;
+  portfolio: {
+    facilities: number;
+    principalOutstanding: string;
+    accruedInterest: string;
+    interestDue: string;
+    overdueInterest: string;
+    overduePrincipal: string;
+    penaltyInterest: string;
+    overdueRatioPercent: string;
+    byClassification: Record<string, number>;
+  };
+}
+
+/** An end-of-day report as the ops routes show it (the run's answer and the stored portfolio of a date). */
+export function eodReportView(report: EodReport): EodReportView {
+  const t = report.totals;
+  return {
+    date: report.date,
+    shards: report.shards,
+    processed: report.processed,
+    changed: report.changed,
+    failures: report.failures,
+    failed: report.failed,
+    eventsByType: report.eventsByType,
+    portfolio: {
+      facilities: t.facilities,
+      principalOutstanding: formatYuan(t.principalOutstandingFen),
+      accruedInterest: formatYuan(t.accruedInterestFen),
+      interestDue: formatYuan(t.interestDueFen),
+      overdueInterest: formatYuan(t.overdueInterestFen),
+      overduePrincipal: formatYuan(t.overduePrincipalFen),
+      penaltyInterest: formatYuan(t.penaltyInterestFen),
+      // A ratio in ppm reads as a percent exactly like a rate in ppm: 50 000 ppm = 5.0000%.
+      overdueRatioPercent: formatPercent(report.overdueRatioPpm),
+      byClassification: t.byClassification,
+    },
   };
 }

@@ -34,8 +34,15 @@ export function isBusinessDate(text: unknown): text is BusinessDate {
   const match = DATE_PATTERN.exec(text);
   if (match === null) return false;
   const year = Number(match[1]);
-  if (year < MIN_YEAR || year > MAX_YEAR) return false;
-  return fromDay(toDayUnchecked(text)) === text;
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  // Arithmetic, not a round trip through Date: toDay runs this on every call (~20 per command).
+  return year >= MIN_YEAR && year <= MAX_YEAR && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 export function parseBusinessDate(text: unknown, path = 'date'): BusinessDate {

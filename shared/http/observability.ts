@@ -1,7 +1,7 @@
 /**
- * Logging and metrics for HTTP functions. Logs are JSON with the API request id as
- * correlation id and never carry request bodies or personal data; metrics are CloudWatch
- * EMF with dimensions service, operation and channel.
+ * Logging and metrics for the functions, HTTP and Step Functions tasks alike. Logs are JSON with
+ * the API request id (or the Lambda request id) as correlation id and never carry request bodies
+ * or personal data; metrics are CloudWatch EMF with dimensions service, operation and channel.
  *
  * Tracing: Powertools Tracer bundles the X-Ray SDK (+128 KB minified, a quarter of the
  * bundle budget in DESIGN §12), so HTTP functions rely on Lambda active tracing set in CDK
@@ -25,14 +25,21 @@ export function createLogger(operation: string): Logger {
   return new Logger({ serviceName, persistentKeys: { operation } });
 }
 
-/** One metrics buffer per function, with `operation` as a default dimension. */
-export function createMetrics(operation: string): Metrics {
+/** One metrics buffer per function, with `operation` (or the given dimensions) as default dimensions. */
+export function createMetrics(operation: string, dimensions: Readonly<Record<string, string>> = { operation }): Metrics {
   return new Metrics({
     namespace: optionalEnv(METRICS_NAMESPACE_ENV, DEFAULT_METRICS_NAMESPACE),
     serviceName,
-    defaultDimensions: { operation },
+    defaultDimensions: { ...dimensions },
   });
 }
+
+/**
+ * The dimensions end-of-day metrics carry whoever runs end of day: those of the ops route that
+ * runs it by hand (its operation, and its one role as channel). The nightly run reports under
+ * them too, so the end-of-day alarms, which must name exact dimensions, watch both.
+ */
+export const EOD_METRIC_DIMENSIONS = { operation: 'ops-eod', channel: 'ops' } as const;
 
 /**
  * The business metrics of DESIGN §11 that requests emit. Amounts are integer fen (names

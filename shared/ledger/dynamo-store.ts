@@ -22,8 +22,10 @@ import {
   AppendConflict,
   assertAppendable,
   assertDate,
+  assertEodReport,
   DEFAULT_PAGE_SIZE,
   type BorrowerRecord,
+  type EodReport,
   type FirstLoan,
   type JournalEvent,
   type LedgerStore,
@@ -35,10 +37,13 @@ import {
 import {
   ATTR,
   borrowerKey,
+  eodReportKey,
+  eodReportToItem,
   eventKey,
   eventToItem,
   firstLoanJson,
   itemToBorrower,
+  itemToEodReport,
   itemToEvent,
   itemToLpr,
   itemToReferral,
@@ -322,6 +327,20 @@ export class DynamoLedgerStore implements LedgerStore {
       itemToReferral,
       { kind: 'ref', position: (item) => readString(item, ATTR.sk) },
     );
+  }
+
+  // -------------------------------------------------------------------------------------
+  // End-of-day reports (EOD#<date>): derived from the journal, so a plain overwrite
+
+  async putEodReport(report: EodReport): Promise<void> {
+    assertEodReport(report);
+    await this.#put({ Item: eodReportToItem(report) });
+  }
+
+  async getEodReport(date: string): Promise<EodReport | null> {
+    assertDate(date, 'date');
+    const item = await this.#getItem(eodReportKey(date));
+    return item === undefined ? null : itemToEodReport(item);
   }
 
   // -------------------------------------------------------------------------------------

@@ -6,11 +6,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { invariant, InvariantViolation } from '#domain/errors.ts';
 import type { Posting } from '#domain/state.ts';
-import type { BorrowerRecord, FirstLoan, JournalEvent, LprFixing, ReferredRenewal, StoredResponse } from './journal.ts';
+import type { BorrowerRecord, EodReport, FirstLoan, JournalEvent, LprFixing, ReferredRenewal, StoredResponse } from './journal.ts';
 import { canonicalJson } from './request-hash.ts';
 import {
   borrowerIdFromKey,
   borrowerPk,
+  EOD_REPORT_SK,
+  eodPk,
   eventSk,
   facilityIdFromKey,
   facilityPk,
@@ -209,4 +211,21 @@ export function itemToReferral(item: Item): ReferredRenewal {
     borrowerId: readString(item, 'borrowerId'),
     appliedOn: readString(item, 'appliedOn'),
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// End-of-day portfolio reports
+
+export function eodReportKey(date: string): Item {
+  return { [ATTR.pk]: str(eodPk(date)), [ATTR.sk]: str(EOD_REPORT_SK) };
+}
+
+export function eodReportToItem(report: EodReport): Item {
+  return { ...eodReportKey(report.date), report: str(toJson(report, 'report')) };
+}
+
+export function itemToEodReport(item: Item): EodReport {
+  const report = fromJson(readString(item, 'report'), 'report') as EodReport;
+  invariant(eodPk(report.date) === readString(item, ATTR.pk), `stored report of ${report.date} sits under ${readString(item, ATTR.pk)}`);
+  return report;
 }

@@ -157,7 +157,47 @@ export interface ReviewQueue {
   listReferrals(page?: PageRequest): Promise<Page<ReferredRenewal>>;
 }
 
-export type LedgerStore = Journal & FacilityDirectory & BorrowerProfiles & LprFixings & ReviewQueue;
+/** Portfolio totals as of an end-of-day date, in fen: facilities not closed, valued through `advance`. */
+export interface PortfolioTotals {
+  facilities: number;
+  principalOutstandingFen: number;
+  accruedInterestFen: number;
+  interestDueFen: number;
+  overdueInterestFen: number;
+  overduePrincipalFen: number;
+  penaltyInterestFen: number;
+  byClassification: Record<string, number>;
+}
+
+export interface EodFailure {
+  readonly facilityId: string;
+  readonly code: string;
+}
+
+/** The portfolio report of one end-of-day date (DESIGN §10), combined from every shard's result. */
+export interface EodReport {
+  date: string;
+  shards: number;
+  processed: number;
+  changed: number;
+  /** Facilities that failed, all of them; `failed` lists the first few of each shard only. */
+  failures: number;
+  failed: EodFailure[];
+  eventsByType: Record<string, number>;
+  totals: PortfolioTotals;
+  /** Overdue principal / principal outstanding, in ppm (0 when nothing is outstanding). */
+  overdueRatioPpm: number;
+}
+
+/** The portfolio report per date (`EOD#<date>`): derived from the journal, repairable by re-running the date. */
+export interface EodReports {
+  /** Overwrites: a re-run of the date replaces its report. */
+  putEodReport(report: EodReport): Promise<void>;
+  /** The date's report, or null when no end of day has run for it. */
+  getEodReport(date: string): Promise<EodReport | null>;
+}
+
+export type LedgerStore = Journal & FacilityDirectory & BorrowerProfiles & LprFixings & ReviewQueue & EodReports;
 
 // ---------------------------------------------------------------------------------------
 // Invariants every adapter enforces before it writes an event.
@@ -179,6 +219,23 @@ function assertPostings(postings: readonly Posting[]): void {
     else invariant(false, `posting side must be DR or CR: ${String(posting.side)}`);
   }
   invariant(Number.isSafeInteger(debitsFen) && debitsFen === creditsFen, `postings do not balance: DR ${debitsFen} ≠ CR ${creditsFen}`);
+}
+
+const isCount = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
+
+/** What every adapter checks before it stores a report: counts and amounts are non-negative safe integers. */
+export function assertEodReport(report: EodReport): void {
+  assertDate(report.date, 'report date');
+  for (const key of ['shards', 'processed', 'changed', 'failures', 'overdueRatioPpm'] as const) {
+    invariant(isCount(report[key]), `report ${key} must be a non-negative integer: ${report[key]}`);
+  }
+  const { byClassification, ...amounts } = report.totals;
+  for (const [key, value] of Object.entries(amounts)) invariant(isCount(value), `report totals.${key} must be a non-negative integer: ${value}`);
+  for (const [key, value] of [...Object.entries(byClassification), ...Object.entries(report.eventsByType)]) {
+    invariant(isCount(value), `report count ${key} must be a non-negative integer: ${value}`);
+  }
+  invariant(report.failed.length <= report.failures, `report lists ${report.failed.length} failures of ${report.failures}`);
+  invariant(report.changed <= report.processed, `report counts ${report.changed} facilities changed of ${report.processed} processed`);
 }
 
 export function assertAppendable(event: JournalEvent): void {

@@ -102,6 +102,9 @@ export const PROFILE_SK = 'PROFILE';
 export const LPR_PK = 'LPR';
 export const REFERRED_PK = 'REVIEW#REFERRED';
 const REFERRAL_PREFIX = 'REF#';
+/** Leading key of the end-of-day items, for IAM conditions (dynamodb:LeadingKeys). */
+export const EOD_KEY_PREFIX = 'EOD#';
+export const EOD_REPORT_SK = 'REPORT';
 
 function assertId(id: string, what: string): void {
   invariant(typeof id === 'string' && id.length > 0, `${what} must be a non-empty string`);
@@ -153,6 +156,12 @@ export function referralSk(facilityId: string, applicationId: string): string {
 
 export function isReferralSk(sk: string): boolean {
   return /^REF#[^#]+#[^#]+$/.test(sk);
+}
+
+/** One partition per end-of-day date: its portfolio report (and room for more items of the run). */
+export function eodPk(date: string): string {
+  invariant(/^\d{4}-\d{2}-\d{2}$/.test(date), `not an end-of-day date: ${date}`);
+  return EOD_KEY_PREFIX + date;
 }
 
 export function shardKey(shard: number): string {

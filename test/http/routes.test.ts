@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { jobOf, jobs, type JobName } from '../../functions/jobs.ts';
 import { routeOf, routes, type Operation } from '../../functions/routes.ts';
 
 const functionsDir = fileURLToPath(new URL('../../functions/', import.meta.url));
@@ -29,5 +30,24 @@ describe('the route registry', () => {
   it('hands each handler its own entry', () => {
     expect(routeOf('openapi').path).toBe('/openapi.json');
     expect(() => routeOf('nope' as Operation)).toThrow('no route registered for operation nope');
+  });
+});
+
+describe('the functions no HTTP request reaches (functions/jobs.ts)', () => {
+  it.each(jobs.map((job) => [job.name]))('has functions/%s/handler.ts exporting a handler', async (name) => {
+    const file = `${functionsDir}${name}/handler.ts`;
+    expect(existsSync(file), file).toBe(true);
+    const module = (await import(file)) as { handler?: unknown };
+    expect(typeof module.handler).toBe('function');
+    expect(jobOf(name as JobName).name).toBe(name);
+  });
+
+  it('every folder under functions/ is a route or a job, never both', () => {
+    const folders = readdirSync(functionsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && entry.name !== 'routes').map((entry) => entry.name);
+    const operations: string[] = routes.map((route) => route.operation);
+    const names: string[] = jobs.map((job) => job.name);
+    expect(operations.filter((operation) => names.includes(operation))).toEqual([]);
+    expect(folders.sort()).toEqual([...operations, ...names].sort());
+    expect(() => jobOf('nope' as JobName)).toThrow('no job named nope');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The API stack as the app composes it from the route registry: every route is exactly one
- * method with its authorization and its own function, every function serves a route, each
- * function holds only the permissions its route needs, and the dashboard and alarms exist.
+ * method with its authorization and its own function, every other function is a job of
+ * functions/jobs.ts (the nightly end of day, checked in end-of-day.test.ts), each function holds
+ * only the permissions its route needs, and the dashboard and alarms exist.
  * Bundling is skipped (see support.ts); test/infra/bundling.test.ts bundles one function for real.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TABLE_NAME_ENV } from '#ledger/schema.ts';
 import { IAM_PRINCIPALS_ENV, parseIamPrincipals } from '#http/auth.ts';
+import { jobs } from '../../functions/jobs.ts';
 import { routes } from '../../functions/routes.ts';
 import { CONTEXT, composeService } from '../../infra/compose.ts';
 import { FORBIDDEN_ENV } from '../../infra/constructs/api-function.ts';
@@ -70,10 +72,11 @@ describe('routes and functions', () => {
     expect(JSON.stringify(integration.Uri)).toContain(`"${fn}","Arn"`);
   });
 
-  it('every method serves a registry route, and every function a registry route, one each', () => {
+  it('every method serves a registry route, and every function a registry route or a job, one each', () => {
     expect(methods).toHaveLength(routes.length);
-    expect([...functionByOperation.keys()].sort()).toEqual(routes.map((r) => r.operation).sort());
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(routes.length);
+    const expected = [...routes.map((r) => r.operation), ...jobs.map((j) => j.name)];
+    expect([...functionByOperation.keys()].sort()).toEqual(expected.sort());
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(expected.length);
   });
 
   it('only the API stage may invoke a function, and only through its own method (no console test-invoke)', () => {
@@ -98,6 +101,9 @@ describe('routes and functions', () => {
 describe('every function', () => {
   const functions = ofType('AWS::Lambda::Function');
 
+  const jobNames: readonly string[] = jobs.map((j) => j.name);
+  const isJob = (id: string) => jobNames.includes([...functionByOperation].find(([, fnId]) => fnId === id)![0]);
+
   it.each(functions.map(([id]) => [id]))('%s runs Node.js 24 on ARM64, traced, with source maps and its own log group', (id) => {
     const props = propsOf(id);
     expect(props['Runtime']).toBe('nodejs24.x');
@@ -105,8 +111,9 @@ describe('every function', () => {
     expect(props['TracingConfig']).toEqual({ Mode: 'Active' });
     expect(props['Handler']).toBe('index.handler');
     expect(props['MemorySize']).toBeGreaterThanOrEqual(512);
-    // API Gateway answers 504 after 29 s: a function must finish (and log) before that.
-    expect(props['Timeout']).toBeLessThan(29);
+    // API Gateway answers 504 after 29 s: a function must finish (and log) before that. A job has
+    // Lambda's own 15 minutes, and Step Functions waits for it.
+    expect(props['Timeout']).toBeLessThan(isJob(id) ? 900 : 29);
     const variables = (props['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', METRICS_NAMESPACE: 'CreditService', POWERTOOLS_SERVICE_NAME: 'credit-service' });
     for (const name of FORBIDDEN_ENV) expect(variables).not.toHaveProperty(name);
@@ -218,7 +225,16 @@ describe('observability', () => {
   const alarms = new Map(ofType('AWS::CloudWatch::Alarm').map(([, r]) => [JSON.stringify(r.Properties!['AlarmName']).match(/-([a-z0-9-]+)"/)![1]!, r.Properties!]));
 
   it('has the service alarms, and an errors and a throttles alarm per function', () => {
-    const expected = ['api-5xx-rate', 'api-latency-p99', 'ledger-throttles', 'eod-failures', 'eod-missing', ...routes.flatMap((r) => [`fn-${r.operation}-errors`, `fn-${r.operation}-throttles`])];
+    const functionNames = [...routes.map((r) => r.operation), ...jobs.map((j) => j.name)];
+    const expected = [
+      'api-5xx-rate',
+      'api-latency-p99',
+      'ledger-throttles',
+      'eod-failures',
+      'eod-missing',
+      'eod-run-failed',
+      ...functionNames.flatMap((name) => [`fn-${name}-errors`, `fn-${name}-throttles`]),
+    ];
     expect([...alarms.keys()].sort()).toEqual(expected.sort());
   });
 

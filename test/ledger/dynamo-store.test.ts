@@ -7,7 +7,7 @@ import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DomainError, InvariantViolation, ValidationError } from '#domain/errors.ts';
 import { encodeCursor } from '#ledger/cursor.ts';
 import { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
-import { AppendConflict, MAX_PAGE_SIZE, type JournalEvent } from '#ledger/journal.ts';
+import { AppendConflict, MAX_PAGE_SIZE, type EodReport, type JournalEvent } from '#ledger/journal.ts';
 import { EOD_SHARD_COUNT, eodShardOf } from '#ledger/schema.ts';
 import { freshTable, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
 
@@ -327,5 +327,59 @@ describe('renewal review queue', () => {
     const rest = await queue.listReferrals({ limit: 2, cursor: first.nextCursor! });
     expect(rest).toMatchObject({ items: [{ facilityId: 'F-2' }], nextCursor: null });
     await expect(queue.listReferrals({ cursor: encodeCursor('ref', 'LPR') })).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('end-of-day reports', () => {
+  const report = (date: string, extra: Partial<EodReport> = {}): EodReport => ({
+    date,
+    shards: EOD_SHARD_COUNT,
+    processed: 3,
+    changed: 1,
+    failures: 1,
+    failed: [{ facilityId: 'F-9', code: 'internal-error' }],
+    eventsByType: { InterestSettled: 1 },
+    totals: {
+      facilities: 3,
+      principalOutstandingFen: 300_000_00,
+      accruedInterestFen: 4_599,
+      interestDueFen: 0,
+      overdueInterestFen: 0,
+      overduePrincipalFen: 0,
+      penaltyInterestFen: 0,
+      byClassification: { NORMAL: 3 },
+    },
+    overdueRatioPpm: 0,
+    ...extra,
+  });
+
+  it('is null for a date no end of day ran for', async () => {
+    expect(await store.getEodReport('1999-12-31')).toBeNull();
+  });
+
+  it('keeps one report per date under EOD#<date> / REPORT, and a re-run overwrites it', async () => {
+    const date = '2031-01-20';
+    await store.putEodReport(report(date));
+    expect(await store.getEodReport(date)).toEqual(report(date));
+    const item = await rawItem(inject('ledgerTableName'), `EOD#${date}`, 'REPORT');
+    expect(Object.keys(item!).sort()).toEqual(['pk', 'report', 'sk']);
+    expect(JSON.parse(item!['report']!.S!)).toEqual(report(date));
+
+    const rerun = report(date, { changed: 0, failures: 0, failed: [], eventsByType: {} });
+    await store.putEodReport(rerun);
+    expect(await store.getEodReport(date)).toEqual(rerun);
+    expect(await store.getEodReport('2031-01-21')).toBeNull();
+  });
+
+  it('refuses a report that breaks its invariants before writing anything', async () => {
+    const date = '2031-02-20';
+    await expect(store.putEodReport(report('2031-2-20'))).rejects.toThrow(InvariantViolation);
+    await expect(store.putEodReport(report(date, { processed: -1 }))).rejects.toThrow(InvariantViolation);
+    await expect(store.putEodReport(report(date, { changed: 4 }))).rejects.toThrow(InvariantViolation);
+    await expect(store.putEodReport(report(date, { failures: 0 }))).rejects.toThrow(/lists 1 failures of 0/);
+    await expect(store.putEodReport(report(date, { overdueRatioPpm: 0.5 }))).rejects.toThrow(InvariantViolation);
+    await expect(store.putEodReport({ ...report(date), totals: { ...report(date).totals, accruedInterestFen: 1.5 } })).rejects.toThrow(/accruedInterestFen/);
+    await expect(store.getEodReport('20310220')).rejects.toThrow(InvariantViolation);
+    expect(await store.getEodReport(date)).toBeNull();
   });
 });

@@ -1,0 +1,211 @@
+/**
+ * The nightly end of day as the state machine runs it: the eod-shard function once per shard,
+ * then eod-report with every shard's answer, then the ops routes that read and re-run it, all on
+ * the embedded store. The pure parts (which date a run processes, how shards combine) first.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createAppDeps, type AppDeps } from '#app/deps.ts';
+import { combineShards, EOD_MAX_LISTED_FAILURES, eodDateOf, nightlyEodDate, summarise, type EodShardResult } from '#app/eod.ts';
+import { drawdown, openFacility } from '#app/facilities.ts';
+import { setAppDeps } from '#app/wiring.ts';
+import { fixedClock } from '#domain/calendar.ts';
+import { InvariantViolation, ValidationError } from '#domain/errors.ts';
+import { DEFAULT_PRODUCT } from '#domain/product.ts';
+import { EOD_METRIC_DIMENSIONS, Logger } from '#http/observability.ts';
+import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
+import { EodReportInput } from '../../functions/jobs.ts';
+import { apiEvent, callers, IAM_PRINCIPALS_JSON } from '../http/support.ts';
+import { freshTable, instantRuntime, ledgerClient, ledgerStore } from '../setup/ledger.ts';
+
+const SHARDS = Array.from({ length: EOD_SHARD_COUNT }, (_, shard) => shard);
+const context = { awsRequestId: 'sfn-task-1', functionName: 'eod' } as Context;
+
+function shardResult(shard: number, extra: Partial<EodShardResult> = {}): EodShardResult {
+  return {
+    date: '2026-01-20',
+    shard,
+    processed: 2,
+    changed: 1,
+    failures: 0,
+    failed: [],
+    eventsByType: { InterestSettled: 1 },
+    totals: {
+      facilities: 2,
+      principalOutstandingFen: 1_000_00,
+      accruedInterestFen: 10,
+      interestDueFen: 0,
+      overdueInterestFen: 0,
+      overduePrincipalFen: 100_00,
+      penaltyInterestFen: 0,
+      byClassification: { NORMAL: 1, SPECIAL_MENTION: 1 },
+    },
+    ...extra,
+  };
+}
+
+describe('which date a run processes', () => {
+  it('the nightly run at 00:30 Shanghai processes the business day that just ended', () => {
+    // 2026-01-20T16:30Z is 00:30 on the 21st in Shanghai.
+    expect(nightlyEodDate(new Date('2026-01-20T16:30:00Z'))).toBe('2026-01-20');
+    expect(eodDateOf({ scheduledTime: '2026-01-20T16:30:00Z' })).toBe('2026-01-20');
+    // Across a month and a year end.
+    expect(nightlyEodDate(new Date('2026-02-28T16:30:00Z'))).toBe('2026-02-28');
+    expect(nightlyEodDate(new Date('2026-12-31T16:30:00Z'))).toBe('2026-12-31');
+  });
+
+  it('a re-run names its date; a run naming both or neither is refused', () => {
+    expect(eodDateOf({ date: '2026-01-15' })).toBe('2026-01-15');
+    expect(() => eodDateOf({})).toThrow(ValidationError);
+    expect(() => eodDateOf({ date: '2026-01-15', scheduledTime: '2026-01-20T16:30:00Z' })).toThrow(ValidationError);
+  });
+});
+
+describe('combining the shards of a run', () => {
+  it('adds every shard up into the report of the date', () => {
+    const report = combineShards('2026-01-20', SHARDS.map((shard) => shardResult(shard)).reverse());
+    expect(report).toMatchObject({ date: '2026-01-20', shards: 16, processed: 32, changed: 16, failures: 0, eventsByType: { InterestSettled: 16 } });
+    expect(report.totals).toMatchObject({ facilities: 32, principalOutstandingFen: 16_000_00, byClassification: { NORMAL: 16, SPECIAL_MENTION: 16 } });
+    expect(report.overdueRatioPpm).toBe(100_000); // 10%
+  });
+
+  it('refuses a run that misses a shard, repeats one, or mixes dates: the portfolio would be wrong', () => {
+    const all = SHARDS.map((shard) => shardResult(shard));
+    expect(() => combineShards('2026-01-20', all.slice(1))).toThrow(InvariantViolation);
+    expect(() => combineShards('2026-01-20', [...all.slice(1), shardResult(1)])).toThrow(InvariantViolation);
+    expect(() => combineShards('2026-01-20', [...all.slice(1), shardResult(0, { date: '2026-01-19' })])).toThrow(/shard 0 reports 2026-01-19/);
+  });
+
+  it('counts every failure but names only the first few of each shard, so a run stays far below Step Functions’ 256 KB', () => {
+    const longId = 'F'.repeat(64);
+    const worst = SHARDS.map((shard) =>
+      shardResult(shard, {
+        failures: 100_000,
+        failed: Array.from({ length: EOD_MAX_LISTED_FAILURES }, () => ({ facilityId: longId, code: 'internal-error' })),
+        eventsByType: Object.fromEntries(['InterestSettled', 'PrincipalOverdue', 'InterestOverdue', 'PenaltyStarted', 'Repriced', 'ClassificationChanged', 'Matured'].map((type) => [type, 1_000_000])),
+      }),
+    );
+    const input = { date: '2026-01-20', startedAt: '2026-01-20T16:30:00.000Z', shards: worst };
+    expect(EodReportInput.safeParse(input).success).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(input))).toBeLessThan(64 * 1024);
+    expect(summarise('2026-01-20', worst)).toMatchObject({ failures: 1_600_000 });
+    expect(EodReportInput.safeParse({ ...input, shards: [shardResult(0, { failed: [...worst[0]!.failed, { facilityId: 'X', code: 'y' }] })] }).success).toBe(false);
+  });
+});
+
+describe('the nightly end of day through its functions, on the embedded store', () => {
+  let deps: AppDeps;
+  const ids = Array.from({ length: 5 }, (_, i) => `NIGHT-${i}`);
+  const ctx = (date: string, key: string) => ({ date, idempotencyKey: key, actor: 'channel:test' });
+  const silent = new Logger({ logLevel: 'SILENT' });
+
+  type Handler = (event: unknown, context: Context) => Promise<unknown>;
+  let shardHandler: Handler;
+  let createReportHandler: typeof import('../../functions/eod-report/handler.ts').createHandler;
+  let eodRoute: (event: ReturnType<typeof apiEvent>, context: Context) => Promise<APIGatewayProxyResult>;
+  let portfolioRoute: typeof eodRoute;
+
+  const runShards = async (input: Record<string, string>) => {
+    const results: EodShardResult[] = [];
+    for (const shard of SHARDS) results.push((await shardHandler({ ...input, shard }, context)) as EodShardResult);
+    return results;
+  };
+  const total = (results: EodShardResult[], key: 'processed' | 'changed' | 'failures') => results.reduce((n, r) => n + r[key], 0);
+  const portfolio = (date: string) =>
+    portfolioRoute(apiEvent({ path: '/v1/ops/portfolio', resource: '/v1/ops/portfolio', query: { date }, userArn: callers.ops.userArn }), context);
+
+  beforeAll(async () => {
+    const client = ledgerClient();
+    deps = createAppDeps({ store: ledgerStore(client, { tableName: await freshTable(client, 'nightly') }), runtime: instantRuntime, product: DEFAULT_PRODUCT });
+    await deps.lpr.publish({ date: '2025-12-22', oneYearPpm: 30_000, fiveYearPpm: 35_000 });
+    for (const facilityId of ids) {
+      await openFacility(deps, { date: '2026-01-01', actor: 'channel:test' }, { facilityId, borrowerId: 'B-NIGHT', limitFen: 2_000_000_00, effectiveDate: '2026-01-01', maturityDate: '2026-12-31', spreadBp: 45 });
+      await drawdown(deps, facilityId, ctx('2026-01-05', 'd'), { amountFen: 1_000_000_00 });
+    }
+    setAppDeps(deps);
+    // The ops routes map SigV4 callers at init; every handler's logger reads its level there too.
+    vi.stubEnv('IAM_PRINCIPALS', IAM_PRINCIPALS_JSON);
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    shardHandler = (await import('../../functions/eod-shard/handler.ts')).handler as Handler;
+    createReportHandler = (await import('../../functions/eod-report/handler.ts')).createHandler;
+    eodRoute = (await import('../../functions/ops-eod/handler.ts')).handler;
+    portfolioRoute = (await import('../../functions/ops-portfolio/handler.ts')).handler;
+  });
+  afterAll(() => {
+    setAppDeps(undefined);
+    vi.unstubAllEnvs();
+  });
+
+  it('a run by hand (POST /v1/ops/eod/{date}) on an ordinary day changes nothing and keeps its report', async () => {
+    expect((await portfolio('2026-01-19')).statusCode).toBe(404);
+    const ran = await eodRoute(apiEvent({ method: 'POST', path: '/v1/ops/eod/2026-01-19', resource: '/v1/ops/eod/{date}', pathParameters: { date: '2026-01-19' }, userArn: callers.ops.userArn }), context);
+    expect(ran.statusCode, ran.body).toBe(200);
+    expect(JSON.parse(ran.body)).toMatchObject({ date: '2026-01-19', processed: 5, changed: 0, failures: 0, portfolio: { facilities: 5, accruedInterest: '7187.50' } }); // 5 × 1 437.50
+    const kept = await portfolio('2026-01-19');
+    expect(kept.statusCode).toBe(200);
+    expect(JSON.parse(kept.body)).toEqual(JSON.parse(ran.body));
+  });
+
+  it('the shards of the settlement day settle every line once; running them again changes nothing', async () => {
+    // As the schedule starts it: 00:30 on the 21st in Shanghai, so the 20th.
+    const first = await runShards({ scheduledTime: '2026-01-20T16:30:00Z' });
+    expect(first.every((r) => r.date === '2026-01-20')).toBe(true);
+    expect({ processed: total(first, 'processed'), changed: total(first, 'changed'), failures: total(first, 'failures') }).toEqual({ processed: 5, changed: 5, failures: 0 });
+    expect(first.reduce((n, r) => n + (r.eventsByType['InterestSettled'] ?? 0), 0)).toBe(5);
+    expect(first.reduce((n, r) => n + r.totals.accruedInterestFen, 0)).toBe(5 * 153_333);
+
+    // A retry of the run, or a re-run by hand naming the date.
+    const again = await runShards({ date: '2026-01-20' });
+    expect({ processed: total(again, 'processed'), changed: total(again, 'changed') }).toEqual({ processed: 5, changed: 0 });
+    for (const id of ids) expect((await deps.store.listEvents(id, { limit: 10 })).items.map((e) => e.type)).toEqual(['FacilityOpened', 'DrawdownMade', 'EndOfDay']);
+
+    // The report step: combines, keeps EOD#2026-01-20 and emits the metrics the alarms watch.
+    const emf: Record<string, unknown>[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      const line = String(chunk);
+      if (line.includes('"_aws"')) emf.push(JSON.parse(line) as Record<string, unknown>);
+      return true;
+    });
+    let view: unknown;
+    try {
+      const reportHandler = createReportHandler({ clock: fixedClock('2026-01-20T16:37:00Z'), timeoutEarlyInMillis: 0, logger: silent });
+      view = await reportHandler({ date: '2026-01-20', startedAt: '2026-01-20T16:30:00.000Z', shards: first }, context);
+    } finally {
+      write.mockRestore();
+    }
+    expect(view).toMatchObject({ date: '2026-01-20', shards: 16, processed: 5, changed: 5, failures: 0, eventsByType: { InterestSettled: 5 }, portfolio: { facilities: 5, accruedInterest: '7666.65' } });
+    expect(await deps.store.getEodReport('2026-01-20')).toMatchObject({ date: '2026-01-20', changed: 5, totals: { accruedInterestFen: 5 * 153_333 } });
+
+    expect(emf).toHaveLength(1);
+    const [metrics] = emf as [{ _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } } & Record<string, unknown>];
+    const directive = metrics._aws.CloudWatchMetrics[0]!;
+    expect(directive.Namespace).toBe('CreditService');
+    expect([...directive.Dimensions[0]!].sort()).toEqual(['channel', 'operation', 'service']);
+    expect(metrics).toMatchObject({ ...EOD_METRIC_DIMENSIONS, service: 'credit-service' });
+    expect(directive.Metrics.map((m) => m.Name).sort()).toEqual(
+      ['AccruedInterestFen', 'EodDurationMs', 'EodFacilitiesChanged', 'EodFacilitiesProcessed', 'EodFailures', 'OutstandingPrincipalFen', 'OverduePrincipalFen', 'OverdueRatioPpm'].sort(),
+    );
+    expect(metrics).toMatchObject({ EodDurationMs: 420_000, EodFacilitiesProcessed: 5, EodFacilitiesChanged: 5, EodFailures: 0, AccruedInterestFen: 766_665, OutstandingPrincipalFen: 5_000_000_00, OverdueRatioPpm: 0 });
+
+    // GET /v1/ops/portfolio answers the kept report, as the run answered it.
+    const kept = await portfolio('2026-01-20');
+    expect(kept.statusCode).toBe(200);
+    expect(JSON.parse(kept.body)).toEqual(view);
+  });
+
+  it('answers 404 not-found for a date no end of day ran for, and 400 for a date that is not one', async () => {
+    const none = await portfolio('2026-01-18');
+    expect(none.statusCode).toBe(404);
+    expect(JSON.parse(none.body)).toMatchObject({ code: 'not-found' });
+    expect((await portfolio('2026-02-30')).statusCode).toBe(400);
+  });
+
+  it('refuses input the state machine must never send, without retrying (ValidationError, InvariantViolation)', async () => {
+    await expect(shardHandler({ shard: EOD_SHARD_COUNT, date: '2026-01-20' }, context)).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(shardHandler({ shard: 0 }, context)).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(shardHandler({ shard: 0, date: '2026-01-20', extra: true }, context)).rejects.toMatchObject({ name: 'ValidationError' });
+    const reportHandler = createReportHandler({ timeoutEarlyInMillis: 0, logger: silent });
+    const fifteen = SHARDS.slice(1).map((shard) => shardResult(shard));
+    await expect(reportHandler({ date: '2026-01-20', startedAt: '2026-01-20T16:30:00Z', shards: fifteen }, context)).rejects.toMatchObject({ name: 'InvariantViolation' });
+  });
+});
