@@ -14,4 +14,7 @@ export interface RegistryEntry {
 
 export const BENCHMARKS: readonly RegistryEntry[] = [
   { id: 'accrual', rows: ['accrual-vs-decimal', 'accrual-vs-float'], load: () => import('./accrual.ts') },
+  { id: 'drawdown', rows: ['drawdown-vs-store'], load: () => import('./drawdown.ts') },
+  { id: 'eod', rows: ['eod-vs-read'], load: () => import('./eod.ts') },
+  { id: 'bundle', rows: ['bundle-size', 'bundle-init'], load: () => import('./bundle.ts') },
 ];

@@ -1,0 +1,260 @@
+/**
+ * End of day on an ordinary day against a bare paged read of the same facilities (DESIGN §12:
+ * ≥ 0.8×), both on one in-memory embedded store, in the same run.
+ *
+ *   ours      shared/app/eod.ts: facility ids paged from the EOD-shard index, each facility's latest
+ *             event loaded (EOD_CONCURRENCY at a time), valued, and put through the EndOfDay
+ *             transition, which on an ordinary day yields no event: reads and valuation only.
+ *   baseline  the same reads through the same client configuration, nothing decoded: the index
+ *             page by page (EOD_PAGE_SIZE), and each id's latest event (Query desc, Limit 1,
+ *             consistent) with the same EOD_CONCURRENCY workers per page.
+ *
+ * First one whole `runEod` (untimed) proves the day ordinary: every facility processed and valued,
+ * none changed, none failed. The timing then runs shard by shard, `runEodShard` (what `runEod`
+ * loops over, and what each Lambda of the nightly Step Functions map runs) against the bare read
+ * of a shard, cycling through the 16 shards. The seeded ids fill every shard equally, so each call
+ * is the same amount of work, and samples of ~half a second pair far better on a shared machine
+ * than whole 4-second end-of-day runs would.
+ *
+ * The portfolio: facilities opened on 2026-01-02, 0–3 drawdowns in January, January's interest
+ * (settled on the 20th) repaid on the 21st, and some with a later drawdown, so states were last
+ * touched on different days. 2026-02-10 is then ordinary for all of them: no settlement, maturity,
+ * overdue transition, repricing or classification change between their last event and its end.
+ */
+import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createAppDeps, type AppDeps } from '#app/deps.ts';
+import { EOD_CONCURRENCY, EOD_PAGE_SIZE, runEod, runEodShard, type EodReport, type EodShardResult } from '#app/eod.ts';
+import { drawdown, openFacility, repay } from '#app/facilities.ts';
+import { addDays } from '#domain/calendar.ts';
+import { DEFAULT_PRODUCT } from '#domain/product.ts';
+import { createDynamoClient } from '#ledger/dynamo-client.ts';
+import { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
+import { systemRuntime } from '#ledger/runtime.ts';
+import { EOD_SHARD_COUNT, INDEX, eodShardOf, shardKey } from '#ledger/schema.ts';
+import { type BenchContext, type ResultRow, median, measureRounds, medianRatio, seededRandom, speedFigures } from './harness.ts';
+import { MemoryJournal, seedingDeps, startBenchStore, writeItems } from './ledger-fixture.ts';
+
+/** Full: ~30 s on a shared 2-core machine (seeding ~5 s). `facilities` is a multiple of the 16 shards. */
+export const SIZES = {
+  full: { facilities: 2_000, rounds: 12, warmupMs: 400, minSampleMs: 400 },
+  quick: { facilities: 160, rounds: 3, warmupMs: 0, minSampleMs: 0 },
+} as const;
+
+export const EOD_DATE = '2026-02-10';
+const OPENED_ON = '2026-01-02';
+const CHANNEL = 'channel:bench-channel';
+const UNIT = 'facilities/s';
+
+export interface Portfolio {
+  facilities: number;
+  /** Facilities with at least one drawdown outstanding. */
+  drawn: number;
+  events: number;
+}
+
+/**
+ * Seeds `count` facilities through the real use-cases (see ledger-fixture.ts) and loads them into
+ * the store. Deterministic: a seeded PRNG picks drawdowns, amounts and dates.
+ */
+export async function seedPortfolio(client: DynamoDBClient, tableName: string, count: number, runId: string): Promise<Portfolio> {
+  const journal = new MemoryJournal();
+  const deps = seedingDeps(journal);
+  const random = seededRandom(20260210);
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  if (count % EOD_SHARD_COUNT !== 0) throw new RangeError(`facilities must be a multiple of the ${EOD_SHARD_COUNT} shards, not ${count}`);
+  let drawn = 0;
+  for (const [n, facilityId] of equalShardIds(`eod-${runId}`, count).entries()) {
+    const borrowerId = `bor-${runId}-${String(n).padStart(5, '0')}`;
+    const limitFen = int(10, 500) * 10_000_00;
+    await openFacility(deps, { date: OPENED_ON, actor: CHANNEL }, { facilityId, borrowerId, limitFen, effectiveDate: OPENED_ON, maturityDate: '2027-01-02', spreadBp: int(0, 120) });
+    const ctx = (date: string, key: string) => ({ date, idempotencyKey: key, actor: CHANNEL });
+    // A tenth stay undrawn; the rest draw 1–3 times before the settlement on the 20th.
+    const drawdowns = random() < 0.1 ? 0 : int(1, 3);
+    let outstandingFen = 0;
+    const dates = Array.from({ length: drawdowns }, () => addDays('2026-01-05', int(0, 14))).sort();
+    for (let k = 0; k < drawdowns; k++) {
+      const amountFen = Math.floor(((limitFen / 4) * (0.2 + random() * 0.8)) / 100) * 100;
+      await drawdown(deps, facilityId, ctx(dates[k]!, `d${k}`), { amountFen });
+      outstandingFen += amountFen;
+    }
+    if (drawdowns > 0) {
+      drawn++;
+      // Pays January's settled interest (due the 21st) and some principal: nothing is in arrears.
+      await repay(deps, facilityId, ctx('2026-01-21', 'r1'), { amountFen: Math.min(outstandingFen, Math.ceil(outstandingFen * 0.01 / 100) * 100 + 10_000_00) });
+    }
+    // Some draw again before the EOD date, so last-event dates spread over three weeks.
+    if (random() < 0.3) {
+      await drawdown(deps, facilityId, ctx(addDays('2026-01-22', int(0, 19)), 'd9'), { amountFen: Math.floor(limitFen / 10 / 100) * 100 });
+      if (drawdowns === 0) drawn++;
+    }
+  }
+  const items = journal.items();
+  await writeItems(client, tableName, items);
+  return { facilities: count, drawn, events: items.length };
+}
+
+/** `count` facility ids, count / 16 in each EOD shard (ids landing in a full shard are skipped). */
+export function equalShardIds(prefix: string, count: number): string[] {
+  const perShard = count / EOD_SHARD_COUNT;
+  const filled = new Array<number>(EOD_SHARD_COUNT).fill(0);
+  const ids: string[] = [];
+  // Bounded: a 32-bit hash spreads ids evenly, so a few times `count` candidates always suffice.
+  for (let n = 0; ids.length < count; n++) {
+    if (n >= count * 10) throw new Error(`could not spread ${count} ids evenly over the shards`);
+    const id = `${prefix}-${String(n).padStart(6, '0')}`;
+    const shard = eodShardOf(id);
+    if (filled[shard]! < perShard) {
+      filled[shard]! += 1;
+      ids.push(id);
+    }
+  }
+  return ids;
+}
+
+export function eodDeps(client: DynamoDBClient, tableName: string): AppDeps {
+  return createAppDeps({ store: new DynamoLedgerStore({ client, tableName, runtime: systemRuntime }), runtime: systemRuntime, product: DEFAULT_PRODUCT });
+}
+
+/** runEod, refusing a day that is not ordinary: any event written or any facility failed. */
+export async function ordinaryEod(deps: AppDeps, date: string, expected: number): Promise<EodReport> {
+  const report = await runEod(deps, date);
+  if (report.changed !== 0 || report.failed.length !== 0 || report.processed !== expected) {
+    throw new Error(
+      `end of day ${date} was not ordinary: ${report.processed}/${expected} processed, ${report.changed} changed ` +
+        `(${JSON.stringify(report.eventsByType)}), ${report.failed.length} failed (${JSON.stringify(report.failed.slice(0, 3))})`,
+    );
+  }
+  return report;
+}
+
+/** runEodShard, refusing a shard whose day is not ordinary. */
+export async function ordinaryEodShard(deps: AppDeps, date: string, shard: number, expected: number): Promise<EodShardResult> {
+  const result = await runEodShard(deps, date, shard);
+  if (result.changed !== 0 || result.failed.length !== 0 || result.processed !== expected) {
+    throw new Error(`end of day ${date}, shard ${shard}, was not ordinary: ${result.processed}/${expected} processed, ${result.changed} changed, ${result.failed.length} failed`);
+  }
+  return result;
+}
+
+/** The bare read of every shard in turn. Returns items read. */
+export async function bareRead(client: DynamoDBClient, tableName: string): Promise<number> {
+  let read = 0;
+  for (let shard = 0; shard < EOD_SHARD_COUNT; shard++) read += await bareReadShard(client, tableName, shard);
+  return read;
+}
+
+/** The bare read of one shard: its ids from the index, page by page, and each facility's latest event, nothing decoded. */
+export async function bareReadShard(client: DynamoDBClient, tableName: string, shard: number): Promise<number> {
+  let read = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: INDEX.byShard,
+        KeyConditionExpression: '#gpk = :gpk',
+        ExpressionAttributeNames: { '#gpk': 'gsi2pk' },
+        ExpressionAttributeValues: { ':gpk': { S: shardKey(shard) } },
+        Limit: EOD_PAGE_SIZE,
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      }),
+    );
+    const pks = (page.Items ?? []).map((item) => item['pk']!);
+    const workers = Array.from({ length: Math.min(EOD_CONCURRENCY, pks.length) }, async () => {
+      for (let pk = pks.shift(); pk !== undefined; pk = pks.shift()) {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :ev)',
+            ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+            ExpressionAttributeValues: { ':pk': pk, ':ev': { S: 'EV#' } },
+            ScanIndexForward: false,
+            Limit: 1,
+            ConsistentRead: true,
+          }),
+        );
+        if (out.Items?.length !== 1) throw new Error(`no latest event for ${pk.S}`);
+        read++;
+      }
+    });
+    await Promise.all(workers);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return read;
+}
+
+export async function run(context: BenchContext): Promise<ResultRow[]> {
+  const size = context.quick ? SIZES.quick : SIZES.full;
+  const runId = Math.floor(performance.now() * 1000).toString(36);
+  const bench = await startBenchStore();
+  // One client per contender, configured as a function's (dynamo-client.ts): neither queues behind the other.
+  const oursClient = createDynamoClient({ target: 'local', endpoint: bench.endpoint });
+  const bareClient = createDynamoClient({ target: 'local', endpoint: bench.endpoint });
+  try {
+    let started = performance.now();
+    const portfolio = await seedPortfolio(bench.client, bench.tableName, size.facilities, runId);
+    context.log(`eod: ${portfolio.facilities} facilities (${portfolio.drawn} drawn, ${portfolio.events} events) seeded in ${(performance.now() - started).toFixed(0)} ms`);
+    const deps = eodDeps(oursClient, bench.tableName);
+    const perShard = portfolio.facilities / EOD_SHARD_COUNT;
+
+    started = performance.now();
+    const report = await ordinaryEod(deps, EOD_DATE, portfolio.facilities);
+    if (report.totals.facilities !== portfolio.facilities) throw new Error(`runEod valued ${report.totals.facilities} of ${portfolio.facilities} facilities`);
+    if ((await bareRead(bareClient, bench.tableName)) !== portfolio.facilities) throw new Error('the bare read missed facilities');
+    context.log(`eod: runEod ${EOD_DATE} checked ordinary (${report.processed} processed, 0 changed, 0 failed) in ${(performance.now() - started).toFixed(0)} ms`);
+
+    const cycle = () => {
+      let next = 0;
+      return () => next++ % EOD_SHARD_COUNT;
+    };
+    const oursShard = cycle();
+    const bareShard = cycle();
+    started = performance.now();
+    const samples = await measureRounds(
+      {
+        ours: { ops: perShard, run: async () => (await ordinaryEodShard(deps, EOD_DATE, oursShard(), perShard)).processed },
+        baseline: { ops: perShard, run: () => bareReadShard(bareClient, bench.tableName, bareShard()) },
+      },
+      { rounds: size.rounds, warmupMs: size.warmupMs, minSampleMs: size.minSampleMs, log: context.log },
+    );
+    context.log(`eod: measured in ${(performance.now() - started).toFixed(0)} ms`);
+    const totals = report.totals;
+    const ours = speedFigures('runEodShard, shard by shard (ordinary day: reads, valuation, EndOfDay transition)', UNIT, samples.ours!, {
+      facilities: portfolio.facilities,
+      facilitiesPerShard: perShard,
+      secondsPerEod: portfolio.facilities / median(samples.ours!.opsPerSec),
+    });
+    const baseline = speedFigures('bare paged read: shard index Query + latest-event Query per facility', UNIT, samples.baseline!, {
+      facilities: portfolio.facilities,
+      facilitiesPerShard: perShard,
+      secondsPerEod: portfolio.facilities / median(samples.baseline!.opsPerSec),
+    });
+    return [
+      {
+        id: 'eod-vs-read',
+        title: 'end of day (ordinary day) vs a bare paged read of the same facilities',
+        ratio: medianRatio(samples.ours!.opsPerSec, samples.baseline!.opsPerSec),
+        target: 0.8,
+        ours,
+        baseline,
+        details: {
+          date: EOD_DATE,
+          shards: EOD_SHARD_COUNT,
+          concurrency: EOD_CONCURRENCY,
+          pageSize: EOD_PAGE_SIZE,
+          portfolio,
+          checkedRun: { processed: report.processed, changed: report.changed, failed: report.failed.length },
+          valued: totals.facilities,
+          principalOutstandingFen: totals.principalOutstandingFen,
+          accruedInterestFen: totals.accruedInterestFen,
+          roundRatios: samples.ours!.opsPerSec.map((v, i) => v / samples.baseline!.opsPerSec[i]!),
+        },
+      },
+    ];
+  } finally {
+    oursClient.destroy();
+    bareClient.destroy();
+    await bench.stop();
+  }
+}
+
