@@ -28,6 +28,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { callerIdentity } from '../local/event.ts';
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { drawdown, openFacility, repay } from '#app/facilities.ts';
 import { DYNAMODB_ENDPOINT_ENV, setAppDeps } from '#app/wiring.ts';
@@ -176,23 +177,7 @@ function proxyEvent(facilityId: string, key: string, requestId: string): APIGate
       requestTimeEpoch: Date.now(),
       resourceId: 'bench',
       resourcePath: ROUTE_PATH,
-      identity: {
-        accessKey: null,
-        accountId: ACCOUNT,
-        apiKey: null,
-        apiKeyId: null,
-        caller: `AROAEXAMPLE:bench`,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '10.0.0.1',
-        user: `AROAEXAMPLE:bench`,
-        userAgent: 'bench',
-        userArn: CALLER_ARN,
-      },
+      identity: callerIdentity({ accountId: ACCOUNT, caller: 'AROAEXAMPLE:bench', sourceIp: '10.0.0.1', user: 'AROAEXAMPLE:bench', userAgent: 'bench', userArn: CALLER_ARN }),
     },
   };
 }

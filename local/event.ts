@@ -1,6 +1,6 @@
 /** Builds the API Gateway REST (v1) proxy event and Lambda context a deployed function would receive. */
 import type { IncomingMessage } from 'node:http';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { APIGatewayEventIdentity, APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { AnyRoute } from '#http/route.ts';
 
 export const LOCAL_STAGE = 'local';
@@ -62,24 +62,30 @@ export function toProxyEvent({ request, url, body, route, pathParameters, reques
       requestTimeEpoch: receivedAtMs,
       resourceId: 'local',
       resourcePath: route.path,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        user: null,
-        userAgent: request.headers['user-agent'] ?? null,
-        userArn: null,
-      },
+      identity: callerIdentity({ sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: request.headers['user-agent'] ?? null }),
     },
+  };
+}
+
+/** API Gateway's `requestContext.identity`: every field null but those given (tests and benches use it too). */
+export function callerIdentity(fields: Partial<APIGatewayEventIdentity>): APIGatewayEventIdentity {
+  return {
+    accessKey: null,
+    accountId: null,
+    apiKey: null,
+    apiKeyId: null,
+    caller: null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp: '127.0.0.1',
+    user: null,
+    userAgent: null,
+    userArn: null,
+    ...fields,
   };
 }
 

@@ -1,5 +1,6 @@
 /** Builders for HTTP tests: API Gateway events, quiet observability, and sample routes of each kind. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { callerIdentity } from '../../local/event.ts';
 import { vi } from 'vitest';
 import { fixedClock } from '#domain/calendar.ts';
 import { formatYuan } from '#domain/money.ts';
@@ -172,23 +173,7 @@ export function apiEvent(init: EventInit = {}): APIGatewayProxyEvent {
       requestTimeEpoch: 0,
       resourceId: 'res',
       resourcePath: init.resource ?? path,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '10.0.0.1',
-        user: null,
-        userAgent: 'test',
-        userArn: init.userArn ?? null,
-      },
+      identity: callerIdentity({ sourceIp: '10.0.0.1', userAgent: 'test', userArn: init.userArn ?? null }),
     },
   };
 }
