@@ -91,6 +91,9 @@ const GATEWAY_PROBLEMS: ReadonlyArray<{ type: apigw.ResponseType; code: ProblemC
   { type: apigw.ResponseType.ACCESS_DENIED, code: 'forbidden', detail: 'The caller may not invoke this operation.' },
   { type: apigw.ResponseType.WAF_FILTERED, code: 'forbidden', detail: 'The request was refused by the firewall.' },
   { type: apigw.ResponseType.REQUEST_TOO_LARGE, code: 'payload-too-large', detail: 'The request is too large.' },
+  // Stage throttling (and usage-plan quotas): slow down and retry.
+  { type: apigw.ResponseType.THROTTLED, code: 'too-many-requests', detail: 'Too many requests: retry after a short pause.' },
+  { type: apigw.ResponseType.QUOTA_EXCEEDED, code: 'too-many-requests', detail: 'The request quota is used up: retry later.' },
 ];
 
 export class HttpApi extends Construct {

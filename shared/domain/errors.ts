@@ -37,6 +37,8 @@ export type ErrorCode =
   | 'renewal-pending'
   | 'borrower-profile-missing'
   | 'invalid-state'
+  // 429: API Gateway's stage throttling or quota (answered by the gateway, not a function)
+  | 'too-many-requests'
   // 503: a dependency refused us (throttling after bounded retries)
   | 'service-unavailable';
 

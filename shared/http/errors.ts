@@ -36,6 +36,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   'renewal-pending': 422,
   'borrower-profile-missing': 422,
   'invalid-state': 422,
+  'too-many-requests': 429,
   'service-unavailable': 503,
 };
 

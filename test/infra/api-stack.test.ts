@@ -199,6 +199,8 @@ describe('the REST API', () => {
       ['MISSING_AUTHENTICATION_TOKEN', '401', 'unauthenticated'],
       ['ACCESS_DENIED', '403', 'forbidden'],
       ['REQUEST_TOO_LARGE', '413', 'payload-too-large'],
+      ['THROTTLED', '429', 'too-many-requests'],
+      ['QUOTA_EXCEEDED', '429', 'too-many-requests'],
     ] as const) {
       template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
