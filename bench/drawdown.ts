@@ -51,6 +51,7 @@ import {
   startBenchStore,
   withEnv,
   writeItems,
+  latestEventQuery,
 } from './ledger-fixture.ts';
 
 /**
@@ -254,17 +255,7 @@ export function contenders(handler: Handler, client: DynamoDBClient, tableName: 
     const pk = { S: facilityPk(facilityId) };
     const requestId = { S: `key:base-${runId}-${baselineCursor.calls}` };
     const started = performance.now();
-    const latest = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :ev)',
-        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-        ExpressionAttributeValues: { ':pk': pk, ':ev': { S: 'EV#' } },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
+    const latest = await client.send(latestEventQuery(tableName, pk));
     const hit = await client.send(
       new QueryCommand({
         TableName: tableName,

@@ -32,7 +32,7 @@ import { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
 import { systemRuntime } from '#ledger/runtime.ts';
 import { EOD_SHARD_COUNT, INDEX, eodShardOf, shardKey } from '#ledger/schema.ts';
 import { type BenchContext, type ResultRow, median, measureRounds, medianRatio, seededRandom, speedFigures } from './harness.ts';
-import { MemoryJournal, seedingDeps, startBenchStore, writeItems } from './ledger-fixture.ts';
+import { MemoryJournal, latestEventQuery, seedingDeps, startBenchStore, writeItems } from './ledger-fixture.ts';
 
 /** Full: ~30 s on a shared 2-core machine (seeding ~5 s). `facilities` is a multiple of the 16 shards. */
 export const SIZES = {
@@ -162,17 +162,7 @@ export async function bareReadShard(client: DynamoDBClient, tableName: string, s
     const pks = (page.Items ?? []).map((item) => item['pk']!);
     const workers = Array.from({ length: Math.min(EOD_CONCURRENCY, pks.length) }, async () => {
       for (let pk = pks.shift(); pk !== undefined; pk = pks.shift()) {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :ev)',
-            ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-            ExpressionAttributeValues: { ':pk': pk, ':ev': { S: 'EV#' } },
-            ScanIndexForward: false,
-            Limit: 1,
-            ConsistentRead: true,
-          }),
-        );
+        const out = await client.send(latestEventQuery(tableName, pk));
         if (out.Items?.length !== 1) throw new Error(`no latest event for ${pk.S}`);
         read++;
       }

@@ -7,7 +7,7 @@
  * into the embedded store with BatchWriteItem: the same bytes as seeding through the store, at a
  * fraction of the round trips (a few thousand facilities in seconds, not tens of seconds).
  */
-import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createAppDeps, type AppDeps } from '#app/deps.ts';
 import { fixedClock } from '#domain/calendar.ts';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
@@ -77,6 +77,19 @@ export async function writeItems(client: DynamoDBClient, tableName: string, item
  * DynamoDB's item size: attribute names plus values (UTF-8 strings, numbers as written). Close
  * enough to the service's own count to compare two items' sizes.
  */
+/** The bare "latest event" read every command and end of day starts with: Query desc, Limit 1, consistent. */
+export function latestEventQuery(tableName: string, pk: AttributeValue): QueryCommand {
+  return new QueryCommand({
+    TableName: tableName,
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :ev)',
+    ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+    ExpressionAttributeValues: { ':pk': pk, ':ev': { S: 'EV#' } },
+    ScanIndexForward: false,
+    Limit: 1,
+    ConsistentRead: true,
+  });
+}
+
 export function itemBytes(item: Item): number {
   let bytes = 0;
   for (const [name, value] of Object.entries(item)) {
