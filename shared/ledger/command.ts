@@ -97,7 +97,10 @@ function assertCommand<State>(command: Command<State>): void {
 async function findReplay<State>(journal: Journal, command: Command<State>): Promise<JournalEvent<State> | null> {
   if (command.idempotencyKey === undefined) return null;
   const prior = await journal.findByRequestId<State>(command.facilityId, command.idempotencyKey);
-  if (prior === null) return null;
+  // Only an event that itself carries this key (which names the caller) is this request's:
+  // anything else the lookup returns is ignored, so the command runs as new and its append
+  // at latest.seq + 1 conflicts and reloads if the real event appears meanwhile.
+  if (prior === null || prior.facilityId !== command.facilityId || prior.requestId !== command.idempotencyKey) return null;
   if (prior.requestHash !== command.requestHash) {
     throw new DomainError('idempotency-key-reused', 'this Idempotency-Key was already used for a different request', {
       facilityId: command.facilityId,

@@ -80,6 +80,12 @@ export interface DynamoLedgerStoreOptions {
 
 const NAMES = { '#pk': ATTR.pk, '#sk': ATTR.sk } as const;
 
+/**
+ * Index entries read per idempotency lookup. On DynamoDB a key has at most one; more can only
+ * be orphans left by a crashed emulator, so a lookup that finds this many is a corrupt store.
+ */
+export const MAX_REQUEST_ID_INDEX_HITS = 16;
+
 function isConditionalCheckFailure(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConditionalCheckFailedException';
 }
@@ -119,25 +125,39 @@ export class DynamoLedgerStore implements LedgerStore {
 
   async findByRequestId<State = unknown>(facilityId: string, requestId: string): Promise<JournalEvent<State> | null> {
     invariant(requestId.length > 0, 'requestId must be non-empty');
-    // Limit 2 only to prove the invariant: a key can never produce two events.
-    const out = await this.#query({
-      IndexName: INDEX.byRequestId,
-      KeyConditionExpression: '#pk = :pk AND #rid = :rid',
-      ExpressionAttributeNames: { '#pk': ATTR.pk, '#rid': ATTR.requestId },
-      ExpressionAttributeValues: { ':pk': str(facilityPk(facilityId)), ':rid': str(requestId) },
-      Select: 'ALL_PROJECTED_ATTRIBUTES',
-      Limit: 2,
-      ConsistentRead: true,
-    });
-    const hits = out.Items ?? [];
-    invariant(hits.length <= 1, `idempotency key ${requestId} has ${hits.length} events on ${facilityId}`);
-    const hit = hits[0];
-    if (hit === undefined) return null;
-    // The index is KEYS_ONLY: read the event itself. On DynamoDB the item is always there;
-    // an emulator that updates indexes before items may briefly miss it, and then null is
-    // still safe because the caller's append at latest.seq + 1 will conflict and reload.
-    const item = await this.#getItem({ [ATTR.pk]: str(readString(hit, ATTR.pk)), [ATTR.sk]: str(readString(hit, ATTR.sk)) });
-    return item === undefined ? null : itemToEvent<State>(item);
+    // An index entry is only a pointer: it counts when the event it points at carries this
+    // key. A store that wrote the index entry but not the item (an emulator killed between
+    // the two writes) leaves an orphan that a later command's event can fill; trusting it
+    // would answer this request with that other request's response.
+    const found: JournalEvent<State>[] = [];
+    let hits = 0;
+    let startKey: Item | undefined;
+    do {
+      const out = await this.#query({
+        IndexName: INDEX.byRequestId,
+        KeyConditionExpression: '#pk = :pk AND #rid = :rid',
+        ExpressionAttributeNames: { '#pk': ATTR.pk, '#rid': ATTR.requestId },
+        ExpressionAttributeValues: { ':pk': str(facilityPk(facilityId)), ':rid': str(requestId) },
+        Select: 'ALL_PROJECTED_ATTRIBUTES',
+        Limit: MAX_REQUEST_ID_INDEX_HITS + 1 - hits,
+        ConsistentRead: true,
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      });
+      for (const hit of out.Items ?? []) {
+        hits++;
+        invariant(hits <= MAX_REQUEST_ID_INDEX_HITS, `idempotency key ${requestId} has over ${MAX_REQUEST_ID_INDEX_HITS} index entries on ${facilityId}`);
+        // The index is KEYS_ONLY: read the event itself. A missing item (an emulator that
+        // updates indexes before items) is skipped, and that is still safe: the caller's
+        // append at latest.seq + 1 conflicts and reloads if the event appears meanwhile.
+        const item = await this.#getItem({ [ATTR.pk]: str(readString(hit, ATTR.pk)), [ATTR.sk]: str(readString(hit, ATTR.sk)) });
+        if (item === undefined) continue;
+        const event = itemToEvent<State>(item);
+        if (event.facilityId === facilityId && event.requestId === requestId) found.push(event);
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    invariant(found.length <= 1, `idempotency key ${requestId} has ${found.length} events on ${facilityId}`);
+    return found[0] ?? null;
   }
 
   async append(event: JournalEvent): Promise<void> {
