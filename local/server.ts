@@ -69,7 +69,8 @@ export async function startServer(options: LocalServerOptions): Promise<LocalSer
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const receivedAtMs = Date.now();
     const requestId = randomUUID();
-    const url = new URL(request.url ?? '/', `http://${LOCAL_HOST}`);
+    const url = originFormUrl(request.url);
+    if (url === undefined) return send(response, requestId, problemResult(badRequestTarget()));
     const match = router.match(request.method ?? 'GET', url.pathname);
     if (match.kind === 'not-found') {
       return send(response, requestId, problemResult(problemOf('not-found', `No route matches ${url.pathname}.`, { instance: url.pathname })));
@@ -96,6 +97,16 @@ export async function startServer(options: LocalServerOptions): Promise<LocalSer
       else response.destroy();
     });
   });
+  // Requests node's own parser refuses (a malformed request line or header) get a problem
+  // document too, instead of its bare "400 Bad Request".
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const body = JSON.stringify(problemOf('validation-failed', 'The request could not be parsed as HTTP/1.1.'));
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/problem+json\r\ncache-control: no-store\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   await listen(server, options.port ?? DEFAULT_PORT, options.host ?? LOCAL_HOST);
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
@@ -107,6 +118,29 @@ export async function startServer(options: LocalServerOptions): Promise<LocalSer
         server.closeAllConnections();
       }),
   };
+}
+
+const LOCAL_ORIGIN = `http://${LOCAL_HOST}`;
+
+/**
+ * The request target as a URL on this server, or undefined unless it is origin-form: a path
+ * starting with exactly one `/` (RFC 9112 §3.2.1). `//host/…` would parse as another host and
+ * the absolute form (`http://host/…`) is for proxies; API Gateway only routes paths.
+ */
+export function originFormUrl(target: string | undefined): URL | undefined {
+  if (target === undefined || !target.startsWith('/') || target.startsWith('//')) return undefined;
+  try {
+    const url = new URL(target, LOCAL_ORIGIN);
+    return url.origin === LOCAL_ORIGIN ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function badRequestTarget() {
+  return problemOf('validation-failed', 'The request target must be a path starting with a single "/".', {
+    errors: [{ path: 'requestTarget', message: 'must be origin-form: /path?query' }],
+  });
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -1,8 +1,10 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes } from '../../functions/routes.ts';
-import { startServer, type LocalServer } from '../../local/server.ts';
+import { originFormUrl, startServer, type LocalServer } from '../../local/server.ts';
 import { fixtureRoutes } from './fixtures/routes.ts';
 
 let server: LocalServer;
@@ -98,5 +100,67 @@ describe('the local server', () => {
     expect(response.status).toBe(500);
     expect(await response.json()).toMatchObject({ code: 'internal-error' });
     expect(errors).toHaveBeenCalledWith('GET /v1/items/x/echo failed', expect.any(Error));
+  });
+});
+
+/** A GET with the request target sent as given (fetch would normalise it). */
+function getTarget(base: string, target: string): Promise<{ status: number; contentType: string | undefined; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port: Number(port), path: target, method: 'GET', agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Raw bytes on a socket, for requests no HTTP client would send; the raw response text. */
+function rawRequest(base: string, bytes: string): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(bytes));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+describe('request targets the local server cannot route', () => {
+  const cases = [
+    ['an empty authority', '//'],
+    ['a network-path reference', '//evil.example/v1/facilities/F-1'],
+    ['the absolute form', 'http://127.0.0.1/openapi.json'],
+    ['the absolute form naming another host', 'http://evil.example/openapi.json'],
+    ['the asterisk form', '*'],
+  ] as const;
+
+  for (const [name, target] of cases) {
+    it(`answers ${name} (${target}) with a 400 problem document, not 500`, async () => {
+      const response = await getTarget(server.url, target);
+      expect(response.status).toBe(400);
+      expect(response.contentType).toBe('application/problem+json');
+      expect(JSON.parse(response.body)).toMatchObject({ status: 400, code: 'validation-failed', errors: [{ path: 'requestTarget' }] });
+    });
+  }
+
+  it('answers a request node cannot parse at all with a 400 problem document', async () => {
+    const response = await rawRequest(server.url, 'GET /openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n');
+    const [head = '', body = ''] = response.split('\r\n\r\n', 2);
+    expect(head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(head).toContain('content-type: application/problem+json');
+    expect(JSON.parse(body)).toMatchObject({ status: 400, code: 'validation-failed' });
+  });
+
+  it('still serves origin-form targets, with their query', () => {
+    expect(originFormUrl('/v1/facilities/F-1?asOf=2026-01-20')?.searchParams.get('asOf')).toBe('2026-01-20');
+    expect(originFormUrl('/')?.pathname).toBe('/');
+    expect(originFormUrl(undefined)).toBeUndefined();
+    expect(originFormUrl('v1/facilities')).toBeUndefined();
   });
 });
