@@ -3,7 +3,7 @@
  * renewal applications and their review, end of day and the portfolio report it keeps.
  */
 import { BORROWER_TYPES, COLLATERAL_TYPES, ENTERPRISE_SIZES, REGISTRATION_STATUSES, TAX_RATINGS } from '#domain/profile.ts';
-import { RENEWAL_CHECKS } from '#domain/renewal.ts';
+import { RENEWAL_CHECKS } from '#domain/state.ts';
 import { FacilityView } from './facilities.ts';
 import { BorrowerId, BusinessDate, FacilityId, Money, PageQuery, RatePercent, page } from './primitives.ts';
 import * as z from './z.ts';

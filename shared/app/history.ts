@@ -7,7 +7,7 @@ import { DomainError, ValidationError } from '#domain/errors.ts';
 import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
 import type { FacilityState } from '#domain/state.ts';
-import { overdueInterestOn } from '#domain/advance.ts';
+import { overdueInterestOn } from '#domain/drawdown-accrual.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
 import type { LprSchedule } from '#domain/repricing.ts';
 import type { JournalEvent, Page, PageRequest } from '#ledger/journal.ts';

@@ -7,8 +7,8 @@ import { previewRenewal, type ApplyRenewalCommand, type RenewalResult } from '#d
 import { formatPercent } from '#domain/rates.ts';
 import { quote } from '#domain/pricing.ts';
 import type { BorrowerProfile } from '#domain/profile.ts';
-import type { RenewalAssessment, RenewalProposal } from '#domain/renewal.ts';
-import type { FacilityState } from '#domain/state.ts';
+import type { RenewalAssessment } from '#domain/renewal.ts';
+import type { FacilityState, RenewalProposal } from '#domain/state.ts';
 import type { Page, PageRequest, ReferredRenewal } from '#ledger/journal.ts';
 import type { AppDeps, CommandContext } from './deps.ts';
 import { assertOwner, loadFacility, runCommand, viewAsOf, type Reply } from './facilities.ts';

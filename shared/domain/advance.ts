@@ -5,7 +5,8 @@
  * nothing: accrual is added to the accumulators only when a balance or a rate is about to
  * change, so `advance` jumps from one boundary day to the next.
  */
-import { accumulate, interestFen, isEmpty, type RateBucket } from './accrual.ts';
+import { interestFen, isEmpty, type RateBucket } from './accrual.ts';
+import { accrueTo, crystallise, overdueFromForSettlement } from './drawdown-accrual.ts';
 import { addDays, fromDay, isSettlementDay, nextSettlementDay, parseBusinessDate, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
 import { DPD_THRESHOLDS, oldestOverdueDay, updateDelinquency } from './classification.ts';
 import { DomainError, invariant } from './errors.ts';
@@ -16,44 +17,6 @@ import type { DomainEvent, Drawdown, FacilityState, Posting, Transition } from '
 
 export function cloneState(state: FacilityState): FacilityState {
   return structuredClone(state);
-}
-
-/** Principal, overdue interest and their rates are constant between boundaries, so one multiply covers a span. */
-export function accrueTo(state: FacilityState, untilDay: number): void {
-  const from = toDay(state.accruedUntil);
-  const days = untilDay - from;
-  if (days <= 0) return;
-  const compound = state.terms.compoundInterest;
-  for (const d of state.drawdowns) {
-    if (d.principalFen > 0) {
-      if (d.status === 'ACTIVE') accumulate(d.interestAcc, d.ratePpm, d.principalFen, days);
-      else if (d.status === 'OVERDUE') accumulate(d.penaltyAcc, d.penaltyRatePpm, d.principalFen, days);
-    }
-    if (compound) {
-      const overdueInterest = overdueInterestOn(d, from);
-      if (overdueInterest > 0) accumulate(d.compoundAcc, d.penaltyRatePpm, overdueInterest, days);
-    }
-  }
-  state.accruedUntil = fromDay(untilDay);
-}
-
-/** Settled interest of the drawdown that is overdue on `day`. */
-export function overdueInterestOn(d: Drawdown, day: number): number {
-  let sum = 0;
-  for (const item of d.interestItems) if (toDay(item.overdueFrom) <= day) sum += item.amountFen;
-  return sum;
-}
-
-/** Rounds the accumulated buckets once and empties them; returns the fen crystallised. */
-export function crystallise(state: FacilityState, buckets: RateBucket[]): number {
-  const amount = interestFen(buckets, yearBasisDays(state.terms.dayCount), state.terms.rounding);
-  buckets.length = 0;
-  return amount;
-}
-
-/** When interest settled on `settledDay` turns overdue: due the next day, overdue after the grace days. */
-export function overdueFromForSettlement(state: FacilityState, settledDay: number): BusinessDate {
-  return fromDay(settledDay + 2 + state.terms.graceDays);
 }
 
 /**

@@ -6,7 +6,7 @@
  * crystallised (rounded once) when a payment reaches them.
  */
 import { nextSettlementDay, toDay, fromDay, type BusinessDate } from './calendar.ts';
-import { crystallise, overdueFromForSettlement } from './advance.ts';
+import { crystallise, overdueFromForSettlement } from './drawdown-accrual.ts';
 import type { RateBucket } from './accrual.ts';
 import { invariant } from './errors.ts';
 import { transfer } from './postings.ts';

@@ -9,7 +9,8 @@ import { notePeakDpd, daysPastDue, updateDelinquency } from './classification.ts
 import { DomainError, ValidationError, invariant } from './errors.ts';
 import { assertFen, formatYuan } from './money.ts';
 import { assertRatePpm, assertSpreadBp, contractRatePpm, penaltyRatePpm } from './rates.ts';
-import { accrueTo, advanceDraft, cloneState, dropCleanDrawdowns } from './advance.ts';
+import { advanceDraft, cloneState, dropCleanDrawdowns } from './advance.ts';
+import { accrueTo } from './drawdown-accrual.ts';
 import { allocate, type Allocation } from './allocation.ts';
 import { isBalanced, transfer } from './postings.ts';
 import { MAX_FACILITY_TERM_DAYS, resolveTerms, type ProductTerms } from './terms.ts';

@@ -6,53 +6,20 @@
  */
 import { addDays, addMonths, daysBetween, toDay, type BusinessDate } from './calendar.ts';
 import { maxDpdWithin } from './classification.ts';
-import { accrueTo } from './advance.ts';
+import { accrueTo } from './drawdown-accrual.ts';
 import { contractRatePpm, penaltyRatePpm } from './rates.ts';
 import type { BorrowerProfile } from './profile.ts';
 import type { RenewalConfig } from './product.ts';
-import type { FacilityState } from './state.ts';
+import type { CheckOutcome, FacilityState, RenewalCheck, RenewalCheckCode, RenewalProposal } from './state.ts';
 import type { CategoryAmounts } from './valuation.ts';
-
-export const RENEWAL_CHECKS = [
-  'facility-status',
-  'application-window',
-  'no-arrears',
-  'classification',
-  'dpd-history',
-  'business-registration',
-  'tax-rating',
-  'enterprise-size',
-  'profile-freshness',
-  'renewal-count',
-] as const;
-export type RenewalCheckCode = (typeof RENEWAL_CHECKS)[number];
-export type CheckOutcome = 'PASS' | 'REFER' | 'REJECT';
-export type RenewalDecision = 'APPROVED' | 'REFERRED' | 'REJECTED';
-
-export interface RenewalCheck {
-  code: RenewalCheckCode;
-  outcome: CheckOutcome;
-  detail: string;
-}
-
-export interface RenewalProposal {
-  newMaturityDate: BusinessDate;
-  spreadBp: number;
-  ratePpm: number;
-}
-
-export interface PendingRenewal {
-  applicationId: string;
-  appliedOn: BusinessDate;
-  checks: RenewalCheck[];
-  proposal: RenewalProposal;
-}
 
 export interface RenewalAssessment {
   decision: RenewalDecision;
   checks: RenewalCheck[];
   proposal: RenewalProposal;
 }
+
+export type RenewalDecision = 'APPROVED' | 'REFERRED' | 'REJECTED';
 
 export function proposalFor(state: FacilityState, config: RenewalConfig, lprPpm: number, spreadBp: number): RenewalProposal {
   return {

@@ -5,7 +5,6 @@
 import type { RateBucket } from './accrual.ts';
 import type { BusinessDate } from './calendar.ts';
 import type { ProductTerms } from './terms.ts';
-import type { PendingRenewal } from './renewal.ts';
 
 export type FacilityStatus = 'ACTIVE' | 'FROZEN' | 'MATURED' | 'CLOSED';
 export type DrawdownStatus = 'ACTIVE' | 'OVERDUE' | 'REPAID';
@@ -82,6 +81,41 @@ export interface FacilityState {
   dpdHistory: DpdEpisode[];
   /** A renewal application referred to operations, awaiting their decision. */
   pendingRenewal: PendingRenewal | null;
+}
+
+// Renewal (无还本续贷) data the state carries; the rules that produce it are in renewal.ts.
+export const RENEWAL_CHECKS = [
+  'facility-status',
+  'application-window',
+  'no-arrears',
+  'classification',
+  'dpd-history',
+  'business-registration',
+  'tax-rating',
+  'enterprise-size',
+  'profile-freshness',
+  'renewal-count',
+] as const;
+export type RenewalCheckCode = (typeof RENEWAL_CHECKS)[number];
+export type CheckOutcome = 'PASS' | 'REFER' | 'REJECT';
+
+export interface RenewalCheck {
+  code: RenewalCheckCode;
+  outcome: CheckOutcome;
+  detail: string;
+}
+
+export interface RenewalProposal {
+  newMaturityDate: BusinessDate;
+  spreadBp: number;
+  ratePpm: number;
+}
+
+export interface PendingRenewal {
+  applicationId: string;
+  appliedOn: BusinessDate;
+  checks: RenewalCheck[];
+  proposal: RenewalProposal;
 }
 
 export type Account =

@@ -9,7 +9,8 @@
 import { interestFen } from './accrual.ts';
 import { toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
 import { daysPastDue } from './classification.ts';
-import { advance, accrueTo, overdueInterestOn } from './advance.ts';
+import { advance } from './advance.ts';
+import { accrueTo, overdueInterestOn } from './drawdown-accrual.ts';
 import type { AllocationCategory } from './terms.ts';
 import type { LprSchedule } from './repricing.ts';
 import type { Classification, Drawdown, FacilityState } from './state.ts';

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { applyCommand, type Command, type OpenFacilityCommand } from '#domain/facility.ts';
-import { accrueTo, advance, advanceEveryDay } from '#domain/advance.ts';
+import { advance, advanceEveryDay } from '#domain/advance.ts';
+import { accrueTo } from '#domain/drawdown-accrual.ts';
 import { interestFenExact } from '#domain/accrual.ts';
 import { addDays, toDay } from '#domain/calendar.ts';
 import { DomainError } from '#domain/errors.ts';

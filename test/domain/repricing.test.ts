@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accrueTo, advance, advanceEveryDay } from '#domain/advance.ts';
+import { advance, advanceEveryDay } from '#domain/advance.ts';
+import { accrueTo } from '#domain/drawdown-accrual.ts';
 import { applyCommand, type Command } from '#domain/facility.ts';
 import { lprNeeded, nextRepricingDay } from '#domain/repricing.ts';
 import { fromDay, toDay } from '#domain/calendar.ts';

@@ -5,7 +5,8 @@
  */
 import { expect } from 'vitest';
 import { applyCommand, type Command, type OpenFacilityCommand } from '#domain/facility.ts';
-import { advance, accrueTo } from '#domain/advance.ts';
+import { advance } from '#domain/advance.ts';
+import { accrueTo } from '#domain/drawdown-accrual.ts';
 import { toDay } from '#domain/calendar.ts';
 import { DomainError } from '#domain/errors.ts';
 import { balances } from '#domain/postings.ts';
