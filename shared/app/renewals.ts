@@ -3,7 +3,7 @@
  * application (approved and executed in the same append, referred to operations, or
  * rejected with reasons) and operations' decision on referred applications.
  */
-import { previewRenewal, type ApplyRenewalCommand, type RenewalResult } from '#domain/facility.ts';
+import { previewRenewal, type ApplyRenewalCommand, type RenewalResult } from '#domain/renewal-commands.ts';
 import { formatPercent } from '#domain/rates.ts';
 import { quote } from '#domain/pricing.ts';
 import type { BorrowerProfile } from '#domain/profile.ts';

@@ -4,22 +4,20 @@
  * new state, the events in order (the catch-up's first) and balanced postings; a refused
  * command throws a typed DomainError and leaves the given state untouched.
  */
+import { advanceDraft, cloneState, dropCleanDrawdowns } from './advance.ts';
+import { allocate, type Allocation } from './allocation.ts';
 import { addDays, daysBetween, parseBusinessDate, toDay, type BusinessDate } from './calendar.ts';
 import { notePeakDpd, daysPastDue, updateDelinquency } from './classification.ts';
-import { DomainError, ValidationError, invariant } from './errors.ts';
-import { assertFen, formatYuan } from './money.ts';
-import { assertRatePpm, assertSpreadBp, contractRatePpm, penaltyRatePpm } from './rates.ts';
-import { advanceDraft, cloneState, dropCleanDrawdowns } from './advance.ts';
+import { begin, finish, type DatedCommand } from './command-base.ts';
 import { accrueTo } from './drawdown-accrual.ts';
-import { allocate, type Allocation } from './allocation.ts';
-import { isBalanced, transfer } from './postings.ts';
+import { DomainError, ValidationError } from './errors.ts';
+import { assertFen, formatYuan } from './money.ts';
+import { transfer } from './postings.ts';
+import { assertRatePpm, assertSpreadBp, contractRatePpm, penaltyRatePpm } from './rates.ts';
+import { applyRenewal, decideRenewal, type ApplyRenewalCommand, type DecideRenewalCommand } from './renewal-commands.ts';
+import type { DomainEvent, Drawdown, FacilityState, Pricing, Transition } from './state.ts';
 import { MAX_FACILITY_TERM_DAYS, resolveTerms, type ProductTerms } from './terms.ts';
 import { payableOnDraft, payoffOf, principalOutstanding, sumAmounts, type CategoryAmounts } from './valuation.ts';
-import type { DomainEvent, Drawdown, FacilityState, Pricing, Transition } from './state.ts';
-import type { BorrowerProfile } from './profile.ts';
-import type { RenewalConfig } from './product.ts';
-import type { LprSchedule } from './repricing.ts';
-import { assessRenewal, executeRenewal, proposalFor, type RenewalAssessment, type RenewalDecision } from './renewal.ts';
 
 export const FACILITY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -34,78 +32,32 @@ export interface OpenFacilityCommand {
   pricing: Pricing;
   terms?: Partial<ProductTerms>;
 }
-export interface DrawdownCommand {
+export interface DrawdownCommand extends DatedCommand {
   type: 'Drawdown';
-  date: BusinessDate;
-  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
-  lpr?: LprSchedule;
   amountFen: number;
   /** Days to the drawdown's maturity; default: the product's maximum, capped at facility maturity. */
   termDays?: number;
   /** The 1-year LPR fixing on or before `date`, looked up by the caller. */
   lprPpm: number;
 }
-export interface RepaymentCommand {
+export interface RepaymentCommand extends DatedCommand {
   type: 'Repayment';
-  date: BusinessDate;
-  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
-  lpr?: LprSchedule;
   amountFen: number;
 }
-export interface FreezeCommand {
+export interface FreezeCommand extends DatedCommand {
   type: 'Freeze' | 'Unfreeze';
-  date: BusinessDate;
-  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
-  lpr?: LprSchedule;
   reason?: string;
 }
-export interface ChangeLimitCommand {
+export interface ChangeLimitCommand extends DatedCommand {
   type: 'ChangeLimit';
-  date: BusinessDate;
-  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
-  lpr?: LprSchedule;
   limitFen: number;
 }
-export interface CloseCommand {
+export interface CloseCommand extends DatedCommand {
   type: 'Close';
-  date: BusinessDate;
-  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
-  lpr?: LprSchedule;
 }
 /** End of day `date`: the state then opens on the next day. Running it twice changes nothing. */
-export interface EndOfDayCommand {
+export interface EndOfDayCommand extends DatedCommand {
   type: 'EndOfDay';
-  date: BusinessDate;
-  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
-  lpr?: LprSchedule;
-}
-/** An SME's renewal application; the caller supplies the data the checks read, so replay is deterministic. */
-export interface ApplyRenewalCommand {
-  type: 'ApplyRenewal';
-  date: BusinessDate;
-  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
-  lpr?: LprSchedule;
-  applicationId: string;
-  profile: BorrowerProfile | null;
-  config: RenewalConfig;
-  lprPpm: number;
-  /** The spread the pricing model quotes today. */
-  spreadBp: number;
-}
-/** Operations' decision on a referred application; approval re-runs the checks and may not override a REJECT. */
-export interface DecideRenewalCommand {
-  type: 'DecideRenewal';
-  date: BusinessDate;
-  /** LPR fixings for the floating-rate repricing dates this command's catch-up crosses (see lprNeeded). */
-  lpr?: LprSchedule;
-  applicationId: string;
-  decision: 'APPROVE' | 'DECLINE';
-  note: string;
-  decidedBy: string;
-  profile: BorrowerProfile | null;
-  config: RenewalConfig;
-  lprPpm: number;
-  spreadBp: number;
 }
 export type Command =
   | OpenFacilityCommand
@@ -117,12 +69,6 @@ export type Command =
   | EndOfDayCommand
   | ApplyRenewalCommand
   | DecideRenewalCommand;
-
-export interface RenewalResult extends RenewalAssessment {
-  applicationId: string;
-  /** The application's final status: APPROVED, REFERRED, REJECTED or, after review, DECLINED. */
-  status: RenewalDecision | 'DECLINED';
-}
 
 export interface DrawdownResult {
   drawdownId: string;
@@ -203,27 +149,6 @@ export function openFacility(command: OpenFacilityCommand): Transition {
   return { state, events: [event], result: undefined };
 }
 
-/** Clones the state and rolls it to the command's date; the catch-up events come first. */
-function begin(state: FacilityState, command: { date: unknown; lpr?: LprSchedule }): { draft: FacilityState; events: DomainEvent[]; date: BusinessDate } {
-  const businessDate = parseBusinessDate(command.date, 'date');
-  if (businessDate < state.businessDate) {
-    throw new DomainError('date-before-last-event', `business date ${businessDate} is before the facility's current business date ${state.businessDate}`, {
-      businessDate: state.businessDate,
-    });
-  }
-  const draft = cloneState(state);
-  const events: DomainEvent[] = [];
-  advanceDraft(draft, toDay(businessDate), events, command.lpr);
-  return { draft, events, date: businessDate };
-}
-
-function finish<R>(draft: FacilityState, events: DomainEvent[], result: R): Transition<R> {
-  for (const event of events) invariant(isBalanced(event.postings), `${event.type} postings do not balance`);
-  const outstanding = principalOutstanding(draft);
-  invariant(outstanding >= 0 && outstanding <= draft.limitFen, 'principal outstanding must stay within [0, limit]');
-  return { state: draft, events, result };
-}
-
 export function drawdown(state: FacilityState, command: DrawdownCommand): Transition<DrawdownResult> {
   const amountFen = assertFen(command.amountFen, 'amount', { positive: true });
   const lprPpm = assertRatePpm(command.lprPpm, 'lprPpm');
@@ -298,7 +223,6 @@ export function repay(state: FacilityState, command: RepaymentCommand): Transiti
   const { draft, events, date } = begin(state, command);
   if (draft.status === 'CLOSED') throw new DomainError('facility-closed', `facility ${draft.facilityId} is closed`);
   const day = toDay(date);
-  accrueTo(draft, day);
   const due = payableOnDraft(draft, date);
   const payable = payoffOf(sumAmounts(due));
   if (amountFen > payable) {
@@ -346,7 +270,6 @@ export function changeLimit(state: FacilityState, command: ChangeLimitCommand): 
 export function close(state: FacilityState, command: CloseCommand): Transition {
   const { draft, events, date } = begin(state, command);
   if (draft.status === 'CLOSED') throw new DomainError('facility-closed', `facility ${draft.facilityId} is already closed`);
-  accrueTo(draft, toDay(date));
   const payable = payoffOf(sumAmounts(payableOnDraft(draft, date)));
   if (payable > 0 || draft.drawdowns.length > 0) {
     throw new DomainError('outstanding-balance', `${formatYuan(payable)} yuan is still payable; repay it before closing`, { payable: formatYuan(payable) });
@@ -365,66 +288,6 @@ export function endOfDay(state: FacilityState, command: EndOfDayCommand): Transi
   const events: DomainEvent[] = [];
   advanceDraft(draft, next, events, command.lpr);
   return finish(draft, events, undefined);
-}
-
-function assess(draft: FacilityState, date: BusinessDate, command: ApplyRenewalCommand | DecideRenewalCommand): RenewalAssessment {
-  assertRatePpm(command.lprPpm, 'lprPpm');
-  assertSpreadBp(command.spreadBp, 'spreadBp');
-  accrueTo(draft, toDay(date));
-  const owed = sumAmounts(payableOnDraft(draft, date));
-  const proposal = proposalFor(draft, command.config, command.lprPpm, command.spreadBp);
-  return assessRenewal(draft, owed, date, command.profile, command.config, proposal);
-}
-
-/** The renewal checks an application made now would meet, without changing anything. */
-export function previewRenewal(state: FacilityState, command: ApplyRenewalCommand): RenewalAssessment {
-  const { draft, date } = begin(state, command);
-  return assess(draft, date, command);
-}
-
-export function applyRenewal(state: FacilityState, command: ApplyRenewalCommand): Transition<RenewalResult> {
-  const { draft, events, date } = begin(state, command);
-  if (draft.pendingRenewal !== null) {
-    throw new DomainError('renewal-pending', `application ${draft.pendingRenewal.applicationId} is already under review`, {
-      applicationId: draft.pendingRenewal.applicationId,
-    });
-  }
-  const assessment = assess(draft, date, command);
-  const { applicationId } = command;
-  if (assessment.decision === 'APPROVED') {
-    const renewal = executeRenewal(draft, date, assessment.proposal);
-    events.push({ type: 'FacilityRenewed', date, data: { applicationId, ...renewal, checks: assessment.checks }, postings: [] });
-  } else if (assessment.decision === 'REFERRED') {
-    draft.pendingRenewal = { applicationId, appliedOn: date, checks: assessment.checks, proposal: assessment.proposal };
-    events.push({ type: 'RenewalReferred', date, data: { applicationId, checks: assessment.checks, proposal: assessment.proposal }, postings: [] });
-  } else {
-    events.push({ type: 'RenewalRejected', date, data: { applicationId, checks: assessment.checks }, postings: [] });
-  }
-  return finish(draft, events, { applicationId, status: assessment.decision, ...assessment });
-}
-
-export function decideRenewal(state: FacilityState, command: DecideRenewalCommand): Transition<RenewalResult> {
-  const { draft, events, date } = begin(state, command);
-  const pending = draft.pendingRenewal;
-  if (pending === null || pending.applicationId !== command.applicationId) {
-    throw new DomainError('not-found', `no renewal application ${command.applicationId} awaits a decision on this facility`);
-  }
-  const { applicationId, note, decidedBy } = command;
-  draft.pendingRenewal = null;
-  if (command.decision === 'DECLINE') {
-    events.push({ type: 'RenewalDeclined', date, data: { applicationId, note, decidedBy }, postings: [] });
-    return finish(draft, events, { applicationId, status: 'DECLINED', decision: 'REFERRED', checks: pending.checks, proposal: pending.proposal });
-  }
-  const assessment = assess(draft, date, command);
-  const hardFailures = assessment.checks.filter((c) => c.outcome === 'REJECT');
-  if (hardFailures.length > 0) {
-    throw new DomainError('renewal-not-eligible', `cannot approve: ${hardFailures.map((c) => `${c.code} (${c.detail})`).join('; ')}`, {
-      checks: assessment.checks,
-    });
-  }
-  const renewal = executeRenewal(draft, date, assessment.proposal);
-  events.push({ type: 'FacilityRenewed', date, data: { applicationId, ...renewal, checks: assessment.checks, approvedBy: decidedBy, note }, postings: [] });
-  return finish(draft, events, { applicationId, status: 'APPROVED', decision: 'APPROVED', checks: assessment.checks, proposal: assessment.proposal });
 }
 
 /** One entry point for the journal: replaying every stored command reproduces the state. */

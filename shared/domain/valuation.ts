@@ -84,10 +84,20 @@ export function principalOutstanding(state: FacilityState): number {
   return sum;
 }
 
-/** Amounts a payment during `date` meets. `state` must already be advanced to `date` and accrued to it. */
-export function payableOnDraft(state: FacilityState, date: BusinessDate): DrawdownAmounts[] {
+/**
+ * What a payment during `date` meets, per drawdown, on a draft already advanced to `date`: accrues
+ * it through `date` − 1 (the payment day itself does not accrue, 算头不算尾) and reads the amounts.
+ * Commands call this on the draft they go on to change.
+ */
+export function payableOnDraft(draft: FacilityState, date: BusinessDate): DrawdownAmounts[] {
   const day = toDay(date);
-  return state.drawdowns.map((d) => drawdownAmounts(state, d, day));
+  accrueTo(draft, day);
+  return draft.drawdowns.map((d) => drawdownAmounts(draft, d, day));
+}
+
+/** What a payment made during `date` meets, per drawdown, without changing `state`. */
+export function payableOn(state: FacilityState, date: BusinessDate, lpr?: LprSchedule): DrawdownAmounts[] {
+  return payableOnDraft(advance(state, date, lpr).state, date);
 }
 
 /** The facility as of the end of `date` (day `date`'s interest counted), without changing `state`. */

@@ -5,12 +5,9 @@
  */
 import { expect } from 'vitest';
 import { applyCommand, type Command, type OpenFacilityCommand } from '#domain/facility.ts';
-import { advance } from '#domain/advance.ts';
-import { accrueTo } from '#domain/drawdown-accrual.ts';
-import { toDay } from '#domain/calendar.ts';
 import { DomainError } from '#domain/errors.ts';
 import { balances } from '#domain/postings.ts';
-import { payableOnDraft, payoffOf, sumAmounts, type CategoryAmounts } from '#domain/valuation.ts';
+import { payableOn as domainPayableOn, payoffOf, sumAmounts, type CategoryAmounts } from '#domain/valuation.ts';
 import type { LprSchedule } from '#domain/repricing.ts';
 import type { DomainEvent, FacilityState } from '#domain/state.ts';
 import type { ProductTerms } from '#domain/terms.ts';
@@ -73,9 +70,7 @@ export function eod(date: string): Command {
 
 /** What a payment during `date` meets (interest through date − 1), by category. */
 export function payableOn(state: FacilityState, date: string, lpr?: LprSchedule): CategoryAmounts {
-  const opened = advance(state, date, lpr).state;
-  accrueTo(opened, toDay(date));
-  return sumAmounts(payableOnDraft(opened, date));
+  return sumAmounts(domainPayableOn(state, date, lpr));
 }
 
 export function payoffOn(state: FacilityState, date: string, lpr?: LprSchedule): number {
