@@ -13,6 +13,7 @@ import { applyCommand, type EndOfDayCommand } from '#domain/facility.ts';
 import type { LprSchedule } from '#domain/repricing.ts';
 import { stateAsOf, withLpr } from './facilities.ts';
 import { DomainError, invariant, ValidationError } from '#domain/errors.ts';
+import { LedgerError } from '#ledger/errors.ts';
 import type { FacilityState } from '#domain/state.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
 import { executeCommand } from '#ledger/command.ts';
@@ -133,7 +134,7 @@ export async function runEodShard(deps: AppDeps, date: string, shard: number): P
           await processFacility(deps, id, date, lpr, result);
         } catch (error) {
           result.failures += 1;
-          if (result.failed.length < EOD_MAX_LISTED_FAILURES) result.failed.push({ facilityId: id, code: error instanceof DomainError ? error.code : 'internal-error' });
+          if (result.failed.length < EOD_MAX_LISTED_FAILURES) result.failed.push({ facilityId: id, code: error instanceof DomainError || error instanceof LedgerError ? error.code : 'internal-error' });
         }
       }
     });

@@ -6,6 +6,7 @@
  */
 import { applyCommand, type Command, type DrawdownResult, type RepaymentResult } from '#domain/facility.ts';
 import { DomainError, invariant } from '#domain/errors.ts';
+import { LedgerError } from '#ledger/errors.ts';
 import type { FacilityState, Posting } from '#domain/state.ts';
 import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
@@ -160,7 +161,7 @@ export async function openFacility(deps: AppDeps, ctx: Omit<CommandContext, 'ide
     const opened = reply<FacilityView>(result);
     return result.replayed ? { ...opened, status: 200 } : opened;
   } catch (error) {
-    if (error instanceof DomainError && error.code === 'idempotency-key-reused') {
+    if (error instanceof LedgerError && error.code === 'idempotency-key-reused') {
       throw new DomainError('facility-exists', `facility ${input.facilityId} already exists with different terms`);
     }
     throw error;

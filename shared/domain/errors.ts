@@ -1,24 +1,16 @@
 /**
- * Typed errors with stable codes. Every code is mapped to an HTTP status exactly once,
- * in shared/http (ERROR_STATUS); nothing compares error messages at a distance.
+ * Typed errors with stable codes: the business rules' own. The store's codes (shared/ledger/errors.ts)
+ * and the HTTP layer's (shared/http/http-error.ts) live with the layer that raises them. Every code is
+ * mapped to an HTTP status exactly once, in shared/http (ERROR_STATUS); nothing compares error
+ * messages at a distance.
  */
 export type ErrorCode =
-  // 400: the request itself is malformed
+  // 400: the input can never be valid
   | 'validation-failed'
-  | 'idempotency-key-missing'
-  // 401 / 403 / 404
-  | 'unauthenticated'
-  | 'forbidden'
+  // 404 / 409
   | 'not-found'
-  // 405 / 413 / 415
-  | 'method-not-allowed'
-  | 'payload-too-large'
-  | 'unsupported-media-type'
-  // 409: state conflicts
-  | 'concurrent-modification'
   | 'facility-exists'
   // 422: business rules
-  | 'idempotency-key-reused'
   | 'insufficient-available-limit'
   | 'facility-frozen'
   | 'facility-not-active'
@@ -36,11 +28,7 @@ export type ErrorCode =
   | 'renewal-not-eligible'
   | 'renewal-pending'
   | 'borrower-profile-missing'
-  | 'invalid-state'
-  // 429: API Gateway's stage throttling or quota (answered by the gateway, not a function)
-  | 'too-many-requests'
-  // 503: a dependency refused us (throttling after bounded retries)
-  | 'service-unavailable';
+  | 'invalid-state';
 
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `pricing.spreadBp`; empty for the whole input. */

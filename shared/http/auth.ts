@@ -8,6 +8,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { DomainError } from '#domain/errors.ts';
+import { HttpError } from './http-error.ts';
 import { flagEnv, optionalEnv, requireEnv } from '#config/env.ts';
 import { devPrincipal } from './dev.ts';
 import type { RequestHeaders } from './headers.ts';
@@ -111,8 +112,8 @@ export function resolvePrincipal(event: APIGatewayProxyEvent, auth: AuthType, co
 /** Enforces a route's roles: anonymous callers get 401, the wrong role 403. A route open to 'anonymous' is open to all. */
 export function authorize(principal: Principal, roles: readonly Role[]): void {
   if (roles.includes('anonymous')) return;
-  if (principal.role === 'anonymous') throw new DomainError('unauthenticated', 'This operation requires an authenticated caller.');
-  if (!roles.includes(principal.role)) throw new DomainError('forbidden', 'The caller may not perform this operation.');
+  if (principal.role === 'anonymous') throw new HttpError('unauthenticated', 'This operation requires an authenticated caller.');
+  if (!roles.includes(principal.role)) throw new HttpError('forbidden', 'The caller may not perform this operation.');
 }
 
 /**
@@ -122,7 +123,7 @@ export function authorize(principal: Principal, roles: readonly Role[]): void {
 export function assertBorrowerAccess(principal: Principal, borrowerId: string, what = 'facility'): void {
   if (principal.role === 'channel' || principal.role === 'ops') return;
   if (principal.role === 'sme' && principal.borrowerId === borrowerId) return;
-  if (principal.role === 'anonymous') throw new DomainError('unauthenticated', 'This operation requires an authenticated caller.');
+  if (principal.role === 'anonymous') throw new HttpError('unauthenticated', 'This operation requires an authenticated caller.');
   throw new DomainError('not-found', `The ${what} was not found.`);
 }
 
@@ -132,7 +133,7 @@ function iamPrincipal(event: APIGatewayProxyEvent, registered: IamPrincipals): P
   if (typeof userArn !== 'string' || userArn === '') return ANONYMOUS;
   const arn = normalizeCallerArn(userArn);
   const principal = arn === undefined ? undefined : registered.get(arn);
-  if (principal === undefined) throw new DomainError('forbidden', 'The caller is not registered for this API.');
+  if (principal === undefined) throw new HttpError('forbidden', 'The caller is not registered for this API.');
   return principal;
 }
 
@@ -144,7 +145,7 @@ function cognitoPrincipal(event: APIGatewayProxyEvent): Principal {
   const borrowerId = BORROWER_CLAIMS.map((name) => record[name]).find((value) => value !== undefined);
   if (typeof sub !== 'string' || sub === '') return ANONYMOUS;
   if (typeof borrowerId !== 'string' || !PRINCIPAL_ID_PATTERN.test(borrowerId)) {
-    throw new DomainError('forbidden', 'The signed-in user is not linked to a borrower.');
+    throw new HttpError('forbidden', 'The signed-in user is not linked to a borrower.');
   }
   return { role: 'sme', id: sub, borrowerId };
 }

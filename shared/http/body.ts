@@ -1,6 +1,7 @@
 /** JSON request bodies: content type, a hard size limit, and parsing. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { DomainError, ValidationError } from '#domain/errors.ts';
+import { ValidationError } from '#domain/errors.ts';
+import { HttpError } from './http-error.ts';
 import { singleHeader, type RequestHeaders } from './headers.ts';
 
 /** Every command fits in a few hundred bytes; 16 KiB leaves room and bounds parsing work. */
@@ -11,11 +12,11 @@ export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase
   const body = event.body;
   if (body === null || body === undefined || body === '') throw ValidationError.of('', 'a JSON request body is required');
   if (!isJsonMediaType(singleHeader(headers, 'content-type'))) {
-    throw new DomainError('unsupported-media-type', 'The request body must be sent as Content-Type: application/json.');
+    throw new HttpError('unsupported-media-type', 'The request body must be sent as Content-Type: application/json.');
   }
   const base64 = event.isBase64Encoded === true;
   if (Buffer.byteLength(body, base64 ? 'base64' : 'utf8') > MAX_BODY_BYTES) {
-    throw new DomainError('payload-too-large', `The request body must not exceed ${MAX_BODY_BYTES} bytes.`);
+    throw new HttpError('payload-too-large', `The request body must not exceed ${MAX_BODY_BYTES} bytes.`);
   }
   const text = base64 ? Buffer.from(body, 'base64').toString('utf8') : body;
   try {

@@ -1,12 +1,14 @@
 /**
  * The one error mapper: every error a handler, a use-case or this HTTP layer throws becomes
  * a problem document here, and nowhere else. ErrorCode → HTTP status is an exhaustive Record,
- * so adding a code to #domain/errors.ts does not compile until it is mapped.
+ * so adding a code to #domain/errors.ts, #ledger/errors.ts or ./http-error.ts does not compile until it is mapped.
  */
-import { DomainError, ValidationError, type ErrorCode, type FieldIssue } from '#domain/errors.ts';
-import { problemTitle, problemType, type Problem, type ProblemCode } from './problem.ts';
+import { DomainError, ValidationError, type FieldIssue } from '#domain/errors.ts';
+import { LedgerError } from '#ledger/errors.ts';
+import { HttpError } from './http-error.ts';
+import { problemTitle, problemType, type Problem, type ProblemCode, type RefusalCode } from './problem.ts';
 
-export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+export const ERROR_STATUS: Readonly<Record<RefusalCode, number>> = {
   'validation-failed': 400,
   'idempotency-key-missing': 400,
   unauthenticated: 401,
@@ -43,7 +45,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
 export const INTERNAL_ERROR_STATUS = 500;
 
 /** Every code a problem document can carry (the OpenAPI enum of `Problem.code`). */
-export const PROBLEM_CODES: readonly ProblemCode[] = [...(Object.keys(ERROR_STATUS) as ErrorCode[]), 'internal-error'];
+export const PROBLEM_CODES: readonly ProblemCode[] = [...(Object.keys(ERROR_STATUS) as RefusalCode[]), 'internal-error'];
 
 /** Bounds on what a validation problem echoes back: a fuzzed 16 KiB body must not yield a 1 MB answer. */
 export const MAX_PROBLEM_ERRORS = 20;
@@ -82,7 +84,7 @@ export function toProblem(error: unknown, instance?: string): Problem {
     const errors = error.issues.slice(0, MAX_PROBLEM_ERRORS).map(boundIssue);
     return problemOf('validation-failed', validationDetail(errors, error.issues.length), { instance, errors });
   }
-  if (error instanceof DomainError && Object.hasOwn(ERROR_STATUS, error.code)) {
+  if ((error instanceof DomainError || error instanceof LedgerError || error instanceof HttpError) && Object.hasOwn(ERROR_STATUS, error.code)) {
     return problemOf(error.code, error.message, { instance });
   }
   if (isMiddyTimeout(error)) {

@@ -1,5 +1,6 @@
 /** The Idempotency-Key header of commands (DESIGN §6): required, bounded, printable. */
-import { DomainError, ValidationError } from '#domain/errors.ts';
+import { ValidationError } from '#domain/errors.ts';
+import { HttpError } from './http-error.ts';
 import { singleHeader, type RequestHeaders } from './headers.ts';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -13,7 +14,7 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]+$/;
 export function readIdempotencyKey(headers: RequestHeaders): string {
   const key = singleHeader(headers, IDEMPOTENCY_KEY_HEADER);
   if (key === undefined || key === '') {
-    throw new DomainError('idempotency-key-missing', 'This command requires an Idempotency-Key header.');
+    throw new HttpError('idempotency-key-missing', 'This command requires an Idempotency-Key header.');
   }
   if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw ValidationError.of(

@@ -4,9 +4,13 @@
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { ErrorCode, FieldIssue } from '#domain/errors.ts';
+import type { LedgerErrorCode } from '#ledger/errors.ts';
+import type { HttpErrorCode } from './http-error.ts';
 
-/** Domain codes plus the one code the HTTP layer owns: a failure that is our fault, never the caller's. */
-export type ProblemCode = ErrorCode | 'internal-error';
+/** Every code a refusal can carry: the domain's, the store's and the HTTP edge's. */
+export type RefusalCode = ErrorCode | LedgerErrorCode | HttpErrorCode;
+/** Refusal codes plus the one for a failure that is our fault, never the caller's. */
+export type ProblemCode = RefusalCode | 'internal-error';
 
 export interface Problem {
   readonly type: string;

@@ -4,7 +4,7 @@
  * init, so a route whose path, roles or schemas disagree never deploys.
  */
 import type { $ZodObject, $ZodType, input, output } from 'zod/v4/core';
-import type { ErrorCode } from '#domain/errors.ts';
+import type { RefusalCode } from './problem.ts';
 import type { AuthType } from './auth.ts';
 import type { Role } from './principal.ts';
 
@@ -38,7 +38,7 @@ export interface RouteSpec {
   readonly request?: RequestSchemas;
   readonly responses: ResponseSchemas;
   /** Business error codes the operation may answer with (documented in OpenAPI). */
-  readonly errors?: readonly ErrorCode[];
+  readonly errors?: readonly RefusalCode[];
   /** The function's access to the ledger table; default RO for GET and RW otherwise (infra grants it). */
   readonly tableAccess?: 'RO' | 'RW';
 }

@@ -8,7 +8,8 @@
  * event carrying the key that the lookup missed makes our append conflict, and the retry
  * then finds it.
  */
-import { DomainError, invariant } from '#domain/errors.ts';
+import { invariant } from '#domain/errors.ts';
+import { LedgerError } from './errors.ts';
 import type { Posting } from '#domain/state.ts';
 import { sameStoredEvent } from './item-codec.ts';
 import { AppendConflict, type Journal, type JournalEvent, type StoredResponse } from './journal.ts';
@@ -72,7 +73,7 @@ export async function executeCommand<State>(journal: Journal, command: Command<S
     }
     if (attempt < MAX_APPEND_ATTEMPTS) await runtime.sleep(backoffDelayMs(attempt, APPEND_BACKOFF, runtime.jitter));
   }
-  throw new DomainError('concurrent-modification', 'the facility is being changed by other requests; retry later', {
+  throw new LedgerError('concurrent-modification', 'the facility is being changed by other requests; retry later', {
     facilityId: command.facilityId,
     attempts: MAX_APPEND_ATTEMPTS,
   });
@@ -102,7 +103,7 @@ async function findReplay<State>(journal: Journal, command: Command<State>): Pro
   // at latest.seq + 1 conflicts and reloads if the real event appears meanwhile.
   if (prior === null || prior.facilityId !== command.facilityId || prior.requestId !== command.idempotencyKey) return null;
   if (prior.requestHash !== command.requestHash) {
-    throw new DomainError('idempotency-key-reused', 'this Idempotency-Key was already used for a different request', {
+    throw new LedgerError('idempotency-key-reused', 'this Idempotency-Key was already used for a different request', {
       facilityId: command.facilityId,
     });
   }

@@ -16,7 +16,8 @@ import {
   type QueryCommandOutput,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { DomainError, invariant } from '#domain/errors.ts';
+import { invariant } from '#domain/errors.ts';
+import { LedgerError } from './errors.ts';
 import { badCursor, decodeCursor, decodeSeqCursor, encodeCursor, pageLimit, type CursorKind } from './cursor.ts';
 import {
   AppendConflict,
@@ -255,7 +256,7 @@ export class DynamoLedgerStore implements LedgerStore {
       });
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
-      throw new DomainError('concurrent-modification', 'the borrower profile changed since it was read', { borrowerId, expectedVersion });
+      throw new LedgerError('concurrent-modification', 'the borrower profile changed since it was read', { borrowerId, expectedVersion });
     }
     return nextVersion;
   }

@@ -3,7 +3,7 @@
  * is switched off (dynamo-client.ts), so this is the one retry policy and its bound is a
  * named constant the tests can count. Anything not known to be transient propagates as is.
  */
-import { DomainError } from '#domain/errors.ts';
+import { LedgerError } from './errors.ts';
 import { backoffDelayMs, type BackoffPolicy, type RetryRuntime } from './runtime.ts';
 
 /** Calls per store operation, the first included. */
@@ -52,8 +52,8 @@ export async function withTransientRetry<T>(operation: () => Promise<T>, runtime
   }
 }
 
-function unavailable(cause: unknown, attempts: number): DomainError {
-  const error = new DomainError('service-unavailable', 'the ledger store is unavailable; retry later', { attempts });
+function unavailable(cause: unknown, attempts: number): LedgerError {
+  const error = new LedgerError('service-unavailable', 'the ledger store is unavailable; retry later', { attempts });
   error.cause = cause; // for logs only; the problem document never shows it
   return error;
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DomainError, ValidationError } from '#domain/errors.ts';
+import { HttpError } from '#http/http-error.ts';
 import {
   ANONYMOUS,
   ROLES,
@@ -26,7 +27,7 @@ function codeOf(action: () => unknown): string | undefined {
     action();
     return undefined;
   } catch (error) {
-    if (error instanceof DomainError) return error.code;
+    if (error instanceof DomainError || error instanceof HttpError) return error.code;
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, ValidationError, type ErrorCode } from '#domain/errors.ts';
+import { DomainError, ValidationError } from '#domain/errors.ts';
+import type { RefusalCode } from '#http/problem.ts';
 import {
   ERROR_STATUS,
   INTERNAL_ERROR_DETAIL,
@@ -13,7 +14,7 @@ import { ProblemSchema } from '#api/problem.ts';
 import * as z from '#api/z.ts';
 
 describe('ErrorCode → HTTP status', () => {
-  it.each<[ErrorCode, number]>([
+  it.each<[RefusalCode, number]>([
     ['validation-failed', 400],
     ['idempotency-key-missing', 400],
     ['unauthenticated', 401],

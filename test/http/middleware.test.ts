@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DomainError } from '#domain/errors.ts';
+import { LedgerError } from '#ledger/errors.ts';
 import { MAX_BODY_BYTES } from '#http/body.ts';
 import { INTERNAL_ERROR_DETAIL } from '#http/errors.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#http/idempotency.ts';
@@ -316,7 +317,7 @@ describe('failures', () => {
 
   it('asks a throttled client to retry after a second', async () => {
     const handler = httpHandler(publicRoute, async () => {
-      throw new DomainError('service-unavailable', 'The store is throttling; retry shortly.');
+      throw new LedgerError('service-unavailable', 'The store is throttling; retry shortly.');
     }, testOptions());
     const result = await invoke(handler, apiEvent({ path: publicRoute.path }));
     expect(result.statusCode).toBe(503);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DomainError } from '#domain/errors.ts';
+import { LedgerError } from '#ledger/errors.ts';
 import { APPEND_BACKOFF, executeCommand, MAX_APPEND_ATTEMPTS, requestHash, type Command, type EventDraft } from '#ledger/command.ts';
 import type { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
 import { AppendConflict, MAX_PAGE_SIZE, type Journal, type JournalEvent } from '#ledger/journal.ts';
@@ -194,7 +195,7 @@ describe('idempotency', () => {
     await executeCommand(store, keyed(facilityId, 'k-reuse', 100), instantRuntime);
     const decide = vi.fn(useToy(200));
     const reuse = executeCommand(store, { ...keyed(facilityId, 'k-reuse', 200), decide }, instantRuntime);
-    await expect(reuse).rejects.toBeInstanceOf(DomainError);
+    await expect(reuse).rejects.toBeInstanceOf(LedgerError);
     await expect(reuse).rejects.toMatchObject({ code: 'idempotency-key-reused' });
     expect(decide).not.toHaveBeenCalled();
     expect((await store.loadLatest<Toy>(facilityId))?.state).toEqual({ limitFen: 10_000, usedFen: 100 });
@@ -219,7 +220,7 @@ describe('concurrency', () => {
       try {
         return await send();
       } catch (error) {
-        if (!(error instanceof DomainError && error.code === 'concurrent-modification') || sent >= maxSends) throw error;
+        if (!(error instanceof LedgerError && error.code === 'concurrent-modification') || sent >= maxSends) throw error;
       }
     }
   }

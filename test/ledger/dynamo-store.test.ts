@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DomainError, InvariantViolation, ValidationError } from '#domain/errors.ts';
+import { InvariantViolation, ValidationError } from '#domain/errors.ts';
+import { LedgerError } from '#ledger/errors.ts';
 import { encodeCursor } from '#ledger/cursor.ts';
 import { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
 import { AppendConflict, MAX_PAGE_SIZE, type EodReport, type JournalEvent } from '#ledger/journal.ts';
@@ -208,7 +209,7 @@ describe('borrower profiles', () => {
     expect(await store.putBorrowerProfile(borrowerId, { size: 'SMALL' }, 1)).toBe(2);
 
     const stale = store.putBorrowerProfile(borrowerId, { size: 'MEDIUM' }, 1);
-    await expect(stale).rejects.toBeInstanceOf(DomainError);
+    await expect(stale).rejects.toBeInstanceOf(LedgerError);
     await expect(stale).rejects.toMatchObject({ code: 'concurrent-modification' });
     await expect(store.putBorrowerProfile(borrowerId, { size: 'MEDIUM' }, 0)).rejects.toMatchObject({ code: 'concurrent-modification' });
 

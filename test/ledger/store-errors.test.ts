@@ -23,6 +23,7 @@ import {
   type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { DomainError } from '#domain/errors.ts';
+import { LedgerError } from '#ledger/errors.ts';
 import { APPEND_BACKOFF, executeCommand, MAX_APPEND_ATTEMPTS, requestHash, type Command } from '#ledger/command.ts';
 import { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
 import { eventToItem } from '#ledger/item-codec.ts';
@@ -110,7 +111,7 @@ describe('transient errors', () => {
   it(`answers service-unavailable after ${MAX_TRANSIENT_ATTEMPTS} throttled calls, with bounded waits`, async () => {
     ddb.on(QueryCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', ...meta }));
     const load = store.loadLatest('F-1');
-    await expect(load).rejects.toBeInstanceOf(DomainError);
+    await expect(load).rejects.toBeInstanceOf(LedgerError);
     await expect(load).rejects.toMatchObject({ code: 'service-unavailable', details: { attempts: MAX_TRANSIENT_ATTEMPTS } });
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(MAX_TRANSIENT_ATTEMPTS);
     expect(sleeps).toEqual(expectedSleeps(MAX_TRANSIENT_ATTEMPTS - 1, TRANSIENT_BACKOFF));
@@ -139,7 +140,7 @@ describe('conditional failures', () => {
     givenOpenedFacility();
     ddb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', ...meta }));
     const run = executeCommand(store, command, runtime);
-    await expect(run).rejects.toBeInstanceOf(DomainError);
+    await expect(run).rejects.toBeInstanceOf(LedgerError);
     await expect(run).rejects.toMatchObject({ code: 'concurrent-modification', details: { attempts: MAX_APPEND_ATTEMPTS } });
     expect(ddb.commandCalls(PutItemCommand)).toHaveLength(MAX_APPEND_ATTEMPTS);
     expect(ddb.commandCalls(QueryCommand, { IndexName: undefined })).toHaveLength(MAX_APPEND_ATTEMPTS);
