@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
+import { AWS_REGION_ENV, IAM_PRINCIPALS_ENV, METRICS_NAMESPACE_ENV, SERVICE_NAME_ENV, TABLE_NAME_ENV } from '#config/env.ts';
 import { type BenchContext, type Figures, type ResultRow, median } from './harness.ts';
 
 const run$ = promisify(execFile);
@@ -269,11 +270,11 @@ export function strayImports(bundle: Bundle): { module: string; why: string }[] 
 
 /** What a deployed function's environment holds (infra's serviceEnvironment, the table, the IAM map). */
 const FUNCTION_ENV = {
-  AWS_REGION: 'cn-north-1',
-  LEDGER_TABLE_NAME: 'credit-ledger',
-  IAM_PRINCIPALS: '{}',
-  METRICS_NAMESPACE: 'CreditService',
-  POWERTOOLS_SERVICE_NAME: 'credit-service',
+  [AWS_REGION_ENV]: 'cn-north-1',
+  [TABLE_NAME_ENV]: 'credit-ledger',
+  [IAM_PRINCIPALS_ENV]: '{}',
+  [METRICS_NAMESPACE_ENV]: 'CreditService',
+  [SERVICE_NAME_ENV]: 'credit-service',
 };
 
 /** One fresh process: import the bundle, call nothing. Returns the import time measured inside, and the process's wall time. */

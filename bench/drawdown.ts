@@ -26,19 +26,19 @@
  * business date is fixed by pinning the system clock, the one clock every layer reads, to 10:00 in
  * Asia/Shanghai on BUSINESS_DATE for the run; that also keeps the LPR cache warm throughout.
  */
+import { DYNAMODB_ENDPOINT_ENV, IAM_PRINCIPALS_ENV, LOCAL_DEV_ENV, METRICS_NAMESPACE_ENV, SERVICE_NAME_ENV, TABLE_NAME_ENV } from '#config/env.ts';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { callerIdentity } from '../local/event.ts';
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { drawdown, openFacility, repay } from '#app/facilities.ts';
-import { DYNAMODB_ENDPOINT_ENV, setAppDeps } from '#app/wiring.ts';
 import { systemClock } from '#domain/calendar.ts';
-import { IAM_PRINCIPALS_ENV, LOCAL_DEV_ENV } from '#http/auth.ts';
+
 import { IDEMPOTENCY_KEY_HEADER } from '#http/idempotency.ts';
-import { METRICS_NAMESPACE_ENV } from '#http/observability.ts';
+
 import { sharedDynamoClient } from '#ledger/dynamo-client.ts';
 import type { Item } from '#ledger/item-codec.ts';
-import { INDEX, TABLE_NAME_ENV, eventSk, facilityPk, seqFromEventSk } from '#ledger/schema.ts';
+import { INDEX, eventSk, facilityPk, seqFromEventSk } from '#ledger/schema.ts';
 import { type BenchContext, type ResultRow, measureRounds, medianRatio, speedFigures } from './harness.ts';
 import {
   type BenchStore,
@@ -325,7 +325,7 @@ export async function run(context: BenchContext): Promise<ResultRow[]> {
     [DYNAMODB_ENDPOINT_ENV]: bench.endpoint,
     [TABLE_NAME_ENV]: bench.tableName,
     [METRICS_NAMESPACE_ENV]: 'CreditServiceBench',
-    POWERTOOLS_SERVICE_NAME: 'credit-service',
+    [SERVICE_NAME_ENV]: 'credit-service',
   });
   const restoreClock = pinSystemClock(PINNED_INSTANT);
   const captured = captureStdout();
@@ -338,7 +338,7 @@ export async function run(context: BenchContext): Promise<ResultRow[]> {
         `(latest item ${pools.seededItemBytes} B, +${pools.growthBytes} B per drawdown)`,
     );
     // Imported only now: a handler reads its environment at init. Cached across runs in one process;
-    // setAppDeps(undefined) below makes the next run's requests find the next run's store.
+    // its deps follow the environment (functions/wiring.ts), so the next run's requests find the next run's store.
     const { handler } = (await import('../functions/drawdown/handler.ts')) as { handler: Handler };
     const c = contenders(handler, sharedDynamoClient({ target: 'local', endpoint: bench.endpoint }), bench.tableName, pools, runId);
 
@@ -394,7 +394,6 @@ export async function run(context: BenchContext): Promise<ResultRow[]> {
   } finally {
     output ??= captured.restore();
     restoreClock();
-    setAppDeps(undefined);
     restoreEnv();
     await bench.stop();
   }

@@ -4,45 +4,23 @@
  * the API and no entry in the route registry; infra/ builds them beside the API's functions.
  * test/http/routes.test.ts checks that every folder under functions/ is a route or a job here.
  */
-import { EOD_MAX_LISTED_FAILURES } from '#app/eod.ts';
+import { EodShardResult } from '#api/eod.ts';
 import { BusinessDate, Timestamp } from '#api/primitives.ts';
 import * as z from '#api/z.ts';
 import { defineJob } from '#http/job.ts';
 import { EOD_METRIC_DIMENSIONS } from '#http/observability.ts';
 import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
 
-const count = z.int().check(z.gte(0));
 const Shard = z.int().check(z.gte(0), z.lt(EOD_SHARD_COUNT));
 
 /** One shard of a run, for a date (a re-run) or for the scheduler's time (the nightly run: yesterday in Shanghai). */
 export const EodShardInput = z.strictObject({ shard: Shard, date: z.optional(BusinessDate), scheduledTime: z.optional(Timestamp) });
 
-/** What a shard answers (shared/app/eod.ts EodShardResult): counts and totals in fen, a few KB at most. */
-export const EodShardOutput = z.strictObject({
-  date: BusinessDate,
-  shard: Shard,
-  processed: count,
-  changed: count,
-  failures: count,
-  failed: z.array(z.strictObject({ facilityId: z.string(), code: z.string() })).check(z.maxLength(EOD_MAX_LISTED_FAILURES)),
-  eventsByType: z.record(z.string(), count),
-  totals: z.strictObject({
-    facilities: count,
-    principalOutstandingFen: count,
-    accruedInterestFen: count,
-    interestDueFen: count,
-    overdueInterestFen: count,
-    overduePrincipalFen: count,
-    penaltyInterestFen: count,
-    byClassification: z.record(z.string(), count),
-  }),
-});
-
 /** Every shard's answer, the run's date, and when the run started (for EodDurationMs). */
 export const EodReportInput = z.strictObject({
   date: BusinessDate,
   startedAt: Timestamp,
-  shards: z.array(EodShardOutput).check(z.maxLength(EOD_SHARD_COUNT)),
+  shards: z.array(EodShardResult).check(z.maxLength(EOD_SHARD_COUNT)),
 });
 
 export const jobs = [

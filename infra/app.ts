@@ -3,10 +3,11 @@
  * Synthesises offline: no context lookups; the environment comes from the CLI when known.
  */
 import { App } from 'aws-cdk-lib';
+import { CDK_DEFAULT_ACCOUNT_ENV, CDK_DEFAULT_REGION_ENV } from '#config/env.ts';
 import { composeService } from './compose.ts';
 
 const app = new App();
-const account = process.env['CDK_DEFAULT_ACCOUNT'];
-const region = process.env['CDK_DEFAULT_REGION'];
+const account = process.env[CDK_DEFAULT_ACCOUNT_ENV];
+const region = process.env[CDK_DEFAULT_REGION_ENV];
 composeService(app, account !== undefined && region !== undefined ? { account, region } : undefined);
 app.synth();

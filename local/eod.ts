@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { recordEodReport, runEod } from '#app/eod.ts';
-import { appDeps } from '#app/wiring.ts';
+import { appDeps } from '../functions/wiring.ts';
 import { parseBusinessDate } from '#domain/calendar.ts';
 import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';

@@ -3,8 +3,7 @@
  * Call it as a channel with `x-dev-principal: channel:<id>` (or sme:<borrowerId>, ops:<id>)
  * and travel in time with `x-dev-business-date: YYYY-MM-DD`.
  */
-import { optionalEnv } from '#config/env.ts';
-import { LOCAL_DEV_ENV } from '#http/auth.ts';
+import { LOCAL_DEV_ENV, optionalEnv, PORT_ENV } from '#config/env.ts';
 import { routes } from '../functions/routes.ts';
 import { DEMO, seedDemo } from './seed.ts';
 import { DEFAULT_PORT, startServer } from './server.ts';
@@ -13,8 +12,8 @@ import { startLocalStore } from './store.ts';
 // Before any handler is imported: handlers read their environment at init.
 process.env[LOCAL_DEV_ENV] = '1';
 
-const port = Number(optionalEnv('PORT', String(DEFAULT_PORT)));
-if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, not ${process.env['PORT']}`);
+const port = Number(optionalEnv(PORT_ENV, String(DEFAULT_PORT)));
+if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, not ${process.env[PORT_ENV]}`);
 
 const store = await startLocalStore();
 await seedDemo();

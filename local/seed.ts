@@ -2,8 +2,8 @@
  * Demo data for `npm start` (unless SEED_DEMO=0), written once: LPR fixings, a borrower
  * profile and a facility with one drawdown, through the same use-cases the API uses.
  */
-import { optionalEnv } from '#config/env.ts';
-import { appDeps } from '#app/wiring.ts';
+import { optionalEnv, SEED_DEMO_ENV } from '#config/env.ts';
+import { appDeps } from '../functions/wiring.ts';
 import { putProfile } from '#app/borrowers.ts';
 import { drawdown, openFacility } from '#app/facilities.ts';
 
@@ -22,7 +22,7 @@ const LPR_FIXINGS = [
 ];
 
 export async function seedDemo(): Promise<void> {
-  if (optionalEnv('SEED_DEMO', '1') === '0') {
+  if (optionalEnv(SEED_DEMO_ENV, '1') === '0') {
     console.log('[local] seed: skipped (SEED_DEMO=0)');
     return;
   }

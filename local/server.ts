@@ -7,12 +7,13 @@
  * Starting it sets LOCAL_DEV=1, which makes handlers honour x-dev-principal and
  * x-dev-business-date (shared/http/dev.ts) in this process only.
  */
+import { LOCAL_DEV_ENV } from '#config/env.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { LOCAL_DEV_ENV } from '#http/auth.ts';
+
 import { problemOf } from '#http/errors.ts';
 import { problemResult } from '#http/problem.ts';
 import type { AnyRoute } from '#http/route.ts';

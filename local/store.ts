@@ -5,10 +5,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { optionalEnv } from '#config/env.ts';
-import { DYNAMODB_ENDPOINT_ENV } from '#app/wiring.ts';
+import { DATA_DIR_ENV, DYNAMODB_ENDPOINT_ENV, optionalEnv, TABLE_NAME_ENV } from '#config/env.ts';
+
 import { startEmbeddedStore } from '#ledger/embedded-store.ts';
-import { TABLE_NAME_ENV } from '#ledger/schema.ts';
 
 export interface LocalStore {
   readonly endpoint: string;
@@ -17,7 +16,7 @@ export interface LocalStore {
 }
 
 export async function startLocalStore(): Promise<LocalStore> {
-  const dataDir = resolve(optionalEnv('DATA_DIR', '.data'));
+  const dataDir = resolve(optionalEnv(DATA_DIR_ENV, '.data'));
   mkdirSync(dataDir, { recursive: true });
   const store = await startEmbeddedStore({ path: dataDir });
   process.env[DYNAMODB_ENDPOINT_ENV] = store.endpoint;

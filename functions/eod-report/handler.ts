@@ -2,23 +2,24 @@
  * Step Functions task { date, startedAt, shards }: combines every shard's result into the date's
  * portfolio report, keeps it (EOD#<date>) and emits the end-of-day metrics the alarms watch.
  */
+import type { AppDeps } from '#app/deps.ts';
 import { combineShards, eodMetricValues, recordEodReport } from '#app/eod.ts';
 import { eodReportView } from '#app/views.ts';
-import { appDeps } from '#app/wiring.ts';
 import { jobHandler, type JobHandlerOptions } from '#http/job.ts';
 import { jobOf } from '../jobs.ts';
+import { appDeps } from '../wiring.ts';
 
-/** Tests build it with their own clock and metrics; Lambda runs `handler`. */
-export function createHandler(options: JobHandlerOptions = {}) {
+/** Tests build it with their own clock, metrics and deps; Lambda runs `handler`. */
+export function createHandler(options: JobHandlerOptions<AppDeps> = {}) {
   return jobHandler(
     jobOf('eod-report'),
-    async ({ date, startedAt, shards }, { clock, metrics }) => {
+    async ({ date, startedAt, shards }, { deps, clock, metrics }) => {
       const report = combineShards(date, shards);
-      await recordEodReport(appDeps(), report);
+      await recordEodReport(deps, report);
       for (const [name, value] of eodMetricValues(report, Math.max(0, clock.now().getTime() - Date.parse(startedAt)))) metrics.add(name, value);
       return eodReportView(report);
     },
-    options,
+    { deps: appDeps, ...options },
   );
 }
 

@@ -1,10 +1,5 @@
-/** GET /v1/facilities/{facilityId}?asOf=: the facility valued as of a date, without writing. */
-import { appDeps } from '#app/wiring.ts';
-import { getFacility } from '#app/facilities.ts';
-import { httpHandler } from '#http/middleware.ts';
+/** GET /v1/facilities/{facilityId}?asOf=: a channel's (or ops') view of a facility as of a date, without writing. */
 import { routeOf } from '../routes.ts';
+import { facilityReadHandler } from '../facility-read.ts';
 
-export const handler = httpHandler(routeOf('get-facility'), async ({ path, query, businessDate }) => ({
-  status: 200,
-  body: await getFacility(appDeps(), path.facilityId, query.asOf ?? businessDate),
-}));
+export const handler = facilityReadHandler(routeOf('get-facility'));

@@ -1,10 +1,11 @@
 /** GET /v1/me/facilities: the signed-in SME's credit lines. */
-import { appDeps } from '#app/wiring.ts';
 import { listBorrowerFacilities } from '#app/facilities.ts';
 import { httpHandler } from '#http/middleware.ts';
 import { routeOf } from '../routes.ts';
+import { appDeps } from '../wiring.ts';
 
-export const handler = httpHandler(routeOf('my-facilities'), async ({ principal, query, businessDate }) => ({
-  status: 200,
-  body: { items: await listBorrowerFacilities(appDeps(), principal.borrowerId!, query.asOf ?? businessDate) },
-}));
+export const handler = httpHandler(
+  routeOf('my-facilities'),
+  async ({ deps, principal, query, businessDate }) => ({ status: 200, body: { items: await listBorrowerFacilities(deps, principal.borrowerId!, query.asOf ?? businessDate) } }),
+  { deps: appDeps },
+);

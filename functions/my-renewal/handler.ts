@@ -1,18 +1,22 @@
 /** POST /v1/me/facilities/{facilityId}/renewals: apply to renew without repaying principal (无还本续贷). */
-import { appDeps } from '#app/wiring.ts';
 import { applyForRenewal } from '#app/renewals.ts';
 import { parseYuan } from '#domain/money.ts';
 import { httpHandler } from '#http/middleware.ts';
 import { routeOf } from '../routes.ts';
 import { commandContext, ownerScope } from '../context.ts';
+import { appDeps } from '../wiring.ts';
 
 const METRIC = { APPROVED: 'RenewalsApproved', REFERRED: 'RenewalsReferred', REJECTED: 'RenewalsRejected', DECLINED: 'RenewalsDeclined' } as const;
 
-export const handler = httpHandler(routeOf('my-renewal'), async (ctx) => {
-  const reply = await applyForRenewal(appDeps(), ctx.path.facilityId, commandContext(ctx), ownerScope(ctx.principal));
-  if (!reply.replayed) {
-    ctx.metrics.add(METRIC[reply.body.status]);
-    if (reply.body.status === 'APPROVED') ctx.metrics.add('PrincipalRenewedFen', parseYuan(reply.body.facility.principalOutstanding));
-  }
-  return { status: 201, body: reply.body, replayed: reply.replayed, retries: reply.retries };
-});
+export const handler = httpHandler(
+  routeOf('my-renewal'),
+  async (ctx) => {
+    const reply = await applyForRenewal(ctx.deps, ctx.path.facilityId, commandContext(ctx), ownerScope(ctx.principal));
+    if (!reply.replayed) {
+      ctx.metrics.add(METRIC[reply.body.status]);
+      if (reply.body.status === 'APPROVED') ctx.metrics.add('PrincipalRenewedFen', parseYuan(reply.body.facility.principalOutstanding));
+    }
+    return reply;
+  },
+  { deps: appDeps },
+);

@@ -3,16 +3,20 @@
  * date's portfolio report like the nightly run does. In AWS the nightly run maps over shards;
  * this route lets operations run or re-run a date by hand.
  */
-import { appDeps } from '#app/wiring.ts';
 import { eodMetricValues, recordEodReport, runEod } from '#app/eod.ts';
 import { eodReportView } from '#app/views.ts';
 import { httpHandler } from '#http/middleware.ts';
 import { routeOf } from '../routes.ts';
+import { appDeps } from '../wiring.ts';
 
-export const handler = httpHandler(routeOf('ops-eod'), async ({ path, clock, metrics }) => {
-  const started = clock.now().getTime();
-  const report = await runEod(appDeps(), path.date);
-  await recordEodReport(appDeps(), report);
-  for (const [name, value] of eodMetricValues(report, clock.now().getTime() - started)) metrics.add(name, value);
-  return { status: 200, body: eodReportView(report) };
-});
+export const handler = httpHandler(
+  routeOf('ops-eod'),
+  async ({ deps, path, clock, metrics }) => {
+    const started = clock.now().getTime();
+    const report = await runEod(deps, path.date);
+    await recordEodReport(deps, report);
+    for (const [name, value] of eodMetricValues(report, clock.now().getTime() - started)) metrics.add(name, value);
+    return { status: 200, body: eodReportView(report) };
+  },
+  { deps: appDeps },
+);

@@ -1,11 +1,5 @@
 /** POST /v1/ops/facilities/{facilityId}/freeze: no drawdowns until unfrozen. */
-import { appDeps } from '#app/wiring.ts';
-import { administer } from '#app/facilities.ts';
-import { httpHandler } from '#http/middleware.ts';
 import { routeOf } from '../routes.ts';
-import { commandContext } from '../context.ts';
+import { freezeHandler } from '../freeze.ts';
 
-export const handler = httpHandler(routeOf('ops-freeze'), async (ctx) => {
-  const reply = await administer(appDeps(), ctx.path.facilityId, commandContext(ctx), { type: 'Freeze', ...(ctx.body.reason === undefined ? {} : { reason: ctx.body.reason }) });
-  return { status: 200, body: reply.body, replayed: reply.replayed, retries: reply.retries };
-});
+export const handler = freezeHandler(routeOf('ops-freeze'), 'Freeze');

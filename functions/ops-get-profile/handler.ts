@@ -1,7 +1,7 @@
 /** GET /v1/ops/borrowers/{borrowerId}/profile. */
-import { appDeps } from '#app/wiring.ts';
 import { getProfile } from '#app/borrowers.ts';
 import { httpHandler } from '#http/middleware.ts';
 import { routeOf } from '../routes.ts';
+import { appDeps } from '../wiring.ts';
 
-export const handler = httpHandler(routeOf('ops-get-profile'), async ({ path }) => ({ status: 200, body: await getProfile(appDeps(), path.borrowerId) }));
+export const handler = httpHandler(routeOf('ops-get-profile'), async ({ deps, path }) => ({ status: 200, body: await getProfile(deps, path.borrowerId) }), { deps: appDeps });

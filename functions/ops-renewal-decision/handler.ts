@@ -1,16 +1,20 @@
 /** POST /v1/ops/facilities/{facilityId}/renewals/{applicationId}/decision: approve or decline a referral. */
-import { appDeps } from '#app/wiring.ts';
 import { decideRenewal } from '#app/renewals.ts';
 import { parseYuan } from '#domain/money.ts';
 import { httpHandler } from '#http/middleware.ts';
 import { routeOf } from '../routes.ts';
 import { commandContext } from '../context.ts';
+import { appDeps } from '../wiring.ts';
 
-export const handler = httpHandler(routeOf('ops-renewal-decision'), async (ctx) => {
-  const reply = await decideRenewal(appDeps(), ctx.path.facilityId, ctx.path.applicationId, commandContext(ctx), ctx.body);
-  if (!reply.replayed) {
-    ctx.metrics.add(reply.body.status === 'APPROVED' ? 'RenewalsApproved' : 'RenewalsDeclined');
-    if (reply.body.status === 'APPROVED') ctx.metrics.add('PrincipalRenewedFen', parseYuan(reply.body.facility.principalOutstanding));
-  }
-  return { status: 200, body: reply.body, replayed: reply.replayed, retries: reply.retries };
-});
+export const handler = httpHandler(
+  routeOf('ops-renewal-decision'),
+  async (ctx) => {
+    const reply = await decideRenewal(ctx.deps, ctx.path.facilityId, ctx.path.applicationId, commandContext(ctx), ctx.body);
+    if (!reply.replayed) {
+      ctx.metrics.add(reply.body.status === 'APPROVED' ? 'RenewalsApproved' : 'RenewalsDeclined');
+      if (reply.body.status === 'APPROVED') ctx.metrics.add('PrincipalRenewedFen', parseYuan(reply.body.facility.principalOutstanding));
+    }
+    return reply;
+  },
+  { deps: appDeps },
+);

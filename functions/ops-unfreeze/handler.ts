@@ -1,11 +1,5 @@
-/** POST /v1/ops/facilities/{facilityId}/unfreeze. */
-import { appDeps } from '#app/wiring.ts';
-import { administer } from '#app/facilities.ts';
-import { httpHandler } from '#http/middleware.ts';
+/** POST /v1/ops/facilities/{facilityId}/unfreeze: drawdowns allowed again. */
 import { routeOf } from '../routes.ts';
-import { commandContext } from '../context.ts';
+import { freezeHandler } from '../freeze.ts';
 
-export const handler = httpHandler(routeOf('ops-unfreeze'), async (ctx) => {
-  const reply = await administer(appDeps(), ctx.path.facilityId, commandContext(ctx), { type: 'Unfreeze', ...(ctx.body.reason === undefined ? {} : { reason: ctx.body.reason }) });
-  return { status: 200, body: reply.body, replayed: reply.replayed, retries: reply.retries };
-});
+export const handler = freezeHandler(routeOf('ops-unfreeze'), 'Unfreeze');

@@ -1,15 +1,19 @@
 /** POST /v1/facilities/{facilityId}/repayments: repay any amount (还款); shows the allocation. */
-import { appDeps } from '#app/wiring.ts';
 import { repay } from '#app/facilities.ts';
 import { httpHandler } from '#http/middleware.ts';
 import { routeOf } from '../routes.ts';
 import { commandContext } from '../context.ts';
+import { appDeps } from '../wiring.ts';
 
-export const handler = httpHandler(routeOf('repayment'), async (ctx) => {
-  const reply = await repay(appDeps(), ctx.path.facilityId, commandContext(ctx), { amountFen: ctx.body.amount });
-  if (!reply.replayed) {
-    ctx.metrics.add('Repayments');
-    ctx.metrics.add('RepaymentAmountFen', ctx.body.amount);
-  }
-  return { status: 201, body: reply.body, replayed: reply.replayed, retries: reply.retries };
-});
+export const handler = httpHandler(
+  routeOf('repayment'),
+  async (ctx) => {
+    const reply = await repay(ctx.deps, ctx.path.facilityId, commandContext(ctx), { amountFen: ctx.body.amount });
+    if (!reply.replayed) {
+      ctx.metrics.add('Repayments');
+      ctx.metrics.add('RepaymentAmountFen', ctx.body.amount);
+    }
+    return reply;
+  },
+  { deps: appDeps },
+);

@@ -1,4 +1,5 @@
 /** Channel routes (bank systems, SigV4): credit lines, drawdowns, repayments, history, pricing. */
+import type { Role } from '#http/principal.ts';
 import { defineRoute } from '#http/route.ts';
 import {
   AsOfQuery,
@@ -16,6 +17,25 @@ import {
 } from '#api/facilities.ts';
 import { QuoteRequest, QuoteView, RenewalCheckView } from '#api/ops.ts';
 
+/**
+ * Reading a credit line as of a date: the same contract for a channel or ops (get-facility) and
+ * for its SME (my-facility, where another borrower's line is 404); functions/facility-read.ts
+ * handles both.
+ */
+export function facilityReadRoute<const S extends { operation: string; path: string; auth: 'iam' | 'cognito'; roles: readonly Role[]; summary: string }>(spec: S) {
+  return defineRoute({
+    ...spec,
+    method: 'GET',
+    description:
+      'Valued through the date without writing anything: interest accrued to the end of asOf (default: today), ' +
+      'arrears, penalty and compound interest, and the payoff amount. asOf may go back a few events ' +
+      "before the facility's business date (e.g. yesterday after end of day); further back answers 422 date-before-last-event: use the statement.",
+    request: { path: FacilityPath, query: AsOfQuery },
+    responses: { 200: FacilityView },
+    errors: ['date-before-last-event'],
+  });
+}
+
 export const channelRoutes = [
   defineRoute({
     operation: 'open-facility',
@@ -29,16 +49,12 @@ export const channelRoutes = [
     responses: { 200: FacilityView, 201: FacilityView },
     errors: ['facility-exists', 'lpr-not-found', 'borrower-profile-missing'],
   }),
-  defineRoute({
+  facilityReadRoute({
     operation: 'get-facility',
-    method: 'GET',
     path: '/v1/facilities/{facilityId}',
     auth: 'iam',
     roles: ['channel', 'ops'],
     summary: 'A credit line valued as of a date (accrued interest, arrears, payoff amount)',
-    request: { path: FacilityPath, query: AsOfQuery },
-    responses: { 200: FacilityView },
-    errors: ['not-found', 'date-before-last-event'],
   }),
   defineRoute({
     operation: 'drawdown',
@@ -50,7 +66,6 @@ export const channelRoutes = [
     request: { path: FacilityPath, body: DrawdownRequest },
     responses: { 201: DrawdownResponse },
     errors: [
-      'not-found',
       'insufficient-available-limit',
       'facility-frozen',
       'facility-not-active',
@@ -60,8 +75,6 @@ export const channelRoutes = [
       'term-too-long',
       'too-many-open-drawdowns',
       'lpr-not-found',
-      'idempotency-key-reused',
-      'concurrent-modification',
     ],
   }),
   defineRoute({
@@ -73,7 +86,7 @@ export const channelRoutes = [
     summary: 'Repay any amount (还款); the response shows the allocation',
     request: { path: FacilityPath, body: RepaymentRequest },
     responses: { 201: RepaymentResponse },
-    errors: ['not-found', 'overpayment', 'facility-closed', 'idempotency-key-reused', 'concurrent-modification'],
+    errors: ['overpayment', 'facility-closed'],
   }),
   defineRoute({
     operation: 'facility-events',
@@ -84,7 +97,6 @@ export const channelRoutes = [
     summary: 'The journal of a credit line, paged',
     request: { path: FacilityPath, query: EventsQuery },
     responses: { 200: EventsPage },
-    errors: ['not-found'],
   }),
   defineRoute({
     operation: 'facility-statement',
@@ -95,7 +107,6 @@ export const channelRoutes = [
     summary: 'Daily balances and interest accrual between two dates',
     request: { path: FacilityPath, query: StatementQuery },
     responses: { 200: StatementResponse },
-    errors: ['not-found'],
   }),
   defineRoute({
     operation: 'renewal-check',
@@ -103,12 +114,11 @@ export const channelRoutes = [
     path: '/v1/facilities/{facilityId}/renewal-checks',
     auth: 'iam',
     roles: ['channel', 'ops'],
-    tableAccess: 'RO',
     summary: 'Renewal eligibility preview (无还本续贷), no side effects',
-    idempotencyKey: false,
+    kind: 'query',
     request: { path: FacilityPath },
     responses: { 200: RenewalCheckView },
-    errors: ['not-found', 'lpr-not-found'],
+    errors: ['lpr-not-found'],
   }),
   defineRoute({
     operation: 'pricing-quote',
@@ -116,9 +126,8 @@ export const channelRoutes = [
     path: '/v1/pricing/quotes',
     auth: 'iam',
     roles: ['channel', 'ops'],
-    tableAccess: 'RO',
     summary: 'A risk-differentiated price for a borrower, with every component (no side effects)',
-    idempotencyKey: false,
+    kind: 'query',
     request: { body: QuoteRequest },
     responses: { 200: QuoteView },
     errors: ['borrower-profile-missing', 'lpr-not-found'],

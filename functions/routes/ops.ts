@@ -18,6 +18,22 @@ import {
   RenewalView,
 } from '#api/ops.ts';
 
+/** Freezing and unfreezing: one command each way, the same contract (functions/freeze.ts handles both). */
+function freezeRoute<const A extends 'freeze' | 'unfreeze'>(action: A, summary: string) {
+  return defineRoute({
+    operation: `ops-${action}`,
+    method: 'POST',
+    path: `/v1/ops/facilities/{facilityId}/${action}`,
+    auth: 'iam',
+    roles: ['ops'],
+    summary,
+    description: `Recorded in the journal with the optional reason. Only ${action === 'freeze' ? 'an ACTIVE facility can be frozen' : 'a FROZEN facility can be unfrozen'}; any other answers 422 invalid-state.`,
+    request: { path: FacilityPath, body: FreezeRequest },
+    responses: { 200: FacilityView },
+    errors: ['invalid-state'],
+  });
+}
+
 export const opsRoutes = [
   defineRoute({
     operation: 'ops-put-lpr',
@@ -49,30 +65,9 @@ export const opsRoutes = [
     summary: "A borrower's profile",
     request: { path: BorrowerPath },
     responses: { 200: ProfileView },
-    errors: ['not-found'],
   }),
-  defineRoute({
-    operation: 'ops-freeze',
-    method: 'POST',
-    path: '/v1/ops/facilities/{facilityId}/freeze',
-    auth: 'iam',
-    roles: ['ops'],
-    summary: 'Freeze a credit line: no drawdowns until unfrozen; repayments still accepted',
-    request: { path: FacilityPath, body: FreezeRequest },
-    responses: { 200: FacilityView },
-    errors: ['not-found', 'invalid-state', 'idempotency-key-reused', 'concurrent-modification'],
-  }),
-  defineRoute({
-    operation: 'ops-unfreeze',
-    method: 'POST',
-    path: '/v1/ops/facilities/{facilityId}/unfreeze',
-    auth: 'iam',
-    roles: ['ops'],
-    summary: 'Unfreeze a credit line',
-    request: { path: FacilityPath, body: FreezeRequest },
-    responses: { 200: FacilityView },
-    errors: ['not-found', 'invalid-state', 'idempotency-key-reused', 'concurrent-modification'],
-  }),
+  freezeRoute('freeze', 'Freeze a credit line: no drawdowns until unfrozen; repayments still accepted'),
+  freezeRoute('unfreeze', 'Unfreeze a credit line: drawdowns allowed again'),
   defineRoute({
     operation: 'ops-limit',
     method: 'PUT',
@@ -83,7 +78,7 @@ export const opsRoutes = [
     idempotencyKey: true,
     request: { path: FacilityPath, body: LimitRequest },
     responses: { 200: FacilityView },
-    errors: ['not-found', 'limit-below-outstanding', 'facility-not-active', 'idempotency-key-reused', 'concurrent-modification'],
+    errors: ['limit-below-outstanding', 'facility-not-active'],
   }),
   defineRoute({
     operation: 'ops-close',
@@ -94,7 +89,7 @@ export const opsRoutes = [
     summary: 'Close a credit line that owes nothing',
     request: { path: FacilityPath },
     responses: { 200: FacilityView },
-    errors: ['not-found', 'outstanding-balance', 'facility-closed', 'idempotency-key-reused', 'concurrent-modification'],
+    errors: ['outstanding-balance', 'facility-closed'],
   }),
   defineRoute({
     operation: 'ops-renewals',
@@ -115,7 +110,7 @@ export const opsRoutes = [
     summary: 'Approve or decline a referred renewal (approval re-checks the hard rules)',
     request: { path: DecisionPath, body: DecisionRequest },
     responses: { 200: RenewalView },
-    errors: ['not-found', 'renewal-not-eligible', 'idempotency-key-reused', 'concurrent-modification'],
+    errors: ['renewal-not-eligible'],
   }),
   defineRoute({
     operation: 'ops-eod',

@@ -1,6 +1,7 @@
 /** SME self-service routes (Cognito JWT with a borrower_id claim): own facilities and renewal. */
 import { defineRoute } from '#http/route.ts';
-import { AsOfQuery, FacilityList, FacilityPath, FacilityView, StatementQuery, StatementResponse } from '#api/facilities.ts';
+import { AsOfQuery, FacilityList, FacilityPath, StatementQuery, StatementResponse } from '#api/facilities.ts';
+import { facilityReadRoute } from './channel.ts';
 import { RenewalCheckView, RenewalView } from '#api/ops.ts';
 
 export const smeRoutes = [
@@ -14,16 +15,12 @@ export const smeRoutes = [
     request: { query: AsOfQuery },
     responses: { 200: FacilityList },
   }),
-  defineRoute({
+  facilityReadRoute({
     operation: 'my-facility',
-    method: 'GET',
     path: '/v1/me/facilities/{facilityId}',
     auth: 'cognito',
     roles: ['sme'],
     summary: 'One of my credit lines, valued as of a date',
-    request: { path: FacilityPath, query: AsOfQuery },
-    responses: { 200: FacilityView },
-    errors: ['not-found', 'date-before-last-event'],
   }),
   defineRoute({
     operation: 'my-statement',
@@ -34,7 +31,6 @@ export const smeRoutes = [
     summary: 'Daily statement of one of my credit lines',
     request: { path: FacilityPath, query: StatementQuery },
     responses: { 200: StatementResponse },
-    errors: ['not-found'],
   }),
   defineRoute({
     operation: 'my-renewal-check',
@@ -42,12 +38,11 @@ export const smeRoutes = [
     path: '/v1/me/facilities/{facilityId}/renewal-checks',
     auth: 'cognito',
     roles: ['sme'],
-    tableAccess: 'RO',
     summary: 'Can I renew without repaying principal? (preview, no side effects)',
-    idempotencyKey: false,
+    kind: 'query',
     request: { path: FacilityPath },
     responses: { 200: RenewalCheckView },
-    errors: ['not-found', 'lpr-not-found'],
+    errors: ['lpr-not-found'],
   }),
   defineRoute({
     operation: 'my-renewal',
@@ -59,6 +54,6 @@ export const smeRoutes = [
     description: 'APPROVED executes at once (maturity extended, principal untouched, repriced); REFERRED goes to operations; REJECTED lists the reasons.',
     request: { path: FacilityPath },
     responses: { 201: RenewalView },
-    errors: ['not-found', 'renewal-pending', 'lpr-not-found', 'idempotency-key-reused', 'concurrent-modification'],
+    errors: ['renewal-pending', 'lpr-not-found'],
   }),
 ] as const;

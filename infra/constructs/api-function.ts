@@ -5,6 +5,7 @@
  * own log group with a fixed retention, and a role that may write to that log group only.
  * Table access is added by LedgerTable.bind(fn, 'RO' | 'RW'); nothing else is granted here.
  */
+import { DYNAMODB_ENDPOINT_ENV, LOCAL_DEV_ENV, METRICS_NAMESPACE_ENV, SERVICE_NAME_ENV } from '#config/env.ts';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,9 +13,6 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { DYNAMODB_ENDPOINT_ENV } from '#app/wiring.ts';
-import { LOCAL_DEV_ENV } from '#http/auth.ts';
-import { METRICS_NAMESPACE_ENV } from '#http/observability.ts';
 
 /**
  * Local-development switches that must never reach AWS: LOCAL_DEV lets callers choose their
@@ -131,5 +129,5 @@ export class ApiFunction extends Construct {
 
 /** The variables every API function gets; METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME are read by shared/http/observability.ts. */
 export function serviceEnvironment(metricsNamespace: string, serviceName: string): Record<string, string> {
-  return { [METRICS_NAMESPACE_ENV]: metricsNamespace, POWERTOOLS_SERVICE_NAME: serviceName };
+  return { [METRICS_NAMESPACE_ENV]: metricsNamespace, [SERVICE_NAME_ENV]: serviceName };
 }

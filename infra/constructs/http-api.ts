@@ -3,17 +3,18 @@
  * method per route, each with a Lambda proxy integration to its own function, authorized the
  * way the route says. Adding a route to the registry adds it here; nothing is listed twice.
  */
+import { IAM_PRINCIPALS_ENV } from '#config/env.ts';
 import { RemovalPolicy, Stack, Validations, type Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { IAM_PRINCIPALS_ENV, type AuthType, type IamPrincipals } from '#http/auth.ts';
+import { type AuthType, type IamPrincipals } from '#http/auth.ts';
 import { statusOf } from '#http/errors.ts';
 import { NO_STORE, PROBLEM_CONTENT_TYPE, problemTitle, problemType, type ProblemCode } from '#http/problem.ts';
 import type { Role } from '#http/principal.ts';
-import type { HttpMethod } from '#http/route.ts';
+import type { HttpMethod, RouteKind } from '#http/route.ts';
 import type { LedgerTable, TableAccess } from './ledger-table.ts';
 import { ApiFunction } from './api-function.ts';
 
@@ -24,8 +25,8 @@ export interface RouteEntry {
   readonly path: string;
   readonly auth: AuthType;
   readonly roles: readonly Role[];
-  /** Overrides the rule below for commands that only read (a POST eligibility check, say). */
-  readonly tableAccess?: TableAccess;
+  /** 'query' routes only read (a POST eligibility check, say); default by method, as defineRoute does. */
+  readonly kind?: RouteKind;
 }
 
 /** Per-operation departures from the function defaults (ApiFunctionProps). */
@@ -36,13 +37,13 @@ export interface FunctionTuning {
 }
 
 /**
- * Ledger access by route: reads get RO, commands RW, unless the route says otherwise. Anonymous
+ * Ledger access by route kind: queries get RO, commands RW (GET is a query unless it says). Anonymous
  * routes (GET /openapi.json) get none at all: code anyone on the internet can invoke holds no
  * permission on the book of record.
  */
 export function tableAccessOf(route: RouteEntry): TableAccess | undefined {
   if (route.auth === 'none') return undefined;
-  return route.tableAccess ?? (route.method === 'GET' ? 'RO' : 'RW');
+  return (route.kind ?? (route.method === 'GET' ? 'query' : 'command')) === 'query' ? 'RO' : 'RW';
 }
 
 export interface ApiThrottling {

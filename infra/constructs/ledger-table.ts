@@ -2,12 +2,13 @@
  * The ledger table, built from the same schema data as the embedded store
  * (shared/ledger/schema.ts), and the one way to give a function access to it.
  */
+import { TABLE_NAME_ENV } from '#config/env.ts';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { BORROWER_KEY_PREFIX, EOD_KEY_PREFIX, LEDGER_TABLE, REFERRED_PK, TABLE_NAME_ENV, type KeyAttribute, type Projection, type TableSchema } from '#ledger/schema.ts';
+import { BORROWER_KEY_PREFIX, EOD_KEY_PREFIX, LEDGER_TABLE, REFERRED_PK, type KeyAttribute, type Projection, type TableSchema } from '#ledger/schema.ts';
 
 export interface LedgerTableProps {
   /** Physical name; CloudFormation generates one when absent (lets several stages share an account). */

@@ -2,11 +2,9 @@
  * The facility contract: requests and views of credit lines, drawdowns, repayments, the
  * journal and the statement. Money is a yuan string, rates a percent string (see primitives).
  */
-import { BorrowerId, BusinessDate, Cursor, FacilityId, Money, PageQuery, SpreadBp, Timestamp, page } from './primitives.ts';
+import { BorrowerId, BusinessDate, Cursor, FacilityId, Money, PageQuery, Percent, SpreadBp, Timestamp, Yuan, page } from './primitives.ts';
 import * as z from './z.ts';
 
-const yuan = z.string().check(z.meta({ description: 'Yuan, 2 decimals.', examples: ['1533.33'] }));
-const percent = z.string().check(z.meta({ description: 'Percent per annum, 4 decimals.', examples: ['3.4500'] }));
 /**
  * The service mints drawdown ids as `<facilityId>-D<nnnn>`: a 64-character facility id gives a
  * 70-character drawdown id, which the bank-assigned DrawdownId (at most 64) cannot describe.
@@ -34,12 +32,12 @@ export const OpenFacilityRequest = z.strictObject({
 
 export const DrawdownView = z.strictObject({
   drawdownId,
-  amount: yuan,
-  principalOutstanding: yuan,
+  amount: Yuan,
+  principalOutstanding: Yuan,
   drawnDate: BusinessDate,
   maturityDate: BusinessDate,
-  ratePercent: percent,
-  penaltyRatePercent: percent,
+  ratePercent: Percent,
+  penaltyRatePercent: Percent,
   status: z.enum(['ACTIVE', 'OVERDUE', 'REPAID']),
 });
 
@@ -48,16 +46,16 @@ export const FacilityView = z.strictObject({
   borrowerId: BorrowerId,
   status: z.enum(['ACTIVE', 'FROZEN', 'MATURED', 'CLOSED']),
   currency: z.literal('CNY'),
-  limit: yuan,
-  available: yuan,
-  principalOutstanding: yuan,
-  accruedInterest: yuan,
-  interestDue: yuan,
-  overdueInterest: yuan,
-  overduePrincipal: yuan,
-  penaltyInterest: yuan,
-  compoundInterest: yuan,
-  payoffAmount: yuan,
+  limit: Yuan,
+  available: Yuan,
+  principalOutstanding: Yuan,
+  accruedInterest: Yuan,
+  interestDue: Yuan,
+  overdueInterest: Yuan,
+  overduePrincipal: Yuan,
+  penaltyInterest: Yuan,
+  compoundInterest: Yuan,
+  payoffAmount: Yuan,
   classification: z.enum(['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS']),
   daysPastDue: z.int(),
   effectiveDate: BusinessDate,
@@ -77,8 +75,8 @@ export const DrawdownRequest = z.strictObject({
 
 export const DrawdownResponse = z.strictObject({
   drawdownId,
-  amount: yuan,
-  ratePercent: percent,
+  amount: Yuan,
+  ratePercent: Percent,
   drawnDate: BusinessDate,
   maturityDate: BusinessDate,
   /** True when this is the borrower's first loan ever (首贷户). */
@@ -89,16 +87,16 @@ export const DrawdownResponse = z.strictObject({
 export const RepaymentRequest = z.strictObject({ amount: Money });
 
 export const Allocation = z.strictObject({
-  compoundInterest: yuan,
-  penaltyInterest: yuan,
-  overdueInterest: yuan,
-  overduePrincipal: yuan,
-  interestDue: yuan,
-  principal: yuan,
-  accruedInterest: yuan,
+  compoundInterest: Yuan,
+  penaltyInterest: Yuan,
+  overdueInterest: Yuan,
+  overduePrincipal: Yuan,
+  interestDue: Yuan,
+  principal: Yuan,
+  accruedInterest: Yuan,
 });
 
-export const RepaymentResponse = z.strictObject({ repaymentId: z.string(), amount: yuan, allocation: Allocation, facility: FacilityView });
+export const RepaymentResponse = z.strictObject({ repaymentId: z.string(), amount: Yuan, allocation: Allocation, facility: FacilityView });
 
 export const EventView = z.strictObject({
   seq: z.int(),
@@ -107,7 +105,7 @@ export const EventView = z.strictObject({
   recordedAt: Timestamp,
   actor: z.string(),
   data: z.unknown(),
-  postings: z.array(z.strictObject({ account: z.string(), side: z.enum(['DR', 'CR']), amount: yuan })),
+  postings: z.array(z.strictObject({ account: z.string(), side: z.enum(['DR', 'CR']), amount: Yuan })),
 });
 export const EventsQuery = PageQuery;
 export const EventsPage = page(EventView);
@@ -115,14 +113,14 @@ export const EventsPage = page(EventView);
 export const StatementQuery = z.strictObject({ from: BusinessDate, to: BusinessDate });
 export const StatementRow = z.strictObject({
   date: BusinessDate,
-  principal: yuan,
-  ratePercent: percent,
-  interestForDay: z.string().check(z.meta({ description: 'Interest of that day in yuan to 4 decimals; rounding happens once at settlement.' })),
-  accruedInterest: yuan,
-  interestDue: yuan,
-  overdueInterest: yuan,
-  penaltyInterest: yuan,
-  payoffAmount: yuan,
+  principal: Yuan,
+  ratePercent: Percent,
+  interestForDay: z.string().check(z.regex(/^(0|[1-9][0-9]*)\.[0-9]{4}$/), z.meta({ description: 'Interest of that day in yuan to 4 decimals; rounding happens once at settlement.' })),
+  accruedInterest: Yuan,
+  interestDue: Yuan,
+  overdueInterest: Yuan,
+  penaltyInterest: Yuan,
+  payoffAmount: Yuan,
   daysPastDue: z.int(),
 });
 export const StatementResponse = z.strictObject({ facilityId: FacilityId, from: BusinessDate, to: BusinessDate, rows: z.array(StatementRow) });

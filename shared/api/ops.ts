@@ -1,19 +1,17 @@
 /**
  * The contract of operations and pricing: LPR fixings, borrower profiles, pricing quotes,
- * renewal applications and their review, end of day and the portfolio report it keeps.
+ * renewal applications and their review, end of day (its report: ./eod.ts).
  */
 import { BORROWER_TYPES, COLLATERAL_TYPES, ENTERPRISE_SIZES, REGISTRATION_STATUSES, TAX_RATINGS } from '#domain/profile.ts';
 import { RENEWAL_CHECKS } from '#domain/state.ts';
 import { FacilityView } from './facilities.ts';
-import { BorrowerId, BusinessDate, FacilityId, Money, PageQuery, RatePercent, page } from './primitives.ts';
+import { BorrowerId, BusinessDate, FacilityId, Money, PageQuery, Percent, RatePercent, Yuan, page } from './primitives.ts';
 import * as z from './z.ts';
 
-const yuan = z.string().check(z.meta({ description: 'Yuan, 2 decimals.' }));
-const percent = z.string().check(z.meta({ description: 'Percent per annum, 4 decimals.' }));
 
 export const LprPath = z.strictObject({ date: BusinessDate });
 export const LprRequest = z.strictObject({ oneYear: RatePercent, fiveYear: RatePercent });
-export const LprView = z.strictObject({ date: BusinessDate, oneYear: percent, fiveYear: percent });
+export const LprView = z.strictObject({ date: BusinessDate, oneYear: Percent, fiveYear: Percent });
 
 export const BorrowerPath = z.strictObject({ borrowerId: BorrowerId });
 export const ProfileRequest = z.strictObject({
@@ -34,7 +32,7 @@ export const ProfileView = z.strictObject({
   taxRating: z.enum(TAX_RATINGS),
   riskGrade: z.int(),
   collateral: z.enum(COLLATERAL_TYPES),
-  relationship: z.strictObject({ depositBalance: yuan, settlementVolume: yuan }),
+  relationship: z.strictObject({ depositBalance: Yuan, settlementVolume: Yuan }),
   profileDate: BusinessDate,
   version: z.int(),
   firstLoan: z.nullable(z.strictObject({ facilityId: FacilityId, drawdownId: z.string(), date: BusinessDate })),
@@ -44,9 +42,9 @@ export const QuoteRequest = z.strictObject({ borrowerId: BorrowerId, asOf: z.opt
 export const QuoteView = z.strictObject({
   borrowerId: BorrowerId,
   asOf: BusinessDate,
-  lprPercent: percent,
+  lprPercent: Percent,
   spreadBp: z.int(),
-  ratePercent: percent,
+  ratePercent: Percent,
   floorApplied: z.boolean(),
   components: z.strictObject({
     fundingCostBp: z.int(),
@@ -60,7 +58,7 @@ export const QuoteView = z.strictObject({
 });
 
 const Check = z.strictObject({ code: z.enum(RENEWAL_CHECKS), outcome: z.enum(['PASS', 'REFER', 'REJECT']), detail: z.string() });
-const Proposal = z.strictObject({ newMaturityDate: BusinessDate, spreadBp: z.int(), ratePercent: percent });
+const Proposal = z.strictObject({ newMaturityDate: BusinessDate, spreadBp: z.int(), ratePercent: Percent });
 export const RenewalCheckView = z.strictObject({ decision: z.enum(['APPROVED', 'REFERRED', 'REJECTED']), checks: z.array(Check), proposal: Proposal });
 export const RenewalView = z.strictObject({
   applicationId: z.string(),
@@ -77,23 +75,4 @@ export const ReferralsPage = page(z.strictObject({ facilityId: FacilityId, appli
 
 export const EodPath = z.strictObject({ date: BusinessDate });
 export const PortfolioQuery = z.strictObject({ date: BusinessDate });
-export const EodReportView = z.strictObject({
-  date: BusinessDate,
-  shards: z.int(),
-  processed: z.int(),
-  changed: z.int(),
-  failures: z.int().check(z.meta({ description: 'Facilities the run could not process; `failed` names the first few of each shard.' })),
-  failed: z.array(z.strictObject({ facilityId: FacilityId, code: z.string() })),
-  eventsByType: z.record(z.string(), z.int()),
-  portfolio: z.strictObject({
-    facilities: z.int(),
-    principalOutstanding: yuan,
-    accruedInterest: yuan,
-    interestDue: yuan,
-    overdueInterest: yuan,
-    overduePrincipal: yuan,
-    penaltyInterest: yuan,
-    overdueRatioPercent: percent,
-    byClassification: z.record(z.string(), z.int()),
-  }),
-});
+export { EodReportView } from './eod.ts';

@@ -75,6 +75,21 @@ export const RatePercent = z.codec(
   { decode: decodeWith((text) => parsePercent(text)), encode: (ppm) => formatPercent(ppm) },
 );
 
+/**
+ * Money in a response: yuan with exactly 2 decimals, never negative (formatYuan's output). An
+ * output-only shape: requests use Money, which also bounds the value.
+ */
+export const Yuan = z.string().check(
+  z.regex(/^(0|[1-9][0-9]*)\.[0-9]{2}$/, 'must be yuan with 2 decimals'),
+  z.meta({ id: 'Yuan', description: 'An amount in yuan (CNY), exactly 2 decimals, e.g. "1533.33"; "0.00" when nothing.', examples: ['1533.33'] }),
+);
+
+/** A rate (or ratio) in a response: percent per annum with exactly 4 decimals (formatPercent's output). */
+export const Percent = z.string().check(
+  z.regex(/^(0|[1-9][0-9]*)\.[0-9]{4}$/, 'must be a percent with 4 decimals'),
+  z.meta({ id: 'Percent', description: 'A rate in percent per annum (or a ratio in percent), exactly 4 decimals, e.g. "3.4500".', examples: ['3.4500'] }),
+);
+
 /** A spread over LPR in whole basis points; may be negative. */
 export const SpreadBp = z.int({ error: unlessMissing('must be a whole number of basis points') }).check(
   z.gte(-MAX_ABS_SPREAD_BP),

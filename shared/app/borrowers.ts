@@ -7,14 +7,13 @@ import { formatPercent } from '#domain/rates.ts';
 import { quote, type Quote } from '#domain/pricing.ts';
 import type { BorrowerProfile } from '#domain/profile.ts';
 import type { BorrowerRecord } from '#ledger/journal.ts';
+import type { output } from 'zod/v4/core';
+import type { ProfileView as ProfileViewSchema, QuoteView as QuoteViewSchema } from '#api/ops.ts';
 import type { AppDeps } from './deps.ts';
 import type { LprLookup } from './lpr.ts';
 
-export interface ProfileView extends Omit<BorrowerProfile, 'relationship'> {
-  relationship: { depositBalance: string; settlementVolume: string };
-  version: number;
-  firstLoan: { facilityId: string; drawdownId: string; date: string } | null;
-}
+export type ProfileView = output<typeof ProfileViewSchema>;
+export type QuoteView = output<typeof QuoteViewSchema>;
 
 export function profileView(record: BorrowerRecord<BorrowerProfile>): ProfileView | null {
   const p = record.profile;
@@ -31,7 +30,7 @@ export function profileView(record: BorrowerRecord<BorrowerProfile>): ProfileVie
 }
 
 /** Replaces the borrower's profile (optimistic on the stored version: a racing update gets 409). */
-export async function putProfile(deps: AppDeps, profile: BorrowerProfile): Promise<{ status: number; body: ProfileView }> {
+export async function putProfile(deps: AppDeps, profile: BorrowerProfile): Promise<{ status: 200 | 201; body: ProfileView }> {
   const existing = await deps.store.getBorrower<BorrowerProfile>(profile.borrowerId);
   const version = await deps.store.putBorrowerProfile(profile.borrowerId, profile, existing?.version ?? 0);
   const body = profileView({ borrowerId: profile.borrowerId, profile, version, firstLoan: existing?.firstLoan ?? null })!;
@@ -52,16 +51,6 @@ export async function requireProfile(deps: AppDeps, borrowerId: string): Promise
     throw new DomainError('borrower-profile-missing', `borrower ${borrowerId} has no profile: operations must record one before the pricing model can price it`);
   }
   return { profile: record.profile, firstLoan: record.firstLoan === null };
-}
-
-export interface QuoteView {
-  borrowerId: string;
-  asOf: string;
-  lprPercent: string;
-  spreadBp: number;
-  ratePercent: string;
-  floorApplied: boolean;
-  components: Quote['components'];
 }
 
 export async function priceBorrower(deps: AppDeps, borrowerId: string, asOf: string): Promise<{ quote: Quote; view: QuoteView }> {

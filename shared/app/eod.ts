@@ -12,39 +12,23 @@ import { addDays, businessDateAt } from '#domain/calendar.ts';
 import { applyCommand, type EndOfDayCommand } from '#domain/facility.ts';
 import type { LprSchedule } from '#domain/repricing.ts';
 import { stateAsOf, withLpr } from './facilities.ts';
+import { EOD_MAX_LISTED_FAILURES } from '#api/eod.ts';
 import { DomainError, invariant, ValidationError } from '#domain/errors.ts';
 import { LedgerError } from '#ledger/errors.ts';
 import type { FacilityState } from '#domain/state.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
 import { executeCommand } from '#ledger/command.ts';
-import type { EodFailure, EodReport, PortfolioTotals } from '#ledger/journal.ts';
+import type { EodReport, EodShardResult, PortfolioTotals } from '#api/eod.ts';
 import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
 import type { AppDeps } from './deps.ts';
 
-export type { EodFailure, EodReport, PortfolioTotals } from '#ledger/journal.ts';
+export { EOD_MAX_LISTED_FAILURES } from '#api/eod.ts';
+export type { EodFailure, EodReport, EodShardResult, PortfolioTotals } from '#api/eod.ts';
 
 /** Facilities of one shard valued at once: overlaps store round trips without flooding the store. */
 export const EOD_CONCURRENCY = 8;
 export const EOD_PAGE_SIZE = 100;
 export const EOD_ACTOR = 'system:eod';
-/**
- * Failed facilities a shard names (all are counted): keeps a shard's result a few KB, well inside
- * Step Functions' 256 KB payload with every shard's result in one state, and the report one item.
- */
-export const EOD_MAX_LISTED_FAILURES = 20;
-
-export interface EodShardResult {
-  date: string;
-  shard: number;
-  processed: number;
-  changed: number;
-  /** Facilities that failed; `failed` names the first EOD_MAX_LISTED_FAILURES of them. */
-  failures: number;
-  failed: EodFailure[];
-  eventsByType: Record<string, number>;
-  totals: PortfolioTotals;
-}
-
 /** Thrown inside `decide` when a racing command already applied the end of day. */
 class NothingToDo extends Error {}
 

@@ -15,11 +15,13 @@ import { lprNeeded, type LprSchedule } from '#domain/repricing.ts';
 import { executeCommand, requestHash, type CommandResult, type EventDraft } from '#ledger/command.ts';
 import type { JournalEvent, StoredResponse } from '#ledger/journal.ts';
 import type { AppDeps, CommandContext } from './deps.ts';
+import type { output } from 'zod/v4/core';
+import type { DrawdownResponse, RepaymentResponse } from '#api/facilities.ts';
 import { allocationView, facilityView, type FacilityView } from './views.ts';
 
 /** The reply of a command: status and body, flagged when it is a stored replay. */
-export interface Reply<B = unknown> {
-  status: number;
+export interface Reply<B = unknown, S extends number = number> {
+  status: S;
   body: B;
   replayed: boolean;
   /** Appends lost to concurrent commands before this one went through (a metric). */
@@ -60,10 +62,10 @@ function draftFor(
   };
 }
 
-function reply<B>(result: CommandResult<FacilityState>): Reply<B> {
+function reply<B, S extends number = number>(result: CommandResult<FacilityState>): Reply<B, S> {
   const response = result.event.response;
   invariant(response !== undefined, 'a command event stores the response it answered with');
-  return { status: response.status, body: response.body as B, replayed: result.replayed, retries: result.retries, event: result.event };
+  return { status: response.status as S, body: response.body as B, replayed: result.replayed, retries: result.retries, event: result.event };
 }
 
 /**
@@ -129,7 +131,7 @@ export interface OpenFacilityInput {
 }
 
 /** Idempotent by the facility id: the same body again → 200 with the facility; another body → 409. */
-export async function openFacility(deps: AppDeps, ctx: Omit<CommandContext, 'idempotencyKey'>, input: OpenFacilityInput): Promise<Reply<FacilityView>> {
+export async function openFacility(deps: AppDeps, ctx: Omit<CommandContext, 'idempotencyKey'>, input: OpenFacilityInput): Promise<Reply<FacilityView, 200 | 201>> {
   const { spreadFromModel, ...request } = input;
   const command: Command = {
     type: 'OpenFacility',
@@ -158,7 +160,7 @@ export async function openFacility(deps: AppDeps, ctx: Omit<CommandContext, 'ide
       },
       deps.runtime,
     );
-    const opened = reply<FacilityView>(result);
+    const opened = reply<FacilityView, 201>(result);
     return result.replayed ? { ...opened, status: 200 } : opened;
   } catch (error) {
     if (error instanceof LedgerError && error.code === 'idempotency-key-reused') {
@@ -168,22 +170,14 @@ export async function openFacility(deps: AppDeps, ctx: Omit<CommandContext, 'ide
   }
 }
 
-export interface DrawdownReply {
-  drawdownId: string;
-  amount: string;
-  ratePercent: string;
-  drawnDate: string;
-  maturityDate: string;
-  firstLoan: boolean;
-  facility: FacilityView;
-}
+export type DrawdownReply = output<typeof DrawdownResponse>;
 
 export async function drawdown(
   deps: AppDeps,
   facilityId: string,
   ctx: CommandContext,
   input: { amountFen: number; termDays?: number },
-): Promise<Reply<DrawdownReply>> {
+): Promise<Reply<DrawdownReply, 201>> {
   const lpr = await deps.lpr.onOrBefore(ctx.date);
   const outcome = await runCommand<DrawdownResult>(
     deps,
@@ -205,7 +199,7 @@ export async function drawdown(
   );
   const body = outcome.body as Omit<DrawdownReply, 'firstLoan'>;
   const firstLoan = await markFirstLoan(deps, outcome.event, body);
-  return { ...outcome, body: { ...body, firstLoan } };
+  return { ...outcome, status: 201, body: { ...body, firstLoan } };
 }
 
 /**
@@ -219,14 +213,9 @@ async function markFirstLoan(deps: AppDeps, event: JournalEvent<FacilityState>, 
   return deps.store.markFirstLoan(event.state.borrowerId, { facilityId: event.facilityId, drawdownId: body.drawdownId, date: body.drawnDate });
 }
 
-export interface RepaymentReply {
-  repaymentId: string;
-  amount: string;
-  allocation: ReturnType<typeof allocationView>;
-  facility: FacilityView;
-}
+export type RepaymentReply = output<typeof RepaymentResponse>;
 
-export async function repay(deps: AppDeps, facilityId: string, ctx: CommandContext, input: { amountFen: number }): Promise<Reply<RepaymentReply>> {
+export async function repay(deps: AppDeps, facilityId: string, ctx: CommandContext, input: { amountFen: number }): Promise<Reply<RepaymentReply, 201>> {
   return runCommand<RepaymentResult>(
     deps,
     facilityId,
@@ -242,7 +231,7 @@ export async function repay(deps: AppDeps, facilityId: string, ctx: CommandConte
         facility: viewAsOf(state, date),
       },
     }),
-  ) as Promise<Reply<RepaymentReply>>;
+  ) as Promise<Reply<RepaymentReply, 201>>;
 }
 
 export type AdminAction =
@@ -252,7 +241,7 @@ export type AdminAction =
   | { type: 'Close' };
 
 /** Ops actions on a facility: freeze, unfreeze, limit change, close. The response is the facility view. */
-export async function administer(deps: AppDeps, facilityId: string, ctx: CommandContext, action: AdminAction): Promise<Reply<FacilityView>> {
+export async function administer(deps: AppDeps, facilityId: string, ctx: CommandContext, action: AdminAction): Promise<Reply<FacilityView, 200>> {
   return runCommand<undefined>(
     deps,
     facilityId,
@@ -260,7 +249,7 @@ export async function administer(deps: AppDeps, facilityId: string, ctx: Command
     { op: action.type, facilityId, ...action },
     () => ({ ...action, date: ctx.date }) as Command,
     (state, _r, date) => ({ status: 200, body: viewAsOf(state, date) }),
-  ) as Promise<Reply<FacilityView>>;
+  ) as Promise<Reply<FacilityView, 200>>;
 }
 
 /** Loads the latest state or 404. */

@@ -7,10 +7,13 @@ import { DomainError, ValidationError } from '#domain/errors.ts';
 import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
 import type { FacilityState } from '#domain/state.ts';
+import { ALLOCATION_CATEGORIES } from '#domain/terms.ts';
 import { overdueInterestOn } from '#domain/drawdown-accrual.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
 import type { LprSchedule } from '#domain/repricing.ts';
 import type { JournalEvent, Page, PageRequest } from '#ledger/journal.ts';
+import type { output } from 'zod/v4/core';
+import type { EventsPage, StatementRow as StatementRowSchema } from '#api/facilities.ts';
 import type { AppDeps } from './deps.ts';
 import { assertOwner, loadFacility } from './facilities.ts';
 
@@ -20,14 +23,31 @@ export const MAX_STATEMENT_DAYS = 366;
 export const MAX_STATEMENT_EVENTS = 20_000;
 const STATEMENT_PAGE = 100;
 
-export interface EventView {
-  seq: number;
-  type: string;
-  businessDate: string;
-  recordedAt: string;
-  actor: string;
-  data: unknown;
-  postings: { account: string; side: 'DR' | 'CR'; amount: string }[];
+export type EventView = output<typeof EventsPage>['items'][number];
+export type StatementRow = output<typeof StatementRowSchema>;
+
+const CATEGORIES: ReadonlySet<string> = new Set(ALLOCATION_CATEGORIES);
+
+/**
+ * An event's data in the API's units (docs/journal.md): the journal keeps fen and ppm, a reader
+ * sees what every other response shows. `xFen` becomes `x` in yuan, `xPpm` becomes `xPercent`,
+ * and amounts keyed by allocation category (PRINCIPAL, INTEREST_DUE, …) become yuan.
+ */
+export function inApiUnits(value: unknown, key = ''): unknown {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) {
+    if (key.endsWith('Fen') || CATEGORIES.has(key)) return formatYuan(value);
+    if (key.endsWith('Ppm') && value >= 0) return formatPercent(value);
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item) => inApiUnits(item));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [name, child] of Object.entries(value)) {
+    const converted = inApiUnits(child, name);
+    const renamed = typeof child !== 'number' || typeof converted !== 'string' ? name : name.endsWith('Fen') ? name.slice(0, -3) : name.endsWith('Ppm') ? `${name.slice(0, -3)}Percent` : name;
+    out[renamed] = converted;
+  }
+  return out;
 }
 
 function eventView(event: JournalEvent): EventView {
@@ -37,7 +57,7 @@ function eventView(event: JournalEvent): EventView {
     businessDate: event.businessDate,
     recordedAt: event.recordedAt,
     actor: event.actor,
-    data: event.data,
+    data: inApiUnits(event.data),
     postings: event.postings.map((p) => ({ account: p.account, side: p.side, amount: formatYuan(p.amountFen) })),
   };
 }
@@ -47,22 +67,6 @@ export async function listEvents(deps: AppDeps, facilityId: string, page: PageRe
   assertOwner(state, caller);
   const result: Page<JournalEvent> = await deps.store.listEvents(facilityId, page);
   return { items: result.items.map(eventView), nextCursor: result.nextCursor };
-}
-
-export interface StatementRow {
-  date: string;
-  principal: string;
-  /** Balance-weighted contract rate of the principal outstanding that day. */
-  ratePercent: string;
-  /** Interest (contract, penalty and compound) accrued for that day, exact to 0.0001 yuan; rounding happens once at settlement. */
-  interestForDay: string;
-  /** Running totals at the end of the day. */
-  accruedInterest: string;
-  interestDue: string;
-  overdueInterest: string;
-  penaltyInterest: string;
-  payoffAmount: string;
-  daysPastDue: number;
 }
 
 export async function statement(deps: AppDeps, facilityId: string, from: string, to: string, caller?: { borrowerId?: string }): Promise<{ facilityId: string; from: string; to: string; rows: StatementRow[] }> {

@@ -7,30 +7,16 @@ import { previewRenewal, type ApplyRenewalCommand, type RenewalResult } from '#d
 import { formatPercent } from '#domain/rates.ts';
 import { quote } from '#domain/pricing.ts';
 import type { BorrowerProfile } from '#domain/profile.ts';
-import type { RenewalAssessment } from '#domain/renewal.ts';
 import type { FacilityState, RenewalProposal } from '#domain/state.ts';
 import type { Page, PageRequest, ReferredRenewal } from '#ledger/journal.ts';
 import type { AppDeps, CommandContext } from './deps.ts';
 import { assertOwner, loadFacility, runCommand, viewAsOf, type Reply } from './facilities.ts';
-import type { FacilityView } from './views.ts';
+import type { output } from 'zod/v4/core';
+import type { RenewalCheckView as RenewalCheckViewSchema, RenewalView } from '#api/ops.ts';
 
-export interface ProposalView {
-  newMaturityDate: string;
-  spreadBp: number;
-  ratePercent: string;
-}
-
-export interface RenewalCheckView {
-  decision: RenewalAssessment['decision'];
-  checks: RenewalAssessment['checks'];
-  proposal: ProposalView;
-}
-
-export interface RenewalReply extends RenewalCheckView {
-  applicationId: string;
-  status: RenewalResult['status'];
-  facility: FacilityView;
-}
+export type ProposalView = RenewalCheckView['proposal'];
+export type RenewalCheckView = output<typeof RenewalCheckViewSchema>;
+export type RenewalReply = output<typeof RenewalView>;
 
 function proposalView(p: RenewalProposal): ProposalView {
   return { newMaturityDate: p.newMaturityDate, spreadBp: p.spreadBp, ratePercent: formatPercent(p.ratePpm) };
@@ -54,14 +40,14 @@ export async function checkRenewal(deps: AppDeps, facilityId: string, date: stri
   return { decision: assessment.decision, checks: assessment.checks, proposal: proposalView(assessment.proposal) };
 }
 
-function renewalResponse(status: number) {
+function renewalResponse<S extends number>(status: S) {
   return (state: FacilityState, r: RenewalResult, date: string) => ({
     status,
     body: { applicationId: r.applicationId, status: r.status, decision: r.decision, checks: r.checks, proposal: proposalView(r.proposal), facility: viewAsOf(state, date) },
   });
 }
 
-export async function applyForRenewal(deps: AppDeps, facilityId: string, ctx: CommandContext, caller?: { borrowerId?: string }): Promise<Reply<RenewalReply>> {
+export async function applyForRenewal(deps: AppDeps, facilityId: string, ctx: CommandContext, caller?: { borrowerId?: string }): Promise<Reply<RenewalReply, 201>> {
   const state = await loadFacility(deps, facilityId);
   assertOwner(state, caller);
   const checkInputs = await inputs(deps, state, ctx.date);
@@ -72,7 +58,7 @@ export async function applyForRenewal(deps: AppDeps, facilityId: string, ctx: Co
     { op: 'renewal', facilityId },
     (latest) => ({ type: 'ApplyRenewal', date: ctx.date, applicationId: `${facilityId}-A${latest.seq + 1}`, ...checkInputs }),
     renewalResponse(201),
-  )) as Reply<RenewalReply>;
+  )) as Reply<RenewalReply, 201>;
   // Derived and repairable: the journal holds the referral; the queue is how ops find it. A replay
   // puts it again (repairing a lost put) only while the application still awaits a decision: a
   // retry after the decision must not bring a decided application back to the queue.
@@ -89,7 +75,7 @@ export async function decideRenewal(
   applicationId: string,
   ctx: CommandContext,
   input: { decision: 'APPROVE' | 'DECLINE'; note: string },
-): Promise<Reply<RenewalReply>> {
+): Promise<Reply<RenewalReply, 200>> {
   const state = await loadFacility(deps, facilityId);
   const checkInputs = await inputs(deps, state, ctx.date);
   const reply = (await runCommand<RenewalResult>(
@@ -99,7 +85,7 @@ export async function decideRenewal(
     { op: 'renewal-decision', facilityId, applicationId, ...input },
     () => ({ type: 'DecideRenewal', date: ctx.date, applicationId, decision: input.decision, note: input.note, decidedBy: ctx.actor, ...checkInputs }),
     renewalResponse(200),
-  )) as Reply<RenewalReply>;
+  )) as Reply<RenewalReply, 200>;
   await deps.store.removeReferral(facilityId, applicationId);
   return reply;
 }

@@ -4,56 +4,14 @@
  */
 import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
-import type { Classification, DrawdownStatus, FacilityStatus } from '#domain/state.ts';
+import type { output } from 'zod/v4/core';
+import type { Allocation, FacilityView as FacilityViewSchema } from '#api/facilities.ts';
+import { totalsInYuan, type EodReport, type EodReportView as EodReportViewSchema } from '#api/eod.ts';
 import type { CategoryAmounts, Valuation } from '#domain/valuation.ts';
-import type { EodFailure, EodReport } from '#ledger/journal.ts';
 
-export interface DrawdownView {
-  drawdownId: string;
-  amount: string;
-  principalOutstanding: string;
-  drawnDate: string;
-  maturityDate: string;
-  ratePercent: string;
-  penaltyRatePercent: string;
-  status: DrawdownStatus;
-}
-
-export interface FacilityView {
-  facilityId: string;
-  borrowerId: string;
-  status: FacilityStatus;
-  currency: 'CNY';
-  limit: string;
-  available: string;
-  principalOutstanding: string;
-  accruedInterest: string;
-  interestDue: string;
-  overdueInterest: string;
-  overduePrincipal: string;
-  penaltyInterest: string;
-  compoundInterest: string;
-  payoffAmount: string;
-  classification: Classification;
-  daysPastDue: number;
-  effectiveDate: string;
-  maturityDate: string;
-  spreadBp: number;
-  renewalCount: number;
-  pendingRenewal: string | null;
-  asOf: string;
-  drawdowns: DrawdownView[];
-}
-
-export interface AllocationView {
-  compoundInterest: string;
-  penaltyInterest: string;
-  overdueInterest: string;
-  overduePrincipal: string;
-  interestDue: string;
-  principal: string;
-  accruedInterest: string;
-}
+/** The contract's response types (shared/api): a view that drifts from its schema does not compile. */
+export type FacilityView = output<typeof FacilityViewSchema>;
+export type AllocationView = output<typeof Allocation>;
 
 export function allocationView(amounts: CategoryAmounts): AllocationView {
   return {
@@ -113,49 +71,11 @@ export function facilityView(valuation: Valuation): FacilityView {
   };
 }
 
-export interface EodReportView {
-  date: string;
-  shards: number;
-  processed: number;
-  changed: number;
-  failures: number;
-  failed: EodFailure[];
-  eventsByType: Record<string, number>;
-  portfolio: {
-    facilities: number;
-    principalOutstanding: string;
-    accruedInterest: string;
-    interestDue: string;
-    overdueInterest: string;
-    overduePrincipal: string;
-    penaltyInterest: string;
-    overdueRatioPercent: string;
-    byClassification: Record<string, number>;
-  };
-}
+export type EodReportView = output<typeof EodReportViewSchema>;
 
 /** An end-of-day report as the ops routes show it (the run's answer and the stored portfolio of a date). */
 export function eodReportView(report: EodReport): EodReportView {
-  const t = report.totals;
-  return {
-    date: report.date,
-    shards: report.shards,
-    processed: report.processed,
-    changed: report.changed,
-    failures: report.failures,
-    failed: report.failed,
-    eventsByType: report.eventsByType,
-    portfolio: {
-      facilities: t.facilities,
-      principalOutstanding: formatYuan(t.principalOutstandingFen),
-      accruedInterest: formatYuan(t.accruedInterestFen),
-      interestDue: formatYuan(t.interestDueFen),
-      overdueInterest: formatYuan(t.overdueInterestFen),
-      overduePrincipal: formatYuan(t.overduePrincipalFen),
-      penaltyInterest: formatYuan(t.penaltyInterestFen),
-      // A ratio in ppm reads as a percent exactly like a rate in ppm: 50 000 ppm = 5.0000%.
-      overdueRatioPercent: formatPercent(report.overdueRatioPpm),
-      byClassification: t.byClassification,
-    },
-  };
+  const { totals, overdueRatioPpm, ...counts } = report;
+  // A ratio in ppm reads as a percent exactly like a rate in ppm: 50 000 ppm = 5.0000%.
+  return { ...counts, portfolio: { ...totalsInYuan(totals), overdueRatioPercent: formatPercent(overdueRatioPpm) } };
 }

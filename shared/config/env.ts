@@ -23,3 +23,29 @@ export function optionalEnv(name: string, fallback: string): string {
 export function flagEnv(name: string): boolean {
   return process.env[name] === '1';
 }
+
+// ---- every environment variable the service reads, by name (README "Configuration") ----
+
+/** The DynamoDB table of the journal (set by CDK; by the local store locally). */
+export const TABLE_NAME_ENV = 'LEDGER_TABLE_NAME';
+/** The Lambda runtime's region: where the DynamoDB client connects. */
+export const AWS_REGION_ENV = 'AWS_REGION';
+/** Set only by the local server and tests: the embedded store's endpoint (never in AWS). */
+export const DYNAMODB_ENDPOINT_ENV = 'DYNAMODB_ENDPOINT';
+/** JSON map of IAM role ARN → `channel:<id>` | `ops:<id>` (set by CDK from the credit:iamPrincipals context). */
+export const IAM_PRINCIPALS_ENV = 'IAM_PRINCIPALS';
+/** "1" only under `npm start` and tests: honours the x-dev-* headers. Never set in AWS (infra refuses it). */
+export const LOCAL_DEV_ENV = 'LOCAL_DEV';
+/** CloudWatch EMF namespace of the business metrics. */
+export const METRICS_NAMESPACE_ENV = 'METRICS_NAMESPACE';
+/** Powertools' service name: the `service` of log lines and the metrics' service dimension. */
+export const SERVICE_NAME_ENV = 'POWERTOOLS_SERVICE_NAME';
+/** `npm start`: the port (default 3000). */
+export const PORT_ENV = 'PORT';
+/** `npm start` / `npm run eod`: where the embedded store keeps its files (default .data/). */
+export const DATA_DIR_ENV = 'DATA_DIR';
+/** `npm start`: "0" starts without demo data. */
+export const SEED_DEMO_ENV = 'SEED_DEMO';
+/** CDK: the account and region `cdk synth`/`deploy` target (set by the CDK CLI from the AWS profile). */
+export const CDK_DEFAULT_ACCOUNT_ENV = 'CDK_DEFAULT_ACCOUNT';
+export const CDK_DEFAULT_REGION_ENV = 'CDK_DEFAULT_REGION';

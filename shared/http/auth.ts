@@ -9,7 +9,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { DomainError } from '#domain/errors.ts';
 import { HttpError } from './http-error.ts';
-import { flagEnv, optionalEnv, requireEnv } from '#config/env.ts';
+import { flagEnv, IAM_PRINCIPALS_ENV, LOCAL_DEV_ENV, optionalEnv, requireEnv } from '#config/env.ts';
 import { devPrincipal } from './dev.ts';
 import type { RequestHeaders } from './headers.ts';
 import { ANONYMOUS, PRINCIPAL_ID_PATTERN, type Principal, type Role } from './principal.ts';
@@ -27,9 +27,6 @@ export interface AuthConfig {
   readonly localDev: boolean;
   readonly iamPrincipals: IamPrincipals;
 }
-
-export const IAM_PRINCIPALS_ENV = 'IAM_PRINCIPALS';
-export const LOCAL_DEV_ENV = 'LOCAL_DEV';
 
 const PARTITION = '(aws|aws-cn|aws-us-gov)';
 /** STS names the session, not the role's path, so registered role ARNs must be path-less. */

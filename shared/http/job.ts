@@ -38,13 +38,17 @@ export function defineJob<const S extends JobSpec>(spec: S): S {
   return spec;
 }
 
-export interface JobContext {
+export interface JobContext<D = undefined> {
+  /** What options.deps provides (the use-cases' dependencies). */
+  readonly deps: D;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: BusinessMetrics;
 }
 
-export interface JobHandlerOptions {
+export interface JobHandlerOptions<D = undefined> {
+  /** The use-cases' dependencies (functions/wiring.ts appDeps); called per run, so it must cache. */
+  readonly deps?: () => D;
   /** Defaults to the system clock; tests pass a fixed one. */
   readonly clock?: Clock;
   /** middy's early-timeout margin; tests pass 0. */
@@ -56,17 +60,21 @@ export interface JobHandlerOptions {
 export type JobHandler<O> = MiddyfiedHandler<unknown, O, Error, Context>;
 
 /** Builds the Lambda handler of `job`. Call at module top level: configuration is read here, once. */
-export function jobHandler<J extends JobSpec, O>(job: J, fn: (input: output<J['input']>, ctx: JobContext) => Promise<O>, options: JobHandlerOptions = {}): JobHandler<O> {
+export function jobHandler<J extends JobSpec, O, D = undefined>(
+  job: J,
+  fn: (input: output<J['input']>, ctx: JobContext<D>) => Promise<O>,
+  options: JobHandlerOptions<D> = {},
+): JobHandler<O> {
   const logger = options.logger ?? createLogger(job.name);
   const metrics = options.metrics ?? createMetrics(job.name, job.metricDimensions);
-  const ctx: JobContext = { clock: options.clock ?? systemClock, logger, metrics: businessMetrics(metrics, logger) };
+  const base = { clock: options.clock ?? systemClock, logger, metrics: businessMetrics(metrics, logger) };
 
   const run = async (event: unknown): Promise<O> => {
     const parsed = z.safeParse(job.input, event);
     if (!parsed.success) {
       throw new ValidationError(parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })));
     }
-    return fn(parsed.data as output<J['input']>, ctx);
+    return fn(parsed.data as output<J['input']>, { ...base, deps: options.deps?.() as D });
   };
 
   return middy<unknown, O, Error, Context>(run, {

@@ -1,13 +1,14 @@
 /**
  * The middy stack every HTTP function is built with:
  *
- *   export const handler = httpHandler(routeOf('drawdown'), async (ctx) => { … return { status: 201, body } });
+ *   export const handler = httpHandler(routeOf('drawdown'), async ({ deps, path, body }) => drawdown(deps, …), { deps: appDeps });
  *
  * Attach order follows middy's rule (`before` in attach order, `after`/`onError` in reverse):
  * Lambda context and logging first, then the error responder, then authentication, business
  * date, Idempotency-Key, body parsing and validation last. The handler receives a typed,
- * validated context and returns a status and a wire-format body; the stack adds the JSON
- * headers, Idempotent-Replayed, the access log line and the metrics flush.
+ * validated context (with the app dependencies its options provide) and returns a status and
+ * a wire-format body — a use-case's Reply as it is; the stack adds the JSON headers,
+ * Idempotent-Replayed, the ConcurrencyRetries metric, the access log line and the metrics flush.
  */
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -29,7 +30,9 @@ import type { AnyRoute, BodyOf, HandlerResult, PathOf, QueryOf, StatusOf } from 
 import { validateRequest } from './validation.ts';
 
 /** What a handler function receives: everything already authenticated, validated and decoded. */
-export interface HandlerContext<R> {
+export interface HandlerContext<R, D = undefined> {
+  /** What options.deps provides (the use-cases' dependencies), built once per process. */
+  readonly deps: D;
   readonly principal: Principal;
   readonly body: BodyOf<R>;
   readonly query: QueryOf<R>;
@@ -45,11 +48,16 @@ export interface HandlerContext<R> {
   readonly metrics: BusinessMetrics;
 }
 
-export type HandlerFunction<R, S extends StatusOf<R> = StatusOf<R>> = (ctx: HandlerContext<R>) => Promise<HandlerResult<R, S> & { readonly status: S }>;
+export type HandlerFunction<R, S extends StatusOf<R> = StatusOf<R>, D = undefined> = (ctx: HandlerContext<R, D>) => Promise<HandlerResult<R, S> & { readonly status: S }>;
 
 export type HttpHandler = MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
 
-export interface HttpHandlerOptions {
+export interface HttpHandlerOptions<D = undefined> {
+  /**
+   * The use-cases' dependencies (functions/wiring.ts appDeps: built from the environment at the
+   * first request); called per request, so it must cache. Tests pass their own.
+   */
+  readonly deps?: () => D;
   /** Defaults to the system clock; tests pass a fixed one. */
   readonly clock?: Clock;
   /** middy's early-timeout margin; tests pass 0. */
@@ -93,10 +101,10 @@ function stateOf(event: APIGatewayProxyEvent): RequestState {
  * once. (S, the statuses `fn` returns, is its own type parameter so that `status: 201` keeps
  * its literal type and selects the matching body schema.)
  */
-export function httpHandler<R extends AnyRoute, S extends StatusOf<R>>(
+export function httpHandler<R extends AnyRoute, S extends StatusOf<R>, D = undefined>(
   route: R,
-  fn: HandlerFunction<R, S>,
-  options: HttpHandlerOptions = {},
+  fn: HandlerFunction<R, S, D>,
+  options: HttpHandlerOptions<D> = {},
 ): HttpHandler {
   const logger = options.logger ?? createLogger(route.operation);
   const metrics = options.metrics ?? createMetrics(route.operation);
@@ -108,6 +116,7 @@ export function httpHandler<R extends AnyRoute, S extends StatusOf<R>>(
   const run = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const state = stateOf(event);
     const ctx = {
+      deps: options.deps?.() as D,
       principal: state.principal,
       body: state.body,
       query: state.query,
@@ -118,7 +127,7 @@ export function httpHandler<R extends AnyRoute, S extends StatusOf<R>>(
       requestId: state.requestId,
       logger,
       metrics: business,
-    } as HandlerContext<R>;
+    } as HandlerContext<R, D>;
     const result: HandlerResult<AnyRoute> = await fn(ctx);
     if (checkResponses) checkResponse(route, result);
     if (result.replayed === true) business.add('IdempotentReplays');

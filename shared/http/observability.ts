@@ -9,16 +9,15 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { optionalEnv } from '#config/env.ts';
+import { METRICS_NAMESPACE_ENV, optionalEnv, SERVICE_NAME_ENV } from '#config/env.ts';
 
 export { Logger } from '@aws-lambda-powertools/logger';
 export { Metrics } from '@aws-lambda-powertools/metrics';
 
-export const METRICS_NAMESPACE_ENV = 'METRICS_NAMESPACE';
 export const DEFAULT_METRICS_NAMESPACE = 'CreditService';
 export const DEFAULT_SERVICE_NAME = 'credit-service';
 
-const serviceName = optionalEnv('POWERTOOLS_SERVICE_NAME', DEFAULT_SERVICE_NAME);
+const serviceName = optionalEnv(SERVICE_NAME_ENV, DEFAULT_SERVICE_NAME);
 
 /** One logger per function, every line tagged with the operation. */
 export function createLogger(operation: string): Logger {

@@ -5,12 +5,12 @@
  * component referenced by $ref.
  */
 import type { $ZodType } from 'zod/v4/core';
-import { ProblemSchema } from '../api/problem.ts';
+import { ProblemSchema } from './problem-schema.ts';
 import * as z from '../api/z.ts';
 import { statusOf } from './errors.ts';
 import { IDEMPOTENCY_KEY_PATTERN, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.ts';
 import { JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, type ProblemCode } from './problem.ts';
-import type { AnyRoute } from './route.ts';
+import { standardErrors, type AnyRoute } from './route.ts';
 
 export type ApiInfo = {
   readonly title: string;
@@ -122,15 +122,7 @@ function successResponses(route: AnyRoute, schemas: SchemaConverter): Json {
 
 /** The problem codes a route can answer with, grouped by status. */
 function errorResponses(route: AnyRoute, schemas: SchemaConverter): Json {
-  const codes = new Set<ProblemCode>();
-  const add = (...more: readonly ProblemCode[]) => more.forEach((code) => codes.add(code));
-  const hasInput = route.request !== undefined && Object.values(route.request).some((schema) => schema !== undefined);
-  if (hasInput || route.requiresIdempotencyKey) add('validation-failed');
-  if (route.requiresIdempotencyKey) add('idempotency-key-missing');
-  if (route.auth !== 'none') add('unauthenticated', 'forbidden');
-  if (route.pathParameters.length > 0) add('not-found');
-  if (route.request?.body !== undefined) add('unsupported-media-type', 'payload-too-large');
-  add(...(route.errors ?? []), 'service-unavailable', 'internal-error');
+  const codes = new Set<ProblemCode>([...standardErrors(route), ...(route.errors ?? []), 'internal-error']);
 
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);

@@ -33,30 +33,45 @@ export interface RouteSpec {
   readonly roles: readonly Role[];
   readonly summary: string;
   readonly description?: string;
-  /** Whether an Idempotency-Key header is required. Default: true for POST, false otherwise. */
+  /**
+   * 'query' reads only: read-only table access, no Idempotency-Key, no conflict errors.
+   * 'command' may write. Default: 'query' for GET, 'command' otherwise (a POST preview says 'query').
+   * The standard error codes of a route follow from its kind (standardErrors below).
+   */
+  readonly kind?: RouteKind;
+  /** Commands only: whether an Idempotency-Key header is required. Default: true for POST commands. */
   readonly idempotencyKey?: boolean;
   readonly request?: RequestSchemas;
   readonly responses: ResponseSchemas;
-  /** Business error codes the operation may answer with (documented in OpenAPI). */
+  /**
+   * The operation's own business error codes, beyond the standard ones its kind, auth and
+   * inputs imply (standardErrors): documented in OpenAPI.
+   */
   readonly errors?: readonly RefusalCode[];
-  /** The function's access to the ledger table; default RO for GET and RW otherwise (infra grants it). */
-  readonly tableAccess?: 'RO' | 'RW';
 }
 
-type KeyRequired<S extends RouteSpec> = S extends { readonly idempotencyKey: infer K extends boolean }
-  ? K
-  : S extends { readonly method: 'POST' }
-    ? true
-    : false;
+export type RouteKind = 'command' | 'query';
+
+type KindOf<S extends RouteSpec> = S extends { readonly kind: infer K extends RouteKind } ? K : S extends { readonly method: 'GET' } ? 'query' : 'command';
+
+type KeyRequired<S extends RouteSpec> =
+  KindOf<S> extends 'query'
+    ? false
+    : S extends { readonly idempotencyKey: infer K extends boolean }
+      ? K
+      : S extends { readonly method: 'POST' }
+        ? true
+        : false;
 
 export type Route<S extends RouteSpec = RouteSpec> = S & {
+  readonly kind: KindOf<S>;
   readonly requiresIdempotencyKey: KeyRequired<S>;
   /** The `{names}` of the path template, in order. */
   readonly pathParameters: readonly string[];
 };
 
 /** Any defined route, for code that handles routes generically (OpenAPI, local server). */
-export type AnyRoute = RouteSpec & { readonly requiresIdempotencyKey: boolean; readonly pathParameters: readonly string[] };
+export type AnyRoute = RouteSpec & { readonly kind: RouteKind; readonly requiresIdempotencyKey: boolean; readonly pathParameters: readonly string[] };
 
 type RequestPart<R, K extends keyof RequestSchemas> = R extends { readonly request: { readonly [P in K]: infer S extends $ZodType } }
   ? output<S>
@@ -71,8 +86,9 @@ export type PathOf<R> = RequestPart<R, 'path'>;
 export type StatusOf<R> = R extends { readonly responses: infer M } ? keyof M & number : never;
 
 /**
- * What a handler returns: one of the route's documented statuses with its wire-format body.
- * `S` narrows to the statuses the handler actually returns (inferred; see httpHandler).
+ * What a handler returns: one of the route's documented statuses with its wire-format body. A
+ * use-case's Reply (shared/app/facilities.ts) is one as it is. `S` narrows to the statuses the
+ * handler actually returns (inferred; see httpHandler).
  */
 export type HandlerResult<R, S extends StatusOf<R> = StatusOf<R>> = S extends unknown
   ? {
@@ -100,7 +116,9 @@ export function defineRoute<const S extends RouteSpec>(spec: S): Route<S> {
   if (!OPERATION_PATTERN.test(spec.operation)) fail('operation must be a lower-case folder name');
   const pathParameters = parsePathTemplate(spec.path, fail);
   checkRoles(spec, fail);
-  const requiresIdempotencyKey = spec.idempotencyKey ?? spec.method === 'POST';
+  const kind: RouteKind = spec.kind ?? (spec.method === 'GET' ? 'query' : 'command');
+  if (kind === 'query' && spec.idempotencyKey !== undefined) fail('a query takes no Idempotency-Key (it writes nothing a retry could repeat)');
+  const requiresIdempotencyKey = kind === 'command' && (spec.idempotencyKey ?? spec.method === 'POST');
   if (requiresIdempotencyKey && !BODY_METHODS.includes(spec.method)) fail('only POST, PUT and PATCH can take an Idempotency-Key');
   if (spec.request?.body !== undefined && !BODY_METHODS.includes(spec.method)) fail(`${spec.method} takes no body`);
   const pathKeys = objectKeys(spec.request?.path);
@@ -109,10 +127,37 @@ export function defineRoute<const S extends RouteSpec>(spec: S): Route<S> {
     else if (pathKeys.join() !== [...pathParameters].sort().join()) fail(`request.path must declare exactly {${pathParameters.join('}, {')}}`);
   }
   if (spec.request?.query !== undefined && objectKeys(spec.request.query) === undefined) fail('request.query must be an object schema');
+  const route = Object.freeze({ ...spec, kind, requiresIdempotencyKey, pathParameters: Object.freeze(pathParameters) }) as Route<S>;
+  const standard = standardErrors(route);
+  const repeated = (spec.errors ?? []).filter((code) => standard.includes(code));
+  if (repeated.length > 0) fail(`errors repeats ${repeated.join(', ')}, which every ${kind} like it answers with (standardErrors)`);
   const statuses = Object.keys(spec.responses).map(Number);
   if (statuses.length === 0) fail('declare at least one response');
   if (statuses.some((status) => !(status >= 200 && status <= 299))) fail('responses are 2xx only; errors are problem documents');
-  return Object.freeze({ ...spec, requiresIdempotencyKey, pathParameters: Object.freeze(pathParameters) }) as Route<S>;
+  return route;
+}
+
+/**
+ * The error codes every route of a kind answers with, besides its own `errors`: the one place
+ * they are declared (OpenAPI documents them; test/e2e checks every response against that).
+ * - any route: 500 internal-error, 503 service-unavailable (429/502/504 come from the gateway);
+ * - signed-in routes: unauthenticated, forbidden;
+ * - routes with input: validation-failed; with a body: unsupported-media-type, payload-too-large;
+ * - routes on a facility ({facilityId}): not-found; commands on one also date-before-last-event
+ *   (the facility's business date only moves forward) and concurrent-modification;
+ * - commands with an Idempotency-Key: idempotency-key-missing, idempotency-key-reused.
+ */
+export function standardErrors(route: AnyRoute): RefusalCode[] {
+  const codes: RefusalCode[] = [];
+  const hasInput = route.request !== undefined && Object.values(route.request).some((schema) => schema !== undefined);
+  if (hasInput || route.requiresIdempotencyKey) codes.push('validation-failed');
+  if (route.requiresIdempotencyKey) codes.push('idempotency-key-missing', 'idempotency-key-reused');
+  if (route.auth !== 'none') codes.push('unauthenticated', 'forbidden');
+  if (route.pathParameters.length > 0) codes.push('not-found');
+  if (route.request?.body !== undefined) codes.push('unsupported-media-type', 'payload-too-large');
+  if (route.kind === 'command' && route.pathParameters.includes('facilityId')) codes.push('date-before-last-event', 'concurrent-modification');
+  codes.push('service-unavailable');
+  return codes;
 }
 
 /** The `{names}` of an API Gateway path template. */

@@ -5,6 +5,8 @@
 import { isBusinessDate } from '#domain/calendar.ts';
 import { invariant } from '#domain/errors.ts';
 import type { Posting } from '#domain/state.ts';
+// The report's one shape is the contract's (end of day is documented in docs/end-of-day.md).
+import type { EodReport } from '#api/eod.ts';
 import { assertSeq, eodShardOf } from './schema.ts';
 
 /** What the API answered, stored with the event so a replay returns the same bytes forever. */
@@ -157,38 +159,6 @@ export interface ReviewQueue {
   listReferrals(page?: PageRequest): Promise<Page<ReferredRenewal>>;
 }
 
-/** Portfolio totals as of an end-of-day date, in fen: facilities not closed, valued through `advance`. */
-export interface PortfolioTotals {
-  facilities: number;
-  principalOutstandingFen: number;
-  accruedInterestFen: number;
-  interestDueFen: number;
-  overdueInterestFen: number;
-  overduePrincipalFen: number;
-  penaltyInterestFen: number;
-  byClassification: Record<string, number>;
-}
-
-export interface EodFailure {
-  readonly facilityId: string;
-  readonly code: string;
-}
-
-/** The portfolio report of one end-of-day date (DESIGN §10), combined from every shard's result. */
-export interface EodReport {
-  date: string;
-  shards: number;
-  processed: number;
-  changed: number;
-  /** Facilities that failed, all of them; `failed` lists the first few of each shard only. */
-  failures: number;
-  failed: EodFailure[];
-  eventsByType: Record<string, number>;
-  totals: PortfolioTotals;
-  /** Overdue principal / principal outstanding, in ppm (0 when nothing is outstanding). */
-  overdueRatioPpm: number;
-}
-
 /** The portfolio report per date (`EOD#<date>`): derived from the journal, repairable by re-running the date. */
 export interface EodReports {
   /** Overwrites: a re-run of the date replaces its report. */
@@ -196,6 +166,8 @@ export interface EodReports {
   /** The date's report, or null when no end of day has run for it. */
   getEodReport(date: string): Promise<EodReport | null>;
 }
+
+export type { EodReport };
 
 export type LedgerStore = Journal & FacilityDirectory & BorrowerProfiles & LprFixings & ReviewQueue & EodReports;
 

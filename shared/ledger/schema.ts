@@ -34,8 +34,6 @@ export interface TableSchema {
   readonly globalIndexes: readonly GlobalIndexSchema[];
 }
 
-/** Environment variable that carries the table name into every function (set by infra/). */
-export const TABLE_NAME_ENV = 'LEDGER_TABLE_NAME';
 
 export const INDEX = {
   byRequestId: 'byRequestId',

@@ -3,12 +3,12 @@
  * then eod-report with every shard's answer, then the ops routes that read and re-run it, all on
  * the embedded store. The pure parts (which date a run processes, how shards combine) first.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createAppDeps, type AppDeps } from '#app/deps.ts';
 import { combineShards, EOD_MAX_LISTED_FAILURES, eodDateOf, nightlyEodDate, summarise, type EodShardResult } from '#app/eod.ts';
 import { drawdown, openFacility } from '#app/facilities.ts';
-import { setAppDeps } from '#app/wiring.ts';
+import { DYNAMODB_ENDPOINT_ENV, IAM_PRINCIPALS_ENV, TABLE_NAME_ENV } from '#config/env.ts';
 import { fixedClock } from '#domain/calendar.ts';
 import { InvariantViolation, ValidationError } from '#domain/errors.ts';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
@@ -116,15 +116,18 @@ describe('the nightly end of day through its functions, on the embedded store', 
 
   beforeAll(async () => {
     const client = ledgerClient();
-    deps = createAppDeps({ store: ledgerStore(client, { tableName: await freshTable(client, 'nightly') }), runtime: instantRuntime, product: DEFAULT_PRODUCT });
+    const tableName = await freshTable(client, 'nightly');
+    deps = createAppDeps({ store: ledgerStore(client, { tableName }), runtime: instantRuntime, product: DEFAULT_PRODUCT });
     await deps.lpr.publish({ date: '2025-12-22', oneYearPpm: 30_000, fiveYearPpm: 35_000 });
     for (const facilityId of ids) {
       await openFacility(deps, { date: '2026-01-01', actor: 'channel:test' }, { facilityId, borrowerId: 'B-NIGHT', limitFen: 2_000_000_00, effectiveDate: '2026-01-01', maturityDate: '2026-12-31', spreadBp: 45 });
       await drawdown(deps, facilityId, ctx('2026-01-05', 'd'), { amountFen: 1_000_000_00 });
     }
-    setAppDeps(deps);
+    // The functions find this table through the environment (functions/wiring.ts), as deployed ones do theirs.
+    vi.stubEnv(TABLE_NAME_ENV, tableName);
+    vi.stubEnv(DYNAMODB_ENDPOINT_ENV, inject('ledgerEndpoint'));
     // The ops routes map SigV4 callers at init; every handler's logger reads its level there too.
-    vi.stubEnv('IAM_PRINCIPALS', IAM_PRINCIPALS_JSON);
+    vi.stubEnv(IAM_PRINCIPALS_ENV, IAM_PRINCIPALS_JSON);
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
     shardHandler = (await import('../../functions/eod-shard/handler.ts')).handler as Handler;
     createReportHandler = (await import('../../functions/eod-report/handler.ts')).createHandler;
@@ -132,7 +135,6 @@ describe('the nightly end of day through its functions, on the embedded store', 
     portfolioRoute = (await import('../../functions/ops-portfolio/handler.ts')).handler;
   });
   afterAll(() => {
-    setAppDeps(undefined);
     vi.unstubAllEnvs();
   });
 

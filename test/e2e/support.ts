@@ -10,16 +10,16 @@
  * Callers name themselves the way `npm start` lets them (LOCAL_DEV=1): x-dev-principal
  * (channel:<id> | sme:<borrowerId> | ops:<id>) and x-dev-business-date (YYYY-MM-DD).
  */
+import { DYNAMODB_ENDPOINT_ENV, LOCAL_DEV_ENV, TABLE_NAME_ENV } from '#config/env.ts';
 import { randomUUID } from 'node:crypto';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { DYNAMODB_ENDPOINT_ENV, setAppDeps } from '#app/wiring.ts';
-import { LOCAL_DEV_ENV } from '#http/auth.ts';
+
 import { DEV_BUSINESS_DATE_HEADER, DEV_PRINCIPAL_HEADER } from '#http/dev.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '#http/idempotency.ts';
 import type { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
 import type { JournalEvent } from '#ledger/journal.ts';
-import { TABLE_NAME_ENV } from '#ledger/schema.ts';
+
 import { routes } from '../../functions/routes.ts';
 import { startServer, type LocalServer } from '../../local/server.ts';
 import { freshTable, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
@@ -183,8 +183,7 @@ export async function startE2e(name: string): Promise<E2e> {
   // Quiet output: no access log lines and no EMF metric documents on stdout.
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
   process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
-  // The use-cases' dependencies are built lazily from the environment just set.
-  setAppDeps(undefined);
+  // The use-cases' dependencies are built from the environment just set (functions/wiring.ts).
   const serverErrors: string[] = [];
   const server: LocalServer = await startServer({ routes, port: 0, onError: (message, error) => serverErrors.push(`${message}: ${String(error)}`) });
   const store = ledgerStore(client, { tableName });

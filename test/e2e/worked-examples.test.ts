@@ -400,6 +400,22 @@ describe('the journal', () => {
       expect(fen('DR')).toBe(fen('CR'));
     }
   });
+
+  it("shows each event's data in the API's units: yuan and percent strings, never fen or ppm", async () => {
+    const { facilityId } = await openLine();
+    await draw(facilityId, OPENED_ON, '1000000.00');
+    await repay(facilityId, '2026-01-06', '10000.00');
+    const all = await channel.get(`${facilityPath(facilityId)}/events`);
+    expect(all.status, all.text).toBe(200);
+    expect(all.text).not.toMatch(/(Fen|Ppm)"\s*:/);
+    const [opened, drawn, repaid] = all.body.items as { data: { command: Record<string, unknown>; events: { data: Record<string, unknown> }[] } }[];
+    expect(opened!.data.command).toMatchObject({ type: 'OpenFacility', limit: '2000000.00' });
+    // The 2025-12-22 fixing: LPR 3.00% + 45 bp.
+    expect(drawn!.data.command).toMatchObject({ type: 'Drawdown', amount: '1000000.00', lprPercent: '3.0000' });
+    expect(drawn!.data.events[0]!.data).toMatchObject({ amount: '1000000.00', lprPercent: '3.0000', spreadBp: 45 });
+    // Principal first: the allocation by category is in yuan too.
+    expect(repaid!.data.events[0]!.data).toMatchObject({ amount: '10000.00', allocation: expect.objectContaining({ PRINCIPAL: '10000.00', ACCRUED_INTEREST: '0.00' }) });
+  });
 });
 
 describe('operations controls', () => {

@@ -10,7 +10,7 @@ import {
   toProblem,
 } from '#http/errors.ts';
 import { problemResult, problemTitle } from '#http/problem.ts';
-import { ProblemSchema } from '#api/problem.ts';
+import { ProblemSchema } from '#http/problem-schema.ts';
 import * as z from '#api/z.ts';
 
 describe('ErrorCode → HTTP status', () => {

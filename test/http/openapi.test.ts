@@ -88,7 +88,7 @@ describe('the OpenAPI generator', () => {
 
   it('answers every error with a problem document, grouped by status with their codes', () => {
     const command = operation(document, 'POST', '/v1/facilities/{facilityId}/drawdowns');
-    expect(Object.keys(command.responses)).toEqual(['201', '400', '401', '403', '404', '413', '415', '422', '500', '503']);
+    expect(Object.keys(command.responses)).toEqual(['201', '400', '401', '403', '404', '409', '413', '415', '422', '500', '503']);
     expect(command.responses['400']).toEqual({
       description: 'Problem document; code: validation-failed, idempotency-key-missing.',
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },

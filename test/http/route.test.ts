@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineRoute, objectKeys, type RouteSpec } from '#http/route.ts';
+import { defineRoute, objectKeys, standardErrors, type RouteSpec } from '#http/route.ts';
 import { FacilityId } from '#api/primitives.ts';
 import * as z from '#api/z.ts';
 
@@ -26,6 +26,30 @@ describe('defineRoute', () => {
     expect(Object.isFrozen(route)).toBe(true);
   });
 
+  it('gives a route its kind: GET is a query, anything else a command, unless it says (a POST preview)', () => {
+    expect(defineRoute(base).kind).toBe('query');
+    expect(defineRoute({ ...base, method: 'POST' }).kind).toBe('command');
+    const preview = defineRoute({ ...base, method: 'POST', kind: 'query' });
+    expect([preview.kind, preview.requiresIdempotencyKey]).toEqual(['query', false]);
+  });
+
+  it('derives the standard error codes from the kind: a command on a facility may conflict and meet a later business date', () => {
+    expect(standardErrors(defineRoute(base))).toEqual(['validation-failed', 'unauthenticated', 'forbidden', 'not-found', 'service-unavailable']);
+    expect(standardErrors(defineRoute({ ...base, method: 'POST', request: { ...base.request, body: ok } }))).toEqual([
+      'validation-failed',
+      'idempotency-key-missing',
+      'idempotency-key-reused',
+      'unauthenticated',
+      'forbidden',
+      'not-found',
+      'unsupported-media-type',
+      'payload-too-large',
+      'date-before-last-event',
+      'concurrent-modification',
+      'service-unavailable',
+    ]);
+  });
+
   it.each<[string, Partial<RouteSpec>, RegExp]>([
     ['an operation that is not a folder name', { operation: 'Drawdown' }, /lower-case folder name/],
     ['a path without a leading slash', { path: 'v1/x', request: {} }, /must start with "\/"/],
@@ -36,7 +60,9 @@ describe('defineRoute', () => {
     ['no path schema for a template', { request: {} }, /request.path must be an object schema/],
     ['a non-object query schema', { request: { path: base.request.path, query: z.string() } }, /request.query must be an object schema/],
     ['a body on GET', { request: { path: base.request.path, body: ok } }, /GET takes no body/],
-    ['an Idempotency-Key on GET', { idempotencyKey: true }, /only POST, PUT and PATCH/],
+    ['an Idempotency-Key on GET', { kind: 'command', idempotencyKey: true }, /only POST, PUT and PATCH/],
+    ['an Idempotency-Key on a query', { method: 'POST', kind: 'query', idempotencyKey: true }, /a query takes no Idempotency-Key/],
+    ['a standard error code listed again', { errors: ['not-found'] }, /errors repeats not-found, which every query like it answers with/],
     ['no roles', { roles: [] }, /declare the roles/],
     ['an SME on an IAM route', { roles: ['sme'] }, /auth 'iam' cannot authenticate role\(s\) sme/],
     ['a channel on a Cognito route', { auth: 'cognito', roles: ['channel'] }, /auth 'cognito' cannot authenticate/],

@@ -5,11 +5,12 @@
  * only the permissions its route needs, and the dashboard and alarms exist.
  * Bundling is skipped (see support.ts); test/infra/bundling.test.ts bundles one function for real.
  */
+import { IAM_PRINCIPALS_ENV, TABLE_NAME_ENV } from '#config/env.ts';
 import { describe, expect, it } from 'vitest';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { TABLE_NAME_ENV } from '#ledger/schema.ts';
-import { IAM_PRINCIPALS_ENV, parseIamPrincipals } from '#http/auth.ts';
+
+import { parseIamPrincipals } from '#http/auth.ts';
 import { jobs } from '../../functions/jobs.ts';
 import { routes } from '../../functions/routes.ts';
 import { CONTEXT, composeService } from '../../infra/compose.ts';
@@ -386,8 +387,8 @@ describe('building the API from a registry', () => {
     expect(() => build([route('a', '/v1/me/x', 'cognito')])).toThrow(/no user pool/);
   });
 
-  it('gives a read-only command RO when its route says so, and GET routes RO by default', () => {
-    expect(tableAccessOf({ ...route('a', '/v1/x'), method: 'POST', tableAccess: 'RO' })).toBe('RO');
+  it('gives a POST query RO when its route says so, and GET routes RO by default', () => {
+    expect(tableAccessOf({ ...route('a', '/v1/x'), method: 'POST', kind: 'query' })).toBe('RO');
     expect(tableAccessOf({ ...route('a', '/v1/x'), method: 'POST' })).toBe('RW');
     expect(tableAccessOf(route('a', '/v1/x'))).toBe('RO');
     expect(tableAccessOf(route('a', '/v1/x', 'none'))).toBeUndefined();

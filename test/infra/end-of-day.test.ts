@@ -4,11 +4,12 @@
  * retried with backoff) and then keeps the report; two functions built like the API's, each
  * with only the table access it needs; and an alarm when a run fails or times out.
  */
+import { IAM_PRINCIPALS_ENV, TABLE_NAME_ENV } from '#config/env.ts';
 import { describe, expect, it } from 'vitest';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EOD_METRIC_DIMENSIONS } from '#http/observability.ts';
-import { IAM_PRINCIPALS_ENV } from '#http/auth.ts';
-import { EOD_KEY_PREFIX, EOD_SHARD_COUNT, TABLE_NAME_ENV } from '#ledger/schema.ts';
+
+import { EOD_KEY_PREFIX, EOD_SHARD_COUNT } from '#ledger/schema.ts';
 import { routes } from '../../functions/routes.ts';
 import { CONTEXT, composeService } from '../../infra/compose.ts';
 import { EOD_MAP_CONCURRENCY } from '../../infra/constructs/end-of-day.ts';

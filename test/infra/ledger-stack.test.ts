@@ -2,13 +2,14 @@
  * The ledger stack as synthesised by the app's own composition (with cdk.json's feature
  * flags; function bundling skipped), checked against the schema data the embedded store is created from.
  */
+import { TABLE_NAME_ENV } from '#config/env.ts';
 import { describe, expect, it } from 'vitest';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { LEDGER_TABLE, TABLE_NAME_ENV, toCreateTableInput } from '#ledger/schema.ts';
+import { LEDGER_TABLE, toCreateTableInput } from '#ledger/schema.ts';
 import { composeService } from '../../infra/compose.ts';
 import { LedgerTable, type TableAccess } from '../../infra/constructs/ledger-table.ts';
 import { appWithProjectContext } from './support.ts';

@@ -1,10 +1,12 @@
 /**
- * The problem document (RFC 9457) as a schema, for OpenAPI. shared/http/problem.ts builds the
- * documents; test/http/errors.test.ts checks that what it builds matches this schema.
+ * The problem document (RFC 9457) as a schema, for OpenAPI and the tests that check responses
+ * against it. It lives with the HTTP layer that builds the documents (problem.ts), not in
+ * shared/api, which depends only on the domain; test/http/errors.test.ts checks that what
+ * problem.ts builds matches it. Not imported by handlers: no function bundles it.
  */
-import { PROBLEM_CODES } from '../http/errors.ts';
-import type { ProblemCode } from '../http/problem.ts';
-import * as z from './z.ts';
+import * as z from '../api/z.ts';
+import { PROBLEM_CODES } from './errors.ts';
+import type { ProblemCode } from './problem.ts';
 
 export const ProblemSchema = z
   .object({

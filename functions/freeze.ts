@@ -1,0 +1,14 @@
+/** The one handler of freezing and unfreezing a credit line (ops-freeze, ops-unfreeze): the same command but for its type. */
+import { administer } from '#app/facilities.ts';
+import { httpHandler } from '#http/middleware.ts';
+import type { routeOf } from './routes.ts';
+import { commandContext } from './context.ts';
+import { appDeps } from './wiring.ts';
+
+export function freezeHandler(route: ReturnType<typeof routeOf<'ops-freeze' | 'ops-unfreeze'>>, type: 'Freeze' | 'Unfreeze') {
+  return httpHandler(
+    route,
+    async (ctx) => administer(ctx.deps, ctx.path.facilityId, commandContext(ctx), { type, ...(ctx.body.reason === undefined ? {} : { reason: ctx.body.reason }) }),
+    { deps: appDeps },
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * The end-of-day report, written once (docs/end-of-day.md): what a shard answers, what the
+ * report of a date keeps (both in fen, as the nightly state machine passes them and the ledger
+ * stores them) and the API's view of it (in yuan). The view's portfolio is derived from the
+ * totals: every `xFen` total is shown as `x` in yuan, so a total added here shows up everywhere.
+ */
+import { formatYuan } from '#domain/money.ts';
+import { BusinessDate, FacilityId, Percent, Yuan } from './primitives.ts';
+import * as z from './z.ts';
+
+/**
+ * Failed facilities a shard names (all are counted): keeps a shard's result a few KB, well inside
+ * Step Functions' 256 KB payload with every shard's result in one state, and the report one item.
+ */
+export const EOD_MAX_LISTED_FAILURES = 20;
+
+const Count = z.int().check(z.gte(0));
+const Counts = z.record(z.string(), Count);
+
+/** Portfolio totals as of an end-of-day date, in fen: facilities not closed, valued through `advance`. */
+export const PortfolioTotals = z.strictObject({
+  facilities: Count,
+  principalOutstandingFen: Count,
+  accruedInterestFen: Count,
+  interestDueFen: Count,
+  overdueInterestFen: Count,
+  overduePrincipalFen: Count,
+  /** Penalty and compound interest. */
+  penaltyInterestFen: Count,
+  byClassification: Counts,
+});
+
+export const EodFailure = z.strictObject({ facilityId: FacilityId, code: z.string() });
+
+/** One shard's end of day: what the eod-shard function answers (counts and totals in fen, a few KB at most). */
+export const EodShardResult = z.strictObject({
+  date: BusinessDate,
+  /** 0 to EOD_SHARD_COUNT - 1 (shared/ledger/schema.ts); combineShards checks each is there once. */
+  shard: Count,
+  processed: Count,
+  changed: Count,
+  /** Facilities that failed; `failed` names the first EOD_MAX_LISTED_FAILURES of them. */
+  failures: Count,
+  failed: z.array(EodFailure).check(z.maxLength(EOD_MAX_LISTED_FAILURES)),
+  eventsByType: Counts,
+  totals: PortfolioTotals,
+});
+
+/** The portfolio report of one end-of-day date, combined from every shard's result (kept as EOD#<date>). */
+export const EodReport = z.strictObject({
+  date: BusinessDate,
+  shards: Count,
+  processed: Count,
+  changed: Count,
+  /** Facilities that failed, all of them; `failed` lists the first few of each shard only. */
+  failures: Count,
+  failed: z.array(EodFailure),
+  eventsByType: Counts,
+  totals: PortfolioTotals,
+  /** Overdue principal / principal outstanding, in ppm (0 when nothing is outstanding). */
+  overdueRatioPpm: Count,
+});
+
+export type PortfolioTotals = z.output<typeof PortfolioTotals>;
+export type EodFailure = z.output<typeof EodFailure>;
+export type EodShardResult = z.output<typeof EodShardResult>;
+export type EodReport = z.output<typeof EodReport>;
+
+type TotalsShape = (typeof PortfolioTotals)['shape'];
+/** The totals' shape with every `xFen` amount as `x` in yuan. */
+export type InYuan<S> = { [K in keyof S as K extends `${infer Name}Fen` ? Name : K]: K extends `${string}Fen` ? typeof Yuan : S[K] };
+
+function inYuan<S extends Record<string, z.core.$ZodType>>(shape: S): InYuan<S> {
+  return Object.fromEntries(Object.entries(shape).map(([key, schema]) => (key.endsWith('Fen') ? [key.slice(0, -3), Yuan] : [key, schema]))) as InYuan<S>;
+}
+
+/** The totals with every `xFen` amount as `x` in yuan: the values of the view's portfolio. */
+export function totalsInYuan(totals: PortfolioTotals): z.output<z.ZodMiniObject<InYuan<TotalsShape>>> {
+  return Object.fromEntries(Object.entries(totals).map(([key, value]) => (key.endsWith('Fen') ? [key.slice(0, -3), formatYuan(value as number)] : [key, value]))) as never;
+}
+
+/** The report as the ops routes show it: the run's answer and the stored portfolio of a date. */
+export const EodReportView = z.strictObject({
+  date: BusinessDate,
+  shards: Count,
+  processed: Count,
+  changed: Count,
+  failures: Count.check(z.meta({ description: 'Facilities the run could not process; `failed` names the first few of each shard.' })),
+  failed: z.array(EodFailure),
+  eventsByType: Counts,
+  portfolio: z.strictObject({
+    ...inYuan<TotalsShape>(PortfolioTotals.shape),
+    /** Overdue principal as a percent of the principal outstanding. */
+    overdueRatioPercent: Percent,
+  }),
+});
