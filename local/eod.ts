@@ -2,20 +2,31 @@
  * `npm run eod -- --date YYYY-MM-DD`: end of day on the local store (the same use-case the
  * ops route and the nightly run use), shard by shard with a progress bar, keeping the date's
  * report as they do (GET /v1/ops/portfolio?date= shows it). Stop `npm start` first (the on-disk
- * store allows one process), or call POST /v1/ops/eod/{date} on it instead.
+ * store allows one process), or call POST /v1/ops/eod/{date} on it instead. A date after today
+ * is refused (eod-date-in-future); `--business-date` stands in for today, as x-dev-business-date does
+ * for the API.
  */
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { recordEodReport, runEod } from '#app/eod.ts';
+import { assertEodDateNotInFuture, recordEodReport, runEod } from '#app/eod.ts';
 import { appDeps } from '../functions/wiring.ts';
-import { parseBusinessDate } from '#domain/calendar.ts';
+import { parseBusinessDate, systemClock, today } from '#domain/calendar.ts';
+import { DomainError } from '#domain/errors.ts';
 import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
 import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
 import { startLocalStore } from './store.ts';
 
-const { values } = parseArgs({ options: { date: { type: 'string' } } });
+const { values } = parseArgs({ options: { date: { type: 'string' }, 'business-date': { type: 'string' } } });
 const date = parseBusinessDate(values.date, '--date');
+const businessDate = values['business-date'] === undefined ? today(systemClock) : parseBusinessDate(values['business-date'], '--business-date');
+try {
+  assertEodDateNotInFuture(date, businessDate);
+} catch (error) {
+  if (!(error instanceof DomainError)) throw error;
+  console.error(`${error.message} (${error.code}; --business-date YYYY-MM-DD stands in for today locally)`);
+  process.exit(2);
+}
 
 const store = await startLocalStore().catch((error: unknown) => {
   console.error(`Cannot open the local store (is \`npm start\` running? then use POST /v1/ops/eod/${date}): ${String(error)}`);

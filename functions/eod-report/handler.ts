@@ -3,7 +3,8 @@
  * portfolio report, keeps it (EOD#<date>) and emits the end-of-day metrics the alarms watch.
  */
 import type { AppDeps } from '#app/deps.ts';
-import { combineShards, eodMetricValues, recordEodReport } from '#app/eod.ts';
+import { assertEodDateNotInFuture, combineShards, eodMetricValues, recordEodReport } from '#app/eod.ts';
+import { today } from '#domain/calendar.ts';
 import { eodReportView } from '#app/views.ts';
 import { jobHandler, type JobHandlerOptions } from '#http/job.ts';
 import { jobOf } from '../jobs.ts';
@@ -14,6 +15,7 @@ export function createHandler(options: JobHandlerOptions<AppDeps> = {}) {
   return jobHandler(
     jobOf('eod-report'),
     async ({ date, startedAt, shards }, { deps, clock, metrics }) => {
+      assertEodDateNotInFuture(date, today(clock));
       const report = combineShards(date, shards);
       await recordEodReport(deps, report);
       for (const [name, value] of eodMetricValues(report, Math.max(0, clock.now().getTime() - Date.parse(startedAt)))) metrics.add(name, value);

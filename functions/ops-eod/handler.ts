@@ -1,9 +1,9 @@
 /**
  * POST /v1/ops/eod/{date}: end of day for a date, every shard in turn (idempotent), keeping the
  * date's portfolio report like the nightly run does. In AWS the nightly run maps over shards;
- * this route lets operations run or re-run a date by hand.
+ * this route lets operations run or re-run a date by hand (never a date after today: 422).
  */
-import { eodMetricValues, recordEodReport, runEod } from '#app/eod.ts';
+import { assertEodDateNotInFuture, eodMetricValues, recordEodReport, runEod } from '#app/eod.ts';
 import { eodReportView } from '#app/views.ts';
 import { httpHandler } from '#http/middleware.ts';
 import { routeOf } from '../routes.ts';
@@ -11,7 +11,8 @@ import { appDeps } from '../wiring.ts';
 
 export const handler = httpHandler(
   routeOf('ops-eod'),
-  async ({ deps, path, clock, metrics }) => {
+  async ({ deps, path, businessDate, clock, metrics }) => {
+    assertEodDateNotInFuture(path.date, businessDate);
     const started = clock.now().getTime();
     const report = await runEod(deps, path.date);
     await recordEodReport(deps, report);

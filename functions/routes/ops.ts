@@ -122,6 +122,7 @@ export const opsRoutes = [
     idempotencyKey: false,
     request: { path: EodPath },
     responses: { 200: EodReportView },
+    errors: ['eod-date-in-future'],
   }),
   defineRoute({
     operation: 'ops-portfolio',

@@ -29,6 +29,23 @@ export type { EodFailure, EodReport, EodShardResult, PortfolioTotals } from '#ap
 export const EOD_CONCURRENCY = 8;
 export const EOD_PAGE_SIZE = 100;
 export const EOD_ACTOR = 'system:eod';
+/**
+ * End of day never runs for a date after the current business date (DESIGN §10): a run a year
+ * ahead would move every facility there, and every command dated today would then be refused
+ * with date-before-last-event. Its own class so the state machine does not retry it.
+ */
+export class EodDateInFuture extends DomainError {
+  constructor(date: string, businessDate: string) {
+    super('eod-date-in-future', `end of day cannot run for ${date}: it is after the current business date ${businessDate}`, { date, businessDate });
+    this.name = 'EodDateInFuture';
+  }
+}
+
+/** Every entry to end of day (the route, the state machine's tasks, `npm run eod`) checks its date here first. */
+export function assertEodDateNotInFuture(date: string, businessDate: string): void {
+  if (date > businessDate) throw new EodDateInFuture(date, businessDate);
+}
+
 /** Thrown inside `decide` when a racing command already applied the end of day. */
 class NothingToDo extends Error {}
 

@@ -28,7 +28,9 @@ export type ErrorCode =
   | 'renewal-not-eligible'
   | 'renewal-pending'
   | 'borrower-profile-missing'
-  | 'invalid-state';
+  | 'invalid-state'
+  // 422: end of day asked for a date after the business date (shared/app/eod.ts)
+  | 'eod-date-in-future';
 
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `pricing.spreadBp`; empty for the whole input. */

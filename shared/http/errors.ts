@@ -38,6 +38,7 @@ export const ERROR_STATUS: Readonly<Record<RefusalCode, number>> = {
   'renewal-pending': 422,
   'borrower-profile-missing': 422,
   'invalid-state': 422,
+  'eod-date-in-future': 422,
   'too-many-requests': 429,
   'service-unavailable': 503,
 };

@@ -17,8 +17,8 @@ import { invariant, ValidationError } from '#domain/errors.ts';
 import * as z from '../api/z.ts';
 import { businessMetrics, createLogger, createMetrics, type BusinessMetrics, type Logger, type Metrics } from './observability.ts';
 
-/** Errors a retry cannot cure: the state machine fails at once on these. */
-export const NON_RETRYABLE_ERRORS: readonly string[] = ['ValidationError', 'InvariantViolation'];
+/** Errors a retry cannot cure: the state machine fails at once on these (EodDateInFuture: shared/app/eod.ts). */
+export const NON_RETRYABLE_ERRORS: readonly string[] = ['ValidationError', 'InvariantViolation', 'EodDateInFuture'];
 
 export interface JobSpec {
   /** The function's folder: functions/<name>/handler.ts; also its `operation` tag and log key. */

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createAppDeps, type AppDeps } from '#app/deps.ts';
-import { combineShards, EOD_MAX_LISTED_FAILURES, eodDateOf, nightlyEodDate, summarise, type EodShardResult } from '#app/eod.ts';
+import { assertEodDateNotInFuture, combineShards, EOD_MAX_LISTED_FAILURES, eodDateOf, EodDateInFuture, nightlyEodDate, summarise, type EodShardResult } from '#app/eod.ts';
 import { drawdown, openFacility } from '#app/facilities.ts';
 import { DYNAMODB_ENDPOINT_ENV, IAM_PRINCIPALS_ENV, TABLE_NAME_ENV } from '#config/env.ts';
-import { fixedClock } from '#domain/calendar.ts';
+import { addDays, fixedClock, systemClock, today } from '#domain/calendar.ts';
 import { InvariantViolation, ValidationError } from '#domain/errors.ts';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
 import { EOD_METRIC_DIMENSIONS, Logger } from '#http/observability.ts';
@@ -61,6 +61,21 @@ describe('which date a run processes', () => {
   });
 });
 
+describe('end of day never runs for a date after the business date', () => {
+  it('refuses a date after today (422 eod-date-in-future) and accepts today and earlier days', () => {
+    expect(() => assertEodDateNotInFuture('2026-01-21', '2026-01-20')).toThrow(EodDateInFuture);
+    expect(() => assertEodDateNotInFuture('2027-01-20', '2026-01-20')).toThrow(/after the current business date 2026-01-20/);
+    expect(() => assertEodDateNotInFuture('2026-01-20', '2026-01-20')).not.toThrow();
+    expect(() => assertEodDateNotInFuture('2025-12-31', '2026-01-20')).not.toThrow();
+    try {
+      assertEodDateNotInFuture('2026-01-21', '2026-01-20');
+    } catch (error) {
+      // Its own error name: the state machine lists it among the errors it never retries.
+      expect(error).toMatchObject({ name: 'EodDateInFuture', code: 'eod-date-in-future' });
+    }
+  });
+});
+
 describe('combining the shards of a run', () => {
   it('adds every shard up into the report of the date', () => {
     const report = combineShards('2026-01-20', SHARDS.map((shard) => shardResult(shard)).reverse());
@@ -102,6 +117,7 @@ describe('the nightly end of day through its functions, on the embedded store', 
   type Handler = (event: unknown, context: Context) => Promise<unknown>;
   let shardHandler: Handler;
   let createReportHandler: typeof import('../../functions/eod-report/handler.ts').createHandler;
+  let createShardHandler: typeof import('../../functions/eod-shard/handler.ts').createHandler;
   let eodRoute: (event: ReturnType<typeof apiEvent>, context: Context) => Promise<APIGatewayProxyResult>;
   let portfolioRoute: typeof eodRoute;
 
@@ -131,6 +147,7 @@ describe('the nightly end of day through its functions, on the embedded store', 
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
     shardHandler = (await import('../../functions/eod-shard/handler.ts')).handler as Handler;
     createReportHandler = (await import('../../functions/eod-report/handler.ts')).createHandler;
+    createShardHandler = (await import('../../functions/eod-shard/handler.ts')).createHandler;
     eodRoute = (await import('../../functions/ops-eod/handler.ts')).handler;
     portfolioRoute = (await import('../../functions/ops-portfolio/handler.ts')).handler;
   });
@@ -200,6 +217,31 @@ describe('the nightly end of day through its functions, on the embedded store', 
     expect(none.statusCode).toBe(404);
     expect(JSON.parse(none.body)).toMatchObject({ code: 'not-found' });
     expect((await portfolio('2026-02-30')).statusCode).toBe(400);
+  });
+
+  it('refuses a date after the business date at every entry, writing nothing: the route, both tasks', async () => {
+    const before = await Promise.all(ids.map(async (id) => (await deps.store.loadLatest(id))!.seq));
+    // The route: today by the clock (or x-dev-business-date locally), so a date a year ahead is refused.
+    const far = addDays(today(systemClock), 365);
+    const ran = await eodRoute(apiEvent({ method: 'POST', path: `/v1/ops/eod/${far}`, resource: '/v1/ops/eod/{date}', pathParameters: { date: far }, userArn: callers.ops.userArn }), context);
+    expect(ran.statusCode, ran.body).toBe(422);
+    expect(ran.headers?.['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(ran.body)).toMatchObject({ code: 'eod-date-in-future', status: 422 });
+    expect(await deps.store.getEodReport(far)).toBeNull();
+
+    // The state machine's tasks, on 2026-01-21 in Shanghai: the 22nd is refused (not retried), the 21st runs.
+    const clock = fixedClock('2026-01-21T02:00:00Z');
+    const shard = createShardHandler({ clock, timeoutEarlyInMillis: 0, logger: silent });
+    await expect(shard({ shard: 0, date: '2026-01-22' }, context)).rejects.toMatchObject({ name: 'EodDateInFuture', code: 'eod-date-in-future' });
+    await expect(shard({ shard: 0, scheduledTime: '2026-01-22T16:30:00Z' }, context)).rejects.toMatchObject({ name: 'EodDateInFuture' });
+    const report = createReportHandler({ clock, timeoutEarlyInMillis: 0, logger: silent });
+    const shards = SHARDS.map((n) => shardResult(n, { date: '2026-01-22' }));
+    await expect(report({ date: '2026-01-22', startedAt: '2026-01-21T01:00:00Z', shards }, context)).rejects.toMatchObject({ name: 'EodDateInFuture' });
+    expect(await deps.store.getEodReport('2026-01-22')).toBeNull();
+    const after = await Promise.all(ids.map(async (id) => (await deps.store.loadLatest(id))!.seq));
+    expect(after).toEqual(before);
+    // Today itself runs.
+    await expect(shard({ shard: 0, date: '2026-01-21' }, context)).resolves.toMatchObject({ date: '2026-01-21', shard: 0 });
   });
 
   it('refuses input the state machine must never send, without retrying (ValidationError, InvariantViolation)', async () => {

@@ -34,7 +34,7 @@ describe('jobHandler', () => {
     await expect(handler({ date: '2026-02-30', n: 1.5 }, context)).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'date' }, { path: 'n' }] });
     await expect(handler(null, context)).rejects.toMatchObject({ name: 'ValidationError' });
     expect(fn).not.toHaveBeenCalled();
-    expect(NON_RETRYABLE_ERRORS).toEqual(['ValidationError', 'InvariantViolation']);
+    expect(NON_RETRYABLE_ERRORS).toEqual(['ValidationError', 'InvariantViolation', 'EodDateInFuture']);
   });
 
   it('logs a failure and lets it through, so the state machine sees the error and retries it', async () => {

@@ -87,7 +87,7 @@ describe('the state machine', () => {
   ])('retries the %s task with growing, jittered waits, but never a bad input or a broken invariant', (_, task) => {
     const [never, backoff, ...others] = task().Retry;
     expect(others).toEqual([]);
-    expect(never).toEqual({ ErrorEquals: ['ValidationError', 'InvariantViolation'], MaxAttempts: 0 });
+    expect(never).toEqual({ ErrorEquals: ['ValidationError', 'InvariantViolation', 'EodDateInFuture'], MaxAttempts: 0 });
     expect(backoff).toMatchObject({ ErrorEquals: ['States.ALL'], MaxAttempts: 3, JitterStrategy: 'FULL' });
     expect(backoff!.IntervalSeconds).toBeGreaterThan(0);
     expect(backoff!.BackoffRate).toBeGreaterThan(1);
