@@ -1,5 +1,6 @@
-/** JSON request bodies: content type, a hard size limit, and parsing. */
+/** JSON request bodies: content type, a hard size limit, parsing, and no key given twice. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { visit } from 'jsonc-parser';
 import { ValidationError } from '#domain/errors.ts';
 import { HttpError } from './http-error.ts';
 import { singleHeader, type RequestHeaders } from './headers.ts';
@@ -19,11 +20,46 @@ export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase
     throw new HttpError('payload-too-large', `The request body must not exceed ${MAX_BODY_BYTES} bytes.`);
   }
   const text = base64 ? Buffer.from(body, 'base64').toString('utf8') : body;
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch {
     throw ValidationError.of('', 'the request body is not valid JSON');
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) {
+    throw new ValidationError(duplicates.map((path) => ({ path, message: 'is given more than once; each key may appear only once' })));
+  }
+  return parsed;
+}
+
+/** Duplicate keys reported per body: enough to name them, bounded like every list we answer. */
+export const MAX_DUPLICATE_KEYS_REPORTED = 20;
+
+/**
+ * Dotted paths of keys that appear twice in one object, at any depth. JSON.parse keeps the last
+ * one silently (`{"amount":"1000.00","amount":"2000.00"}` would draw 2000.00), and which one a
+ * proxy, a log or a signature check in between read is anyone's guess: refuse instead. Run on
+ * text JSON.parse accepted, so jsonc-parser's visitor only has to see the keys.
+ */
+export function duplicateKeys(text: string): string[] {
+  const open: Set<string>[] = [];
+  const found: string[] = [];
+  visit(text, {
+    onObjectBegin: () => {
+      open.push(new Set());
+    },
+    onObjectEnd: () => {
+      open.pop();
+    },
+    onObjectProperty: (property, _offset, _length, _line, _column, pathSupplier) => {
+      const keys = open[open.length - 1];
+      if (keys === undefined) return;
+      if (keys.has(property) && found.length < MAX_DUPLICATE_KEYS_REPORTED) found.push([...pathSupplier(), property].join('.'));
+      keys.add(property);
+    },
+  });
+  return found;
 }
 
 /** application/json, optionally with charset=utf-8 (the only charset JSON has, RFC 8259). */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DomainError } from '#domain/errors.ts';
 import { LedgerError } from '#ledger/errors.ts';
-import { MAX_BODY_BYTES } from '#http/body.ts';
+import { duplicateKeys, MAX_BODY_BYTES, MAX_DUPLICATE_KEYS_REPORTED } from '#http/body.ts';
 import { INTERNAL_ERROR_DETAIL } from '#http/errors.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#http/idempotency.ts';
 import { httpHandler } from '#http/middleware.ts';
@@ -123,6 +123,30 @@ describe('JSON bodies', () => {
   it.each(['{', '{"amount": }', "{'a':1}", 'undefined', '\u0000'])('refuses malformed JSON %j with 400', async (body) => {
     const problem = problemOf(await invoke(sampleHandlers().command, commandEvent({ body })));
     expect(problem).toMatchObject({ status: 400, code: 'validation-failed', errors: [{ path: '', message: 'the request body is not valid JSON' }] });
+  });
+
+  it.each([
+    ['at the top', '{"amount":"1000.00","amount":"2000.00"}', ['amount']],
+    ['twice over', '{"amount":"1","amount":"2","amount":"3"}', ['amount', 'amount']],
+    ['inside an object', '{"amount":"1000.00","pricing":{"spreadBp":45,"spreadBp":60}}', ['pricing.spreadBp']],
+    ['inside an array', '{"amount":"1000.00","items":[{"a":1},{"a":1,"a":2}]}', ['items.1.a']],
+    ['with escapes naming the same key', '{"amount":"1000.00","am\\u006funt":"2000.00"}', ['amount']],
+  ])('refuses a key given twice %s with 400 naming it', async (_, body, paths) => {
+    const problem = problemOf(await invoke(sampleHandlers().command, commandEvent({ body })));
+    expect(problem).toMatchObject({ status: 400, code: 'validation-failed' });
+    expect(problem.errors?.map((e) => e.path)).toEqual(paths);
+    expect(problem.errors?.[0]?.message).toContain('more than once');
+  });
+
+  it('accepts the same key in different objects', async () => {
+    const result = await invoke(sampleHandlers().command, commandEvent({ body: JSON.stringify(amount) }));
+    expect(result.statusCode).toBe(201);
+    expect(duplicateKeys('{"a":{"a":1},"b":[{"a":1},{"a":2}],"c":{"b":{"a":1}}}')).toEqual([]);
+  });
+
+  it('names at most a bounded number of duplicates, so a 16 KiB body of repeats yields a small answer', () => {
+    const body = `{${Array.from({ length: 1000 }, () => '"k":1').join(',')}}`;
+    expect(duplicateKeys(body)).toHaveLength(MAX_DUPLICATE_KEYS_REPORTED);
   });
 
   it('requires a body', async () => {
