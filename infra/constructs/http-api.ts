@@ -11,7 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type AuthType, type IamPrincipals } from '#http/auth.ts';
-import { statusOf } from '#http/errors.ts';
+import { GATEWAY_TIMEOUT_DETAIL, INTERNAL_ERROR_DETAIL } from '#http/errors.ts';
 import { NO_STORE, PROBLEM_CONTENT_TYPE, problemTitle, problemType, type ProblemCode } from '#http/problem.ts';
 import type { Role } from '#http/principal.ts';
 import type { HttpMethod, RouteKind } from '#http/route.ts';
@@ -81,20 +81,39 @@ export interface HttpApiProps {
   readonly manageAccountLogRole?: boolean;
 }
 
-/** API Gateway's own refusals, as the problem documents every other error of this API is. */
-const GATEWAY_PROBLEMS: ReadonlyArray<{ type: apigw.ResponseType; code: ProblemCode; detail: string }> = [
+/**
+ * API Gateway's own answers, as the problem documents every other error of this API is: every
+ * response type API Gateway has today with its status and code, then DEFAULT_4XX and DEFAULT_5XX
+ * for any type it adds later. A Lambda that times out (29 s) or crashes reaches the client as
+ * INTEGRATION_TIMEOUT (504) or INTEGRATION_FAILURE (502), never as API Gateway's bare JSON.
+ */
+export const GATEWAY_PROBLEMS: ReadonlyArray<{ type: apigw.ResponseType; code: ProblemCode; status: number; detail: string }> = [
   // No valid Cognito token on an SME route.
-  { type: apigw.ResponseType.UNAUTHORIZED, code: 'unauthenticated', detail: 'Sign in: this operation requires a valid token.' },
+  { type: apigw.ResponseType.UNAUTHORIZED, code: 'unauthenticated', status: 401, detail: 'Sign in: this operation requires a valid token.' },
   // An unsigned request to an IAM route, or a path this API does not have (API Gateway cannot tell them apart).
-  { type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, code: 'unauthenticated', detail: 'This operation requires a SigV4-signed request, or no such route exists.' },
-  { type: apigw.ResponseType.INVALID_SIGNATURE, code: 'unauthenticated', detail: 'The request signature is not valid.' },
-  { type: apigw.ResponseType.EXPIRED_TOKEN, code: 'unauthenticated', detail: 'The credentials have expired.' },
-  { type: apigw.ResponseType.ACCESS_DENIED, code: 'forbidden', detail: 'The caller may not invoke this operation.' },
-  { type: apigw.ResponseType.WAF_FILTERED, code: 'forbidden', detail: 'The request was refused by the firewall.' },
-  { type: apigw.ResponseType.REQUEST_TOO_LARGE, code: 'payload-too-large', detail: 'The request is too large.' },
+  { type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, code: 'unauthenticated', status: 401, detail: 'This operation requires a SigV4-signed request, or no such route exists.' },
+  { type: apigw.ResponseType.INVALID_SIGNATURE, code: 'unauthenticated', status: 401, detail: 'The request signature is not valid.' },
+  { type: apigw.ResponseType.EXPIRED_TOKEN, code: 'unauthenticated', status: 401, detail: 'The credentials have expired.' },
+  { type: apigw.ResponseType.ACCESS_DENIED, code: 'forbidden', status: 403, detail: 'The caller may not invoke this operation.' },
+  { type: apigw.ResponseType.INVALID_API_KEY, code: 'forbidden', status: 403, detail: 'The API key is not valid.' },
+  { type: apigw.ResponseType.WAF_FILTERED, code: 'forbidden', status: 403, detail: 'The request was refused by the firewall.' },
+  { type: apigw.ResponseType.RESOURCE_NOT_FOUND, code: 'not-found', status: 404, detail: 'No such resource.' },
+  { type: apigw.ResponseType.REQUEST_TOO_LARGE, code: 'payload-too-large', status: 413, detail: 'The request is too large.' },
+  { type: apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE, code: 'unsupported-media-type', status: 415, detail: 'The request body must be sent as Content-Type: application/json.' },
+  { type: apigw.ResponseType.BAD_REQUEST_PARAMETERS, code: 'validation-failed', status: 400, detail: 'The request parameters are not valid.' },
+  { type: apigw.ResponseType.BAD_REQUEST_BODY, code: 'validation-failed', status: 400, detail: 'The request body is not valid.' },
   // Stage throttling (and usage-plan quotas): slow down and retry.
-  { type: apigw.ResponseType.THROTTLED, code: 'too-many-requests', detail: 'Too many requests: retry after a short pause.' },
-  { type: apigw.ResponseType.QUOTA_EXCEEDED, code: 'too-many-requests', detail: 'The request quota is used up: retry later.' },
+  { type: apigw.ResponseType.THROTTLED, code: 'too-many-requests', status: 429, detail: 'Too many requests: retry after a short pause.' },
+  { type: apigw.ResponseType.QUOTA_EXCEEDED, code: 'too-many-requests', status: 429, detail: 'The request quota is used up: retry later.' },
+  // The function ran past API Gateway's 29 s: it may still finish, so a retry must reuse the key.
+  { type: apigw.ResponseType.INTEGRATION_TIMEOUT, code: 'gateway-timeout', status: 504, detail: GATEWAY_TIMEOUT_DETAIL },
+  { type: apigw.ResponseType.INTEGRATION_FAILURE, code: 'internal-error', status: 502, detail: INTERNAL_ERROR_DETAIL },
+  { type: apigw.ResponseType.AUTHORIZER_FAILURE, code: 'internal-error', status: 500, detail: INTERNAL_ERROR_DETAIL },
+  { type: apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, code: 'internal-error', status: 500, detail: INTERNAL_ERROR_DETAIL },
+  { type: apigw.ResponseType.API_CONFIGURATION_ERROR, code: 'internal-error', status: 500, detail: INTERNAL_ERROR_DETAIL },
+  // Any type API Gateway adds later: a 4xx is the request's fault, a 5xx ours; never its bare {"message": …}.
+  { type: apigw.ResponseType.DEFAULT_4XX, code: 'validation-failed', status: 400, detail: 'The request was refused by API Gateway.' },
+  { type: apigw.ResponseType.DEFAULT_5XX, code: 'internal-error', status: 500, detail: INTERNAL_ERROR_DETAIL },
 ];
 
 export class HttpApi extends Construct {
@@ -134,13 +153,13 @@ export class HttpApi extends Construct {
     });
     // A resource-policy change only takes effect with a new deployment.
     this.api.latestDeployment?.addToLogicalId({ principals: [...props.iamPrincipals.keys()].sort() });
-    for (const { type, code, detail } of GATEWAY_PROBLEMS) {
+    for (const { type, code, status, detail } of GATEWAY_PROBLEMS) {
       this.api.addGatewayResponse(`Problem${pascal(type.responseType)}`, {
         type,
-        statusCode: String(statusOf(code)),
+        statusCode: String(status),
         responseHeaders: { 'Content-Type': `'${PROBLEM_CONTENT_TYPE}'`, 'Cache-Control': `'${NO_STORE}'` },
         templates: {
-          'application/json': JSON.stringify({ type: problemType(code), title: problemTitle(code), status: statusOf(code), detail, code }),
+          'application/json': JSON.stringify({ type: problemType(code), title: problemTitle(code), status, detail, code }),
         },
       });
     }

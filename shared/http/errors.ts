@@ -44,9 +44,11 @@ export const ERROR_STATUS: Readonly<Record<RefusalCode, number>> = {
 };
 
 export const INTERNAL_ERROR_STATUS = 500;
+/** API Gateway's answer when a function runs past its 29 s integration timeout (infra/constructs/http-api.ts). */
+export const GATEWAY_TIMEOUT_STATUS = 504;
 
 /** Every code a problem document can carry (the OpenAPI enum of `Problem.code`). */
-export const PROBLEM_CODES: readonly ProblemCode[] = [...(Object.keys(ERROR_STATUS) as RefusalCode[]), 'internal-error'];
+export const PROBLEM_CODES: readonly ProblemCode[] = [...(Object.keys(ERROR_STATUS) as RefusalCode[]), 'internal-error', 'gateway-timeout'];
 
 /** Bounds on what a validation problem echoes back: a fuzzed 16 KiB body must not yield a 1 MB answer. */
 export const MAX_PROBLEM_ERRORS = 20;
@@ -55,9 +57,13 @@ export const MAX_ISSUE_MESSAGE_LENGTH = 200;
 /** What a 5xx says: nothing about the cause, which is only logged. */
 export const INTERNAL_ERROR_DETAIL = 'The request could not be completed. Quote the response x-amzn-RequestId when reporting it.';
 const TIMEOUT_DETAIL = 'The request ran out of time. It is safe to retry; send a command again with the same Idempotency-Key.';
+/** The function may still complete after API Gateway gave up on it: only a retry with the same key is safe. */
+export const GATEWAY_TIMEOUT_DETAIL = 'The request ran out of time and may still complete. Retry a command only with the same Idempotency-Key.';
 
 export function statusOf(code: ProblemCode): number {
-  return code === 'internal-error' ? INTERNAL_ERROR_STATUS : ERROR_STATUS[code];
+  if (code === 'internal-error') return INTERNAL_ERROR_STATUS;
+  if (code === 'gateway-timeout') return GATEWAY_TIMEOUT_STATUS;
+  return ERROR_STATUS[code];
 }
 
 export function problemOf(

@@ -122,7 +122,7 @@ function successResponses(route: AnyRoute, schemas: SchemaConverter): Json {
 
 /** The problem codes a route can answer with, grouped by status. */
 function errorResponses(route: AnyRoute, schemas: SchemaConverter): Json {
-  const codes = new Set<ProblemCode>([...standardErrors(route), ...(route.errors ?? []), 'internal-error']);
+  const codes = new Set<ProblemCode>([...standardErrors(route), ...(route.errors ?? []), 'internal-error', 'gateway-timeout']);
 
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);

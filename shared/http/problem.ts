@@ -9,8 +9,12 @@ import type { HttpErrorCode } from './http-error.ts';
 
 /** Every code a refusal can carry: the domain's, the store's and the HTTP edge's. */
 export type RefusalCode = ErrorCode | LedgerErrorCode | HttpErrorCode;
-/** Refusal codes plus the one for a failure that is our fault, never the caller's. */
-export type ProblemCode = RefusalCode | 'internal-error';
+/**
+ * Refusal codes plus the two for failures that are not the caller's: ours (internal-error), and
+ * API Gateway giving up on a function that ran too long (gateway-timeout: it may still finish, so
+ * retry only with the same key).
+ */
+export type ProblemCode = RefusalCode | 'internal-error' | 'gateway-timeout';
 
 export interface Problem {
   readonly type: string;

@@ -40,8 +40,8 @@ describe('ErrorCode → HTTP status', () => {
     }
   });
 
-  it('lists every code, plus internal-error, for the Problem schema', () => {
-    expect(PROBLEM_CODES).toEqual([...Object.keys(ERROR_STATUS), 'internal-error']);
+  it('lists every code, plus internal-error and gateway-timeout, for the Problem schema', () => {
+    expect(PROBLEM_CODES).toEqual([...Object.keys(ERROR_STATUS), 'internal-error', 'gateway-timeout']);
   });
 });
 

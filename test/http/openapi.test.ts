@@ -88,12 +88,12 @@ describe('the OpenAPI generator', () => {
 
   it('answers every error with a problem document, grouped by status with their codes', () => {
     const command = operation(document, 'POST', '/v1/facilities/{facilityId}/drawdowns');
-    expect(Object.keys(command.responses)).toEqual(['201', '400', '401', '403', '404', '409', '413', '415', '422', '500', '503']);
+    expect(Object.keys(command.responses)).toEqual(['201', '400', '401', '403', '404', '409', '413', '415', '422', '500', '503', '504']);
     expect(command.responses['400']).toEqual({
       description: 'Problem document; code: validation-failed, idempotency-key-missing.',
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
     });
-    expect(Object.keys(operation(document, 'GET', '/v1/ping').responses)).toEqual(['200', '500', '503']);
+    expect(Object.keys(operation(document, 'GET', '/v1/ping').responses)).toEqual(['200', '500', '503', '504']);
     expect(document.components.schemas['Problem']).toMatchObject({ required: ['type', 'title', 'status', 'detail', 'code'] });
   });
 

@@ -11,6 +11,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 
 import { parseIamPrincipals } from '#http/auth.ts';
+import { ProblemSchema } from '#http/problem-schema.ts';
+import { INTERNAL_ERROR_DETAIL } from '#http/errors.ts';
 import { jobs } from '../../functions/jobs.ts';
 import { routes } from '../../functions/routes.ts';
 import { CONTEXT, composeService } from '../../infra/compose.ts';
@@ -202,13 +204,41 @@ describe('the REST API', () => {
       ['REQUEST_TOO_LARGE', '413', 'payload-too-large'],
       ['THROTTLED', '429', 'too-many-requests'],
       ['QUOTA_EXCEEDED', '429', 'too-many-requests'],
+      // A Lambda past API Gateway's 29 s, or one that crashed.
+      ['INTEGRATION_TIMEOUT', '504', 'gateway-timeout'],
+      ['INTEGRATION_FAILURE', '502', 'internal-error'],
+      // Whatever else API Gateway answers, now or in types it adds later.
+      ['DEFAULT_4XX', '400', 'validation-failed'],
+      ['DEFAULT_5XX', '500', 'internal-error'],
     ] as const) {
       template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
         StatusCode: status,
-        ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
+        ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'", 'gatewayresponse.header.Cache-Control': "'no-store'" },
         ResponseTemplates: { 'application/json': Match.stringLikeRegexp(`"code":"${code}"`) },
       });
+    }
+  });
+
+  it('covers every gateway response type with a problem document whose status is the response status', () => {
+    const responses = ofType('AWS::ApiGateway::GatewayResponse').map(([logicalId]) => propsOf(logicalId));
+    const types = responses.map((r) => r['ResponseType']).sort();
+    // Every type API Gateway defines (GatewayResponse.responseType in its API reference).
+    expect(types).toEqual(
+      [
+        'DEFAULT_4XX', 'DEFAULT_5XX', 'RESOURCE_NOT_FOUND', 'UNAUTHORIZED', 'INVALID_API_KEY', 'ACCESS_DENIED', 'AUTHORIZER_FAILURE',
+        'AUTHORIZER_CONFIGURATION_ERROR', 'INVALID_SIGNATURE', 'EXPIRED_TOKEN', 'MISSING_AUTHENTICATION_TOKEN', 'INTEGRATION_FAILURE',
+        'INTEGRATION_TIMEOUT', 'API_CONFIGURATION_ERROR', 'UNSUPPORTED_MEDIA_TYPE', 'BAD_REQUEST_PARAMETERS', 'BAD_REQUEST_BODY',
+        'REQUEST_TOO_LARGE', 'THROTTLED', 'QUOTA_EXCEEDED', 'WAF_FILTERED',
+      ].sort(),
+    );
+    for (const response of responses) {
+      const body = JSON.parse((response['ResponseTemplates'] as Record<string, string>)['application/json']!) as Record<string, unknown>;
+      expect(ProblemSchema.safeParse(body).success, JSON.stringify(body)).toBe(true);
+      expect(String(body['status']), String(response['ResponseType'])).toBe(response['StatusCode']);
+      expect(body['type']).toBe(`https://errors.credit.example/${String(body['code'])}`);
+      // 5xx say nothing about the cause.
+      if (Number(response['StatusCode']) >= 500 && body['code'] === 'internal-error') expect(body['detail']).toBe(INTERNAL_ERROR_DETAIL);
     }
   });
 
