@@ -42,6 +42,7 @@ export async function seedDemo(): Promise<void> {
     collateral: 'GUARANTEE',
     relationship: { depositBalanceFen: 2_000_000_00, settlementVolumeFen: 8_000_000_00 },
     profileDate: '2026-01-02',
+    fundsUseCompliant: true,
   });
   await openFacility(deps, { date: '2026-01-02', actor: DEMO.channel }, {
     facilityId: DEMO.facilityId,

@@ -6,7 +6,7 @@ import { routeOf } from '../routes.ts';
 import { commandContext, ownerScope } from '../context.ts';
 import { appDeps } from '../wiring.ts';
 
-const METRIC = { APPROVED: 'RenewalsApproved', REFERRED: 'RenewalsReferred', REJECTED: 'RenewalsRejected', DECLINED: 'RenewalsDeclined' } as const;
+const METRIC = { APPROVED: 'RenewalsApproved', REFERRED: 'RenewalsReferred', REJECTED: 'RenewalsRejected' } as const;
 
 export const handler = httpHandler(
   routeOf('my-renewal'),
@@ -14,6 +14,7 @@ export const handler = httpHandler(
     const reply = await applyForRenewal(ctx.deps, ctx.path.facilityId, commandContext(ctx), ownerScope(ctx.principal));
     if (!reply.replayed) {
       ctx.metrics.add(METRIC[reply.body.status]);
+      // Approved: the principal outstanding now, which the contract carries over at the old maturity.
       if (reply.body.status === 'APPROVED') ctx.metrics.add('PrincipalRenewedFen', parseYuan(reply.body.facility.principalOutstanding));
     }
     return reply;

@@ -7,11 +7,13 @@ import { appDeps } from '../wiring.ts';
 export const handler = httpHandler(
   routeOf('ops-put-profile'),
   async ({ deps, path, body }) => {
-    const { relationship, borrowerType, ...rest } = body;
+    const { relationship, borrowerType, enterpriseSize, fundsUseCompliant, ...rest } = body;
     return putProfile(deps, {
       ...rest,
       borrowerId: path.borrowerId,
       borrowerType: borrowerType ?? 'ENTERPRISE',
+      enterpriseSize: enterpriseSize ?? null,
+      fundsUseCompliant: fundsUseCompliant ?? 'unknown',
       riskGrade: rest.riskGrade as 1,
       relationship: { depositBalanceFen: relationship.depositBalance, settlementVolumeFen: relationship.settlementVolume },
     });

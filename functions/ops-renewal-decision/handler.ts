@@ -1,4 +1,4 @@
-/** POST /v1/ops/facilities/{facilityId}/renewals/{applicationId}/decision: approve or decline a referral. */
+/** POST /v1/ops/facilities/{facilityId}/renewals/{applicationId}/decision: approve (records the renewal contract) or decline a referral. */
 import { decideRenewal } from '#app/renewals.ts';
 import { parseYuan } from '#domain/money.ts';
 import { httpHandler } from '#http/middleware.ts';

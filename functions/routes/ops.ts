@@ -13,9 +13,9 @@ import {
   PortfolioQuery,
   ProfileRequest,
   ProfileView,
-  ReferralsPage,
-  ReferralsQuery,
-  RenewalView,
+  DecisionView,
+  RenewalsPage,
+  RenewalsQuery,
 } from '#api/ops.ts';
 
 /** Freezing and unfreezing: one command each way, the same contract (functions/freeze.ts handles both). */
@@ -97,9 +97,11 @@ export const opsRoutes = [
     path: '/v1/ops/renewals',
     auth: 'iam',
     roles: ['ops'],
-    summary: 'Renewal applications referred for review',
-    request: { query: ReferralsQuery },
-    responses: { 200: ReferralsPage },
+    summary: 'Renewal applications by status: REFERRED (awaiting a decision), APPROVED, DECLINED or EXPIRED',
+    description:
+      'REFERRED lists only applications that can still be decided (the old maturity date has not passed); one still undecided at the end of the maturity date expires and moves to EXPIRED when end of day (or the next command on the line) records it.',
+    request: { query: RenewalsQuery },
+    responses: { 200: RenewalsPage },
   }),
   defineRoute({
     operation: 'ops-renewal-decision',
@@ -108,9 +110,11 @@ export const opsRoutes = [
     auth: 'iam',
     roles: ['ops'],
     summary: 'Approve or decline a referred renewal (approval re-checks the hard rules)',
+    description:
+      'Approval records the renewal contract (new maturity, spread and rate); it executes at the opening of the old maturity date, settling each outstanding drawdown by a new one. A referral not decided by the end of the maturity date expires: deciding it then is 422 renewal-expired.',
     request: { path: DecisionPath, body: DecisionRequest },
-    responses: { 200: RenewalView },
-    errors: ['renewal-not-eligible'],
+    responses: { 200: DecisionView },
+    errors: ['renewal-not-eligible', 'renewal-expired'],
   }),
   defineRoute({
     operation: 'ops-eod',

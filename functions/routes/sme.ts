@@ -51,9 +51,10 @@ export const smeRoutes = [
     auth: 'cognito',
     roles: ['sme'],
     summary: 'Apply to renew without repaying principal (无还本续贷)',
-    description: 'APPROVED executes at once (maturity extended, principal untouched, repriced); REFERRED goes to operations; REJECTED lists the reasons.',
+    description:
+      'APPROVED records the renewal contract (the facility view shows it as renewalContract): nothing about the running loans changes before the old maturity, when each outstanding drawdown is settled by a new one at the new rate, principal carried with no repayment. REFERRED goes to operations, who must decide before the old maturity ends; REJECTED lists the reasons. Each check has a stable reason code and says what the SME can do.',
     request: { path: FacilityPath },
     responses: { 201: RenewalView },
-    errors: ['renewal-pending', 'lpr-not-found'],
+    errors: ['renewal-pending', 'renewal-approved', 'lpr-not-found'],
   }),
 ] as const;

@@ -38,8 +38,30 @@ export const DrawdownView = z.strictObject({
   maturityDate: BusinessDate,
   ratePercent: Percent,
   penaltyRatePercent: Percent,
-  status: z.enum(['ACTIVE', 'OVERDUE', 'REPAID']),
+  status: z.enum(['ACTIVE', 'OVERDUE', 'REPAID', 'RENEWED']).check(z.meta({ description: 'RENEWED: settled at its maturity by a renewal; `renewedTo` names the drawdown carrying its principal.' })),
+  renewal: z.nullable(
+    z.strictObject({ number: z.int(), renewedFrom: drawdownId, principalCarried: Yuan }).check(
+      z.meta({ description: 'On a drawdown opened by a renewal (无还本续贷): the renewal number, the drawdown it settled and the principal carried over with no cash.' }),
+    ),
+  ),
+  renewedTo: z.nullable(drawdownId),
 });
+
+const RenewalContractView = z.strictObject({
+  applicationId: z.string(),
+  number: z.int(),
+  approvedOn: BusinessDate,
+  approvedBy: z.string(),
+  executesOn: BusinessDate,
+  newMaturityDate: BusinessDate,
+  spreadBp: z.int(),
+  ratePercent: Percent,
+}).check(
+  z.meta({
+    description:
+      'An approved renewal not yet executed: nothing about the running loans changes before `executesOn` (the old maturity date); at its opening every outstanding drawdown is settled by a new one on these terms.',
+  }),
+);
 
 export const FacilityView = z.strictObject({
   facilityId: FacilityId,
@@ -63,6 +85,7 @@ export const FacilityView = z.strictObject({
   spreadBp: z.int(),
   renewalCount: z.int(),
   pendingRenewal: z.nullable(z.string()),
+  renewalContract: z.nullable(RenewalContractView),
   asOf: BusinessDate,
   drawdowns: z.array(DrawdownView),
 }).check(z.meta({ id: 'Facility' }));

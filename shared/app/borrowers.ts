@@ -20,6 +20,9 @@ export function profileView(record: BorrowerRecord<BorrowerProfile>): ProfileVie
   if (p === null) return null;
   return {
     ...p,
+    // Profiles stored before these fields existed read as the schema's defaults.
+    enterpriseSize: p.enterpriseSize ?? null,
+    fundsUseCompliant: p.fundsUseCompliant ?? 'unknown',
     relationship: {
       depositBalance: formatYuan(p.relationship.depositBalanceFen),
       settlementVolume: formatYuan(p.relationship.settlementVolumeFen),

@@ -21,6 +21,7 @@ import { executeCommand } from '#ledger/command.ts';
 import type { EodReport, EodShardResult, PortfolioTotals } from '#api/eod.ts';
 import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
 import type { AppDeps } from './deps.ts';
+import { syncRenewalQueue, touchesRenewalQueue } from './renewal-queue.ts';
 
 export { EOD_MAX_LISTED_FAILURES } from '#api/eod.ts';
 export type { EodFailure, EodReport, EodShardResult, PortfolioTotals } from '#api/eod.ts';
@@ -94,7 +95,7 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
   const transition = applyCommand(latest.state, command);
   if (transition.events.length === 0) return;
   try {
-    await executeCommand<FacilityState>(
+    const appended = await executeCommand<FacilityState>(
       deps.store,
       {
         facilityId,
@@ -113,6 +114,8 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
       },
       deps.runtime,
     );
+    // End of day expires undecided referrals at the end of the maturity date: the queue follows.
+    if (touchesRenewalQueue(appended.event)) await syncRenewalQueue(deps, appended.event);
   } catch (error) {
     if (error instanceof NothingToDo) return;
     throw error;

@@ -18,6 +18,7 @@ import type { AppDeps, CommandContext } from './deps.ts';
 import type { output } from 'zod/v4/core';
 import type { DrawdownResponse, RepaymentResponse } from '#api/facilities.ts';
 import { allocationView, facilityView, type FacilityView } from './views.ts';
+import { syncRenewalQueue, touchesRenewalQueue } from './renewal-queue.ts';
 
 /** The reply of a command: status and body, flagged when it is a stored replay. */
 export interface Reply<B = unknown, S extends number = number> {
@@ -97,6 +98,8 @@ export async function runCommand<R>(
     },
     deps.runtime,
   );
+  // The renewal queue is derived from the journal: any command's catch-up may expire a referral.
+  if (touchesRenewalQueue(result.event)) await syncRenewalQueue(deps, result.event, { replayed: result.replayed });
   return reply(result);
 }
 

@@ -7,11 +7,26 @@ import { formatPercent } from '#domain/rates.ts';
 import type { output } from 'zod/v4/core';
 import type { Allocation, FacilityView as FacilityViewSchema } from '#api/facilities.ts';
 import { totalsInYuan, type EodReport, type EodReportView as EodReportViewSchema } from '#api/eod.ts';
+import type { RenewalContract } from '#domain/state.ts';
 import type { CategoryAmounts, Valuation } from '#domain/valuation.ts';
 
 /** The contract's response types (shared/api): a view that drifts from its schema does not compile. */
 export type FacilityView = output<typeof FacilityViewSchema>;
 export type AllocationView = output<typeof Allocation>;
+export type RenewalContractView = NonNullable<FacilityView['renewalContract']>;
+
+export function renewalContractView(c: RenewalContract): RenewalContractView {
+  return {
+    applicationId: c.applicationId,
+    number: c.number,
+    approvedOn: c.approvedOn,
+    approvedBy: c.approvedBy,
+    executesOn: c.oldMaturityDate,
+    newMaturityDate: c.newMaturityDate,
+    spreadBp: c.spreadBp,
+    ratePercent: formatPercent(c.ratePpm),
+  };
+}
 
 export function allocationView(amounts: CategoryAmounts): AllocationView {
   return {
@@ -51,6 +66,7 @@ export function facilityView(valuation: Valuation): FacilityView {
     spreadBp: state.pricing.spreadBp,
     renewalCount: state.renewalCount,
     pendingRenewal: state.pendingRenewal?.applicationId ?? null,
+    renewalContract: state.renewalContract == null ? null : renewalContractView(state.renewalContract),
     asOf: valuation.asOf,
     drawdowns: valuation.drawdowns.flatMap((row) => {
       const d = byId.get(row.drawdownId);
@@ -65,6 +81,8 @@ export function facilityView(valuation: Valuation): FacilityView {
           ratePercent: formatPercent(d.ratePpm),
           penaltyRatePercent: formatPercent(d.penaltyRatePpm),
           status: d.status,
+          renewal: d.renewal === undefined ? null : { number: d.renewal.number, renewedFrom: d.renewal.renewedFrom, principalCarried: formatYuan(d.renewal.principalCarriedFen) },
+          renewedTo: d.renewedTo ?? null,
         },
       ];
     }),

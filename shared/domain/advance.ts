@@ -13,6 +13,7 @@ import { DomainError, invariant } from './errors.ts';
 import { transfer } from './postings.ts';
 import { contractRatePpm, penaltyRatePpm } from './rates.ts';
 import { lprOn, nextRepricingDay, type LprSchedule } from './repricing.ts';
+import { renewalBoundaryDay, renewalDayEnd } from './renewal-execution.ts';
 import type { DomainEvent, Drawdown, FacilityState, Posting, Transition } from './state.ts';
 
 export function cloneState(state: FacilityState): FacilityState {
@@ -61,6 +62,8 @@ export function nextBoundaryDay(state: FacilityState): number {
     }
     for (const item of d.interestItems) consider(toDay(item.overdueFrom));
   }
+  const renewal = renewalBoundaryDay(state);
+  if (renewal !== null) consider(renewal);
   const oldest = oldestOverdueDay(state, current);
   if (oldest !== null) {
     consider(oldest + DPD_THRESHOLDS.SUBSTANDARD - 1);
@@ -149,6 +152,7 @@ export function endOfDay(state: FacilityState, day: number, events: DomainEvent[
     state.status = 'MATURED';
   }
 
+  renewalDayEnd(state, day, events);
   for (const d of state.drawdowns) if (d.principalFen === 0 && d.status === 'ACTIVE') d.status = 'REPAID';
   dropCleanDrawdowns(state);
   state.businessDate = fromDay(day + 1);

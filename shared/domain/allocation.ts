@@ -89,7 +89,7 @@ export function allocate(state: FacilityState, date: BusinessDate, amountFen: nu
   invariant(remaining === 0, 'allocation left money unapplied');
   for (const d of state.drawdowns) {
     d.interestItems = d.interestItems.filter((item) => item.amountFen > 0);
-    if (d.principalFen === 0 && d.status !== 'REPAID') {
+    if (d.principalFen === 0 && d.status !== 'REPAID' && d.status !== 'RENEWED') {
       d.status = 'REPAID';
       d.overdueSince = null;
     }

@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'lpr-not-found'
   | 'renewal-not-eligible'
   | 'renewal-pending'
+  | 'renewal-approved'
+  | 'renewal-expired'
   | 'borrower-profile-missing'
   | 'invalid-state'
   // 422: end of day asked for a date after the business date (shared/app/eod.ts)

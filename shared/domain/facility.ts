@@ -10,12 +10,13 @@ import { addDays, daysBetween, parseBusinessDate, toDay, type BusinessDate } fro
 import { notePeakDpd, daysPastDue, updateDelinquency } from './classification.ts';
 import { begin, finish, type DatedCommand } from './command-base.ts';
 import { accrueTo } from './drawdown-accrual.ts';
+import { newDrawdown } from './drawdowns.ts';
 import { DomainError, ValidationError } from './errors.ts';
 import { assertFen, formatYuan } from './money.ts';
 import { transfer } from './postings.ts';
-import { assertRatePpm, assertSpreadBp, contractRatePpm, penaltyRatePpm } from './rates.ts';
+import { assertRatePpm, assertSpreadBp, contractRatePpm } from './rates.ts';
 import { applyRenewal, decideRenewal, type ApplyRenewalCommand, type DecideRenewalCommand } from './renewal-commands.ts';
-import type { DomainEvent, Drawdown, FacilityState, Pricing, Transition } from './state.ts';
+import type { DomainEvent, FacilityState, Pricing, Transition } from './state.ts';
 import { MAX_FACILITY_TERM_DAYS, resolveTerms, type ProductTerms } from './terms.ts';
 import { payableOnDraft, payoffOf, principalOutstanding, sumAmounts, type CategoryAmounts } from './valuation.ts';
 
@@ -139,6 +140,8 @@ export function openFacility(command: OpenFacilityCommand): Transition {
     repaymentCount: 0,
     dpdHistory: [],
     pendingRenewal: null,
+    renewalContract: null,
+    expiredRenewal: null,
   };
   const event: DomainEvent = {
     type: 'FacilityOpened',
@@ -187,26 +190,8 @@ export function drawdown(state: FacilityState, command: DrawdownCommand): Transi
   }
 
   accrueTo(draft, toDay(date));
-  draft.drawdownCount += 1;
   const ratePpm = contractRatePpm(lprPpm, draft.pricing.spreadBp, draft.pricing.floorPpm);
-  const loan: Drawdown = {
-    drawdownId: `${draft.facilityId}-D${String(draft.drawdownCount).padStart(4, '0')}`,
-    ordinal: draft.drawdownCount,
-    amountFen,
-    principalFen: amountFen,
-    drawnDate: date,
-    maturityDate: addDays(date, termDays),
-    ratePpm,
-    penaltyRatePpm: penaltyRatePpm(ratePpm, terms.penaltyUpliftPct),
-    status: 'ACTIVE',
-    overdueSince: null,
-    interestAcc: [],
-    penaltyAcc: [],
-    compoundAcc: [],
-    interestItems: [],
-    penaltyDueFen: 0,
-    compoundDueFen: 0,
-  };
+  const loan = newDrawdown(draft, { amountFen, drawnDate: date, maturityDate: addDays(date, termDays), ratePpm });
   draft.drawdowns.push(loan);
   const result: DrawdownResult = { drawdownId: loan.drawdownId, amountFen, ratePpm, drawnDate: date, maturityDate: loan.maturityDate };
   events.push({

@@ -2,6 +2,7 @@
  * The product configuration: every pricing and renewal parameter in one place, so a bank
  * tunes its product here rather than in code. Amounts in fen, rates in bp or ppm as named.
  */
+import type { BusinessDate } from './calendar.ts';
 import { DEFAULT_TERMS, type ProductTerms } from './terms.ts';
 
 export type RiskGrade = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
@@ -46,6 +47,15 @@ export interface RenewalConfig {
   /** DPD history: window, and the highest DPD that is referred rather than rejected. */
   dpdHistoryWindowDays: number;
   dpdReferMax: number;
+  /**
+   * 金规〔2024〕13号 extended the policy to medium enterprises for a period: applications up to and
+   * including this date are in scope, later ones are referred.
+   */
+  mediumEnterpriseScopeEnds: BusinessDate;
+  /** Meets the standard for new lending: an internal risk grade (1 best … 10) up to this passes… */
+  riskGradePassMax: number;
+  /** …up to this is referred, worse is rejected. */
+  riskGradeReferMax: number;
 }
 
 export interface ProductConfig {
@@ -84,5 +94,8 @@ export const DEFAULT_PRODUCT: Readonly<ProductConfig> = Object.freeze({
     profileMaxAgeDays: 90,
     dpdHistoryWindowDays: 365,
     dpdReferMax: 30,
+    mediumEnterpriseScopeEnds: '2027-09-30',
+    riskGradePassMax: 7,
+    riskGradeReferMax: 8,
   },
 });

@@ -5,7 +5,7 @@ import type { BusinessDate } from './calendar.ts';
 import type { Collateral, RiskGrade } from './product.ts';
 
 export const BORROWER_TYPES = ['ENTERPRISE', 'INDIVIDUAL_BUSINESS', 'OWNER', 'FARMER'] as const;
-export const ENTERPRISE_SIZES = ['MICRO', 'SMALL', 'MEDIUM'] as const;
+export const ENTERPRISE_SIZES = ['MICRO', 'SMALL', 'MEDIUM', 'LARGE'] as const;
 export const REGISTRATION_STATUSES = ['ACTIVE', 'SUSPENDED', 'REVOKED'] as const;
 export const TAX_RATINGS = ['A', 'B', 'M', 'C', 'D'] as const;
 export const COLLATERAL_TYPES = ['NONE', 'GUARANTEE', 'PROPERTY'] as const;
@@ -14,12 +14,18 @@ export type BorrowerType = (typeof BORROWER_TYPES)[number];
 export type EnterpriseSize = (typeof ENTERPRISE_SIZES)[number];
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 export type TaxRating = (typeof TAX_RATINGS)[number];
+/** Whether the loan's funds were used as agreed (no 挪用), as the last post-loan check found; `unknown` until checked. */
+export type FundsUseCompliant = boolean | 'unknown';
 
 export interface BorrowerProfile {
   borrowerId: string;
   /** ENTERPRISE by default; 个体工商户, 小微企业主 and 农户 are in the renewal policy's scope too. */
   borrowerType: BorrowerType;
-  enterpriseSize: EnterpriseSize;
+  /**
+   * 企业规模 by the 2011 SME classification standard (工信部联企业〔2011〕300号). Required for an
+   * ENTERPRISE; null (or any size, unused by the renewal scope) for the other borrower types.
+   */
+  enterpriseSize: EnterpriseSize | null;
   registrationStatus: RegistrationStatus;
   taxRating: TaxRating;
   riskGrade: RiskGrade;
@@ -27,4 +33,10 @@ export interface BorrowerProfile {
   relationship: { depositBalanceFen: number; settlementVolumeFen: number };
   /** The date the data was last verified: stale data is referred at renewal. */
   profileDate: BusinessDate;
+  fundsUseCompliant: FundsUseCompliant;
+}
+
+/** The scope rule's one structural requirement: an enterprise says how large it is. */
+export function enterpriseSizeRequired(borrowerType: BorrowerType): boolean {
+  return borrowerType === 'ENTERPRISE';
 }

@@ -7,7 +7,8 @@ import type { BusinessDate } from './calendar.ts';
 import type { ProductTerms } from './terms.ts';
 
 export type FacilityStatus = 'ACTIVE' | 'FROZEN' | 'MATURED' | 'CLOSED';
-export type DrawdownStatus = 'ACTIVE' | 'OVERDUE' | 'REPAID';
+/** RENEWED: settled at its maturity by a renewal's new drawdown (its principal carried there, 无还本续贷). */
+export type DrawdownStatus = 'ACTIVE' | 'OVERDUE' | 'REPAID' | 'RENEWED';
 export type Classification = 'NORMAL' | 'SPECIAL_MENTION' | 'SUBSTANDARD' | 'DOUBTFUL' | 'LOSS';
 
 export interface Pricing {
@@ -45,6 +46,10 @@ export interface Drawdown {
   interestItems: InterestItem[];
   penaltyDueFen: number;
   compoundDueFen: number;
+  /** On a drawdown a renewal opened: which renewal, the drawdown it settled and the principal carried over. */
+  renewal?: DrawdownRenewal;
+  /** On a drawdown a renewal settled (status RENEWED): the new drawdown that carries its principal. */
+  renewedTo?: string;
 }
 
 /** A span of days past due, kept for the renewal rule on DPD history. */
@@ -81,9 +86,16 @@ export interface FacilityState {
   dpdHistory: DpdEpisode[];
   /** A renewal application referred to operations, awaiting their decision. */
   pendingRenewal: PendingRenewal | null;
+  /** An approved renewal, executed at the opening of the old maturity date (absent on states stored before it existed). */
+  renewalContract?: RenewalContract | null;
+  /** The last referral that expired undecided: a decision on it after that is refused as expired. */
+  expiredRenewal?: { applicationId: string; expiredOn: BusinessDate } | null;
 }
 
-// Renewal (无还本续贷) data the state carries; the rules that produce it are in renewal.ts.
+// Renewal (无还本续贷) data the state carries; the rules that produce it are in renewal-checks.ts
+// (the checks), renewal-commands.ts (applications and decisions) and renewal-execution.ts (dates).
+
+/** The checks, in the order every answer lists them. Stable: clients key texts on them. */
 export const RENEWAL_CHECKS = [
   'facility-status',
   'application-window',
@@ -92,16 +104,52 @@ export const RENEWAL_CHECKS = [
   'dpd-history',
   'business-registration',
   'tax-rating',
-  'enterprise-size',
+  'policy-scope',
+  'funds-use',
+  'new-lending-standard',
   'profile-freshness',
   'renewal-count',
 ] as const;
 export type RenewalCheckCode = (typeof RENEWAL_CHECKS)[number];
 export type CheckOutcome = 'PASS' | 'REFER' | 'REJECT';
 
+/**
+ * Every reason a check can give, by check. Stable and documented (docs/renewal.md): the SME app
+ * shows its own (Chinese) text for each, filled in from `params`.
+ */
+export const RENEWAL_REASONS = {
+  'facility-status': ['facility-active', 'facility-frozen', 'facility-matured', 'facility-closed'],
+  'application-window': ['window-open', 'window-not-open', 'window-closed'],
+  'no-arrears': ['no-arrears', 'interest-due-not-overdue', 'arrears-unpaid'],
+  classification: ['class-normal', 'class-special-mention', 'class-non-performing'],
+  'dpd-history': ['no-days-past-due', 'days-past-due-minor', 'days-past-due-serious'],
+  'business-registration': ['registration-active', 'registration-suspended', 'registration-revoked', 'profile-missing'],
+  'tax-rating': ['tax-rating-good', 'tax-rating-c', 'tax-rating-d', 'profile-missing'],
+  'policy-scope': [
+    'scope-micro-small-enterprise',
+    'scope-medium-enterprise-extension',
+    'scope-medium-extension-ended',
+    'scope-large-enterprise',
+    'scope-enterprise-size-missing',
+    'scope-individual-business',
+    'scope-owner',
+    'scope-farmer',
+    'profile-missing',
+  ],
+  'funds-use': ['funds-used-as-agreed', 'funds-use-unknown', 'funds-diverted', 'profile-missing'],
+  'new-lending-standard': ['risk-grade-acceptable', 'risk-grade-review', 'risk-grade-too-high', 'profile-missing'],
+  'profile-freshness': ['profile-current', 'profile-stale', 'profile-future-dated', 'profile-missing'],
+  'renewal-count': ['renewal-count-below-maximum', 'renewal-count-at-maximum'],
+} as const satisfies Record<RenewalCheckCode, readonly string[]>;
+export type RenewalReason = (typeof RENEWAL_REASONS)[RenewalCheckCode][number];
+
 export interface RenewalCheck {
   code: RenewalCheckCode;
   outcome: CheckOutcome;
+  reason: RenewalReason;
+  /** The figures the reason names (amounts as yuan strings, dates, counts): what a translated text fills in. */
+  params: Record<string, string | number>;
+  /** Plain English: what was found and what the SME can do about it. */
   detail: string;
 }
 
@@ -109,6 +157,8 @@ export interface RenewalProposal {
   newMaturityDate: BusinessDate;
   spreadBp: number;
   ratePpm: number;
+  /** The 1-year LPR the rate was built on. */
+  lprPpm?: number;
 }
 
 export interface PendingRenewal {
@@ -116,6 +166,34 @@ export interface PendingRenewal {
   appliedOn: BusinessDate;
   checks: RenewalCheck[];
   proposal: RenewalProposal;
+}
+
+/**
+ * An approved renewal not yet executed: nothing about the running loans changes before
+ * `oldMaturityDate`; at its opening every outstanding drawdown is settled by a new one on these terms.
+ */
+export interface RenewalContract {
+  applicationId: string;
+  /** The facility's renewal number this contract makes (renewal count + 1). */
+  number: number;
+  approvedOn: BusinessDate;
+  /** `checks` when every check passed, else the operations officer. */
+  approvedBy: string;
+  oldMaturityDate: BusinessDate;
+  newMaturityDate: BusinessDate;
+  spreadBp: number;
+  /** The new contract rate: the 1-year LPR at approval + the new spread, floored. */
+  ratePpm: number;
+  lprPpm: number;
+  checks: RenewalCheck[];
+}
+
+/** The renewal marker of a new drawdown (借据) opened by a renewal: the reports count 无还本续贷 from it. */
+export interface DrawdownRenewal {
+  /** The facility's renewal number (1 for its first renewal). */
+  number: number;
+  renewedFrom: string;
+  principalCarriedFen: number;
 }
 
 export type Account =

@@ -36,6 +36,8 @@ export const ERROR_STATUS: Readonly<Record<RefusalCode, number>> = {
   'lpr-not-found': 422,
   'renewal-not-eligible': 422,
   'renewal-pending': 422,
+  'renewal-approved': 422,
+  'renewal-expired': 422,
   'borrower-profile-missing': 422,
   'invalid-state': 422,
   'eod-date-in-future': 422,

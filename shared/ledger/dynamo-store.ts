@@ -33,7 +33,9 @@ import {
   type LprFixing,
   type Page,
   type PageRequest,
-  type ReferredRenewal,
+  type RenewalQueueEntry,
+  type RenewalQueueStatus,
+  RENEWAL_QUEUE_STATUSES,
 } from './journal.ts';
 import {
   ATTR,
@@ -47,12 +49,12 @@ import {
   itemToEodReport,
   itemToEvent,
   itemToLpr,
-  itemToReferral,
+  itemToRenewalEntry,
   lprToItem,
   num,
   readString,
   referralKey,
-  referralToItem,
+  renewalEntryToItem,
   str,
   toJson,
   type Item,
@@ -67,7 +69,7 @@ import {
   INDEX,
   isReferralSk,
   LPR_PK,
-  REFERRED_PK,
+  reviewPk,
   seqFromEventSk,
   shardKey,
 } from './schema.ts';
@@ -319,12 +321,13 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   // -------------------------------------------------------------------------------------
-  // Renewal review queue (REVIEW#REFERRED): derived from the journal, so plain writes
+  // Renewal queue (REVIEW#<status>): derived from the journal, so plain writes
 
-  async putReferral(referral: ReferredRenewal): Promise<void> {
-    invariant(referral.borrowerId.length > 0, 'borrowerId must be non-empty');
-    assertDate(referral.appliedOn, 'appliedOn');
-    await this.#put({ Item: referralToItem(referral) });
+  async putRenewalEntry(entry: RenewalQueueEntry): Promise<void> {
+    invariant(entry.borrowerId.length > 0, 'borrowerId must be non-empty');
+    invariant((RENEWAL_QUEUE_STATUSES as readonly string[]).includes(entry.status), `not a renewal queue status: ${entry.status}`);
+    assertDate(entry.appliedOn, 'appliedOn');
+    await this.#put({ Item: renewalEntryToItem(entry) });
   }
 
   async removeReferral(facilityId: string, applicationId: string): Promise<void> {
@@ -332,20 +335,22 @@ export class DynamoLedgerStore implements LedgerStore {
     await withTransientRetry(() => this.#client.send(new DeleteItemCommand({ TableName: this.#tableName, Key: key })), this.#runtime);
   }
 
-  async listReferrals(page?: PageRequest): Promise<Page<ReferredRenewal>> {
+  async listRenewalEntries(status: RenewalQueueStatus, page?: PageRequest): Promise<Page<RenewalQueueEntry>> {
+    invariant((RENEWAL_QUEUE_STATUSES as readonly string[]).includes(status), `not a renewal queue status: ${status}`);
     const limit = pageLimit(page);
     const after = page?.cursor === undefined ? undefined : decodeCursor('ref', page.cursor);
     if (after !== undefined && !isReferralSk(after)) throw badCursor();
+    const pk = str(reviewPk(status));
     return this.#page(
       {
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': ATTR.pk },
-        ExpressionAttributeValues: { ':pk': str(REFERRED_PK) },
+        ExpressionAttributeValues: { ':pk': pk },
         ConsistentRead: true,
-        ...(after === undefined ? {} : { ExclusiveStartKey: { [ATTR.pk]: str(REFERRED_PK), [ATTR.sk]: str(after) } }),
+        ...(after === undefined ? {} : { ExclusiveStartKey: { [ATTR.pk]: pk, [ATTR.sk]: str(after) } }),
       },
       limit,
-      itemToReferral,
+      itemToRenewalEntry,
       { kind: 'ref', position: (item) => readString(item, ATTR.sk) },
     );
   }

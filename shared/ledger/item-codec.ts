@@ -6,7 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { invariant, InvariantViolation } from '#domain/errors.ts';
 import type { Posting } from '#domain/state.ts';
-import type { BorrowerRecord, EodReport, FirstLoan, JournalEvent, LprFixing, ReferredRenewal, StoredResponse } from './journal.ts';
+import type { BorrowerRecord, EodReport, FirstLoan, JournalEvent, LprFixing, RenewalQueueEntry, StoredResponse } from './journal.ts';
 import { canonicalJson } from './request-hash.ts';
 import {
   borrowerIdFromKey,
@@ -23,6 +23,7 @@ import {
   LPR_PK,
   PROFILE_SK,
   REFERRED_PK,
+  reviewPk,
   referralSk,
   seqFromEventSk,
   shardFromKey,
@@ -190,26 +191,35 @@ export function itemToLpr(item: Item): LprFixing {
 // ---------------------------------------------------------------------------------------
 // Renewal review queue
 
+export function renewalEntryKey(status: string, facilityId: string, applicationId: string): Item {
+  return { [ATTR.pk]: str(reviewPk(status)), [ATTR.sk]: str(referralSk(facilityId, applicationId)) };
+}
+
 export function referralKey(facilityId: string, applicationId: string): Item {
   return { [ATTR.pk]: str(REFERRED_PK), [ATTR.sk]: str(referralSk(facilityId, applicationId)) };
 }
 
-export function referralToItem(referral: ReferredRenewal): Item {
+export function renewalEntryToItem(entry: RenewalQueueEntry): Item {
   return {
-    ...referralKey(referral.facilityId, referral.applicationId),
-    facilityId: str(referral.facilityId),
-    applicationId: str(referral.applicationId),
-    borrowerId: str(referral.borrowerId),
-    appliedOn: str(referral.appliedOn),
+    ...renewalEntryKey(entry.status, entry.facilityId, entry.applicationId),
+    facilityId: str(entry.facilityId),
+    applicationId: str(entry.applicationId),
+    borrowerId: str(entry.borrowerId),
+    appliedOn: str(entry.appliedOn),
+    status: str(entry.status),
+    summary: str(toJson(entry.summary, 'summary')),
   };
 }
 
-export function itemToReferral(item: Item): ReferredRenewal {
+export function itemToRenewalEntry(item: Item): RenewalQueueEntry {
   return {
     facilityId: readString(item, 'facilityId'),
     applicationId: readString(item, 'applicationId'),
     borrowerId: readString(item, 'borrowerId'),
     appliedOn: readString(item, 'appliedOn'),
+    // Entries written before the status and summary existed were referrals with no summary.
+    status: (item['status']?.S ?? 'REFERRED') as RenewalQueueEntry['status'],
+    summary: item['summary']?.S === undefined ? {} : (fromJson(item['summary'].S, 'summary') as Record<string, unknown>),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { isBusinessDate } from '#domain/calendar.ts';
 import { invariant } from '#domain/errors.ts';
+import type { RenewalQueueStatus } from '#domain/renewal-checks.ts';
 import type { Posting } from '#domain/state.ts';
 // The report's one shape is the contract's (end of day is documented in docs/end-of-day.md).
 import type { EodReport } from '#api/eod.ts';
@@ -141,22 +142,27 @@ export interface LprFixings {
   listRecentLpr(limit?: number): Promise<readonly LprFixing[]>;
 }
 
-/** A renewal application waiting for an operations decision (derived from the journal, repairable). */
-export interface ReferredRenewal {
+export { RENEWAL_QUEUE_STATUSES, type RenewalQueueStatus } from '#domain/renewal-checks.ts';
+
+/** A renewal application as the queue lists it under its status (derived from the journal, repairable). */
+export interface RenewalQueueEntry {
   readonly facilityId: string;
   readonly applicationId: string;
   readonly borrowerId: string;
   /** YYYY-MM-DD business date of the application. */
   readonly appliedOn: string;
+  readonly status: RenewalQueueStatus;
+  /** What the listing shows besides the keys (checks, terms, amounts, decision), JSON-safe. */
+  readonly summary: Readonly<Record<string, unknown>>;
 }
 
 export interface ReviewQueue {
-  /** Idempotent: putting the same referral again leaves one entry. */
-  putReferral(referral: ReferredRenewal): Promise<void>;
-  /** Idempotent: removing an absent entry is not an error. */
+  /** Idempotent: putting the same entry again leaves one (the latest summary). */
+  putRenewalEntry(entry: RenewalQueueEntry): Promise<void>;
+  /** Takes an application off the REFERRED queue (decided or expired). Idempotent. */
   removeReferral(facilityId: string, applicationId: string): Promise<void>;
-  /** In key order: by facility id, then application id (each URI-encoded). */
-  listReferrals(page?: PageRequest): Promise<Page<ReferredRenewal>>;
+  /** One status's entries in key order: by facility id, then application id (each URI-encoded). */
+  listRenewalEntries(status: RenewalQueueStatus, page?: PageRequest): Promise<Page<RenewalQueueEntry>>;
 }
 
 /** The portfolio report per date (`EOD#<date>`): derived from the journal, repairable by re-running the date. */

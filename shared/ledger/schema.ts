@@ -98,7 +98,14 @@ const SHARD_PREFIX = 'SHARD#';
 export const EVENT_SK_PREFIX = EVENT_PREFIX;
 export const PROFILE_SK = 'PROFILE';
 export const LPR_PK = 'LPR';
-export const REFERRED_PK = 'REVIEW#REFERRED';
+/** The renewal queue: one partition per status; only REVIEW#REFERRED ever loses items (the IAM delete condition). */
+export const REVIEW_PK_PREFIX = 'REVIEW#';
+export const REFERRED_PK = `${REVIEW_PK_PREFIX}REFERRED`;
+
+export function reviewPk(status: string): string {
+  invariant(/^[A-Z]+$/.test(status), `not a renewal queue status: ${status}`);
+  return REVIEW_PK_PREFIX + status;
+}
 const REFERRAL_PREFIX = 'REF#';
 /** Leading key of the end-of-day items, for IAM conditions (dynamodb:LeadingKeys). */
 export const EOD_KEY_PREFIX = 'EOD#';

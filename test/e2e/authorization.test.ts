@@ -38,7 +38,7 @@ const frozen = uniqueId('F');
 const toClose = uniqueId('F');
 /** A medium enterprise's line with a renewal referred to operations. */
 const referred = uniqueId('F');
-const referredBorrower = uniqueId('MEDIUM');
+const referredBorrower = uniqueId('UNCHECKED');
 let applicationId = '';
 
 beforeAll(async () => {
@@ -46,13 +46,13 @@ beforeAll(async () => {
   await e2e.publishLpr('2025-05-20', '3.00', '3.50');
   await e2e.putProfile(owner, { profileDate: '2026-01-02' });
   await e2e.putProfile(other, { profileDate: '2026-01-02' });
-  await e2e.putProfile(referredBorrower, { enterpriseSize: 'MEDIUM', profileDate: '2026-01-02' });
+  await e2e.putProfile(referredBorrower, { fundsUseCompliant: 'unknown', profileDate: '2026-01-02' });
   const line = (borrowerId: string, maturityDate = '2027-01-05') => ({ borrowerId, limit: '1000000.00', effectiveDate: '2026-01-05', maturityDate, pricing: { spreadBp: 45 } });
   await e2e.openFacility(main, line(owner), '2026-01-05');
   await e2e.openFacility(toFreeze, line(owner), '2026-01-05');
   await e2e.openFacility(frozen, line(owner), '2026-01-05');
   await e2e.openFacility(toClose, line(owner), '2026-01-05');
-  // Maturity 27 days after the application: inside the 30-day window; MEDIUM → REFERRED.
+  // Maturity 27 days after the application: inside the 30-day window; use of funds unconfirmed → REFERRED.
   await e2e.openFacility(referred, line(referredBorrower, '2026-02-01'), '2026-01-05');
   const ch = e2e.asChannel('2026-01-05');
   expect((await ch.post(`/v1/facilities/${main}/drawdowns`, { amount: '100000.00' })).status).toBe(201);

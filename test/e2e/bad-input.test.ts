@@ -172,7 +172,7 @@ interface Field {
   readonly kind: Kind;
   readonly required: boolean;
 }
-type QueryKind = 'date' | 'limit' | 'cursor' | 'referred';
+type QueryKind = 'date' | 'limit' | 'cursor' | 'queue-status';
 
 interface Base {
   readonly caller: string;
@@ -242,7 +242,8 @@ const bases: Record<Operation, Base> = {
     body: { ...BASE_PROFILE, borrowerType: 'OWNER', profileDate: DAY },
     fields: [
       field('borrowerType', enumOf('ENTERPRISE', 'INDIVIDUAL_BUSINESS', 'OWNER', 'FARMER'), false),
-      field('enterpriseSize', enumOf('MICRO', 'SMALL', 'MEDIUM')),
+      // Optional for an OWNER (the base body); required for an ENTERPRISE (test/e2e/renewal-scenarios.test.ts).
+      field('enterpriseSize', enumOf('MICRO', 'SMALL', 'MEDIUM', 'LARGE'), false),
       field('registrationStatus', enumOf('ACTIVE', 'SUSPENDED', 'REVOKED')),
       field('taxRating', enumOf('A', 'B', 'M', 'C', 'D')),
       field('riskGrade', int(1, 10)),
@@ -263,7 +264,7 @@ const bases: Record<Operation, Base> = {
     params: {},
     paramKinds: {},
     query: { status: 'REFERRED', limit: '10' },
-    queryKinds: { status: { kind: 'referred', required: true }, limit: { kind: 'limit', required: false }, cursor: { kind: 'cursor', required: false } },
+    queryKinds: { status: { kind: 'queue-status', required: true }, limit: { kind: 'limit', required: false }, cursor: { kind: 'cursor', required: false } },
   },
   'ops-renewal-decision': {
     caller: OPS,
@@ -475,8 +476,11 @@ function badQueryValue(kind: QueryKind): fc.Arbitrary<string> {
           fc.string({ maxLength: 20 }),
         )
         .filter((s) => !/^(ev|ref):/.test(Buffer.from(s, 'base64url').toString('utf8')) || !/^[A-Za-z0-9_-]+$/.test(s));
-    case 'referred':
-      return fc.oneof(fc.constantFrom('referred', 'APPROVED', 'REJECTED', '', ' REFERRED'), fc.string({ maxLength: 10 })).filter((s) => s !== 'REFERRED');
+    case 'queue-status': {
+      // The queue lists REFERRED, APPROVED, DECLINED and EXPIRED; an application's REJECTED is not a queue.
+      const allowed = ['REFERRED', 'APPROVED', 'DECLINED', 'EXPIRED'];
+      return fc.oneof(fc.constantFrom('referred', 'REJECTED', 'PENDING', '', ' REFERRED', 'APPROVED '), fc.string({ maxLength: 10 })).filter((s) => !allowed.includes(s));
+    }
   }
 }
 

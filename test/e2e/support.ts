@@ -112,16 +112,18 @@ export class Api {
 
 export interface ProfileBody {
   borrowerType?: 'ENTERPRISE' | 'INDIVIDUAL_BUSINESS' | 'OWNER' | 'FARMER';
-  enterpriseSize: 'MICRO' | 'SMALL' | 'MEDIUM';
+  /** Required for an ENTERPRISE (the default type). */
+  enterpriseSize?: 'MICRO' | 'SMALL' | 'MEDIUM' | 'LARGE';
   registrationStatus: 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
   taxRating: 'A' | 'B' | 'M' | 'C' | 'D';
   riskGrade: number;
   collateral: 'NONE' | 'GUARANTEE' | 'PROPERTY';
   relationship: { depositBalance: string; settlementVolume: string };
   profileDate: string;
+  fundsUseCompliant?: boolean | 'unknown';
 }
 
-/** A small enterprise, tax B, grade 4, guaranteed, 1 000 000.00 on deposit: the pricing tests' reference borrower. */
+/** A small enterprise, tax B, grade 4, guaranteed, 1 000 000.00 on deposit, funds used as agreed: the pricing tests' reference borrower. */
 export const BASE_PROFILE: ProfileBody = {
   enterpriseSize: 'SMALL',
   registrationStatus: 'ACTIVE',
@@ -130,6 +132,7 @@ export const BASE_PROFILE: ProfileBody = {
   collateral: 'GUARANTEE',
   relationship: { depositBalance: '1000000.00', settlementVolume: '0.00' },
   profileDate: '2026-01-02',
+  fundsUseCompliant: true,
 };
 
 export interface OpenBody {

@@ -299,16 +299,16 @@ describe('renewal review queue', () => {
     queue = ledgerStore(client, { tableName: await freshTable(client, 'review') });
   });
 
-  const referral = (facilityId: string, applicationId: string) => ({ facilityId, applicationId, borrowerId: 'B-1', appliedOn: '2026-01-05' });
+  const referral = (facilityId: string, applicationId: string) => ({ facilityId, applicationId, borrowerId: 'B-1', appliedOn: '2026-01-05', status: 'REFERRED' as const, summary: { oldMaturityDate: '2026-02-01' } });
 
   it('holds each referral once, lists it in key order, and forgets it when decided', async () => {
-    await queue.putReferral(referral('F-2', 'F-2-A7'));
-    await queue.putReferral(referral('F-1', 'F-1-A3'));
-    await queue.putReferral(referral('F-1', 'F-1-A3'));
+    await queue.putRenewalEntry(referral('F-2', 'F-2-A7'));
+    await queue.putRenewalEntry(referral('F-1', 'F-1-A3'));
+    await queue.putRenewalEntry(referral('F-1', 'F-1-A3'));
     // '#' in ids cannot make two referrals collide.
-    await queue.putReferral(referral('F#1', 'x'));
-    await queue.putReferral(referral('F', '1#x'));
-    const all = await queue.listReferrals();
+    await queue.putRenewalEntry(referral('F#1', 'x'));
+    await queue.putRenewalEntry(referral('F', '1#x'));
+    const all = await queue.listRenewalEntries('REFERRED');
     expect(all.items.map((r) => [r.facilityId, r.applicationId])).toEqual([
       ['F', '1#x'],
       ['F#1', 'x'],
@@ -319,15 +319,24 @@ describe('renewal review queue', () => {
 
     await queue.removeReferral('F-1', 'F-1-A3');
     await queue.removeReferral('F-1', 'F-1-A3');
-    expect((await queue.listReferrals()).items).toHaveLength(3);
+    expect((await queue.listRenewalEntries('REFERRED')).items).toHaveLength(3);
+  });
+
+  it('keeps each status in a partition of its own', async () => {
+    const approved = { ...referral('F-9', 'F-9-A2'), status: 'APPROVED' as const, summary: { decidedOn: '2026-01-20' } };
+    await queue.putRenewalEntry(approved);
+    expect((await queue.listRenewalEntries('APPROVED')).items).toEqual([approved]);
+    expect((await queue.listRenewalEntries('REFERRED')).items.map((r) => r.applicationId)).not.toContain('F-9-A2');
+    expect((await queue.listRenewalEntries('EXPIRED')).items).toEqual([]);
+    await expect(queue.putRenewalEntry({ ...approved, status: 'PENDING' as 'APPROVED' })).rejects.toThrow(InvariantViolation);
   });
 
   it('pages with a cursor and refuses a cursor from another listing', async () => {
-    const first = await queue.listReferrals({ limit: 2 });
+    const first = await queue.listRenewalEntries('REFERRED', { limit: 2 });
     expect(first.items).toHaveLength(2);
-    const rest = await queue.listReferrals({ limit: 2, cursor: first.nextCursor! });
+    const rest = await queue.listRenewalEntries('REFERRED', { limit: 2, cursor: first.nextCursor! });
     expect(rest).toMatchObject({ items: [{ facilityId: 'F-2' }], nextCursor: null });
-    await expect(queue.listReferrals({ cursor: encodeCursor('ref', 'LPR') })).rejects.toBeInstanceOf(ValidationError);
+    await expect(queue.listRenewalEntries('REFERRED', { cursor: encodeCursor('ref', 'LPR') })).rejects.toBeInstanceOf(ValidationError);
   });
 });
 
