@@ -87,12 +87,15 @@ export function executeRenewalContract(state: FacilityState, date: BusinessDate,
   const renewed: Drawdown[] = [];
   for (const old of state.drawdowns) {
     if (old.status !== 'ACTIVE' || old.principalFen === 0) continue;
-    // Interest to maturity, [drawn or last settlement, M): settled now, due on M (利随本清).
-    const interest = crystallise(state, old.interestAcc);
-    if (interest > 0) {
-      old.interestItems.push({ settledOn: fromDay(day - 1), overdueFrom: overdueFromForSettlement(state, day - 1), amountFen: interest });
-      postings.push({ account: 'INTEREST_RECEIVABLE', side: 'DR', amountFen: interest }, { account: 'INTEREST_INCOME', side: 'CR', amountFen: interest });
+    // Interest to maturity, [drawn or last settlement, M): settled now, due on M (利随本清). What the
+    // end of M − 1 already settled (a settlement day, or the loan's own maturity settlement) counts too.
+    const unsettled = crystallise(state, old.interestAcc);
+    if (unsettled > 0) {
+      old.interestItems.push({ settledOn: fromDay(day - 1), overdueFrom: overdueFromForSettlement(state, day - 1), amountFen: unsettled });
+      postings.push({ account: 'INTEREST_RECEIVABLE', side: 'DR', amountFen: unsettled }, { account: 'INTEREST_INCOME', side: 'CR', amountFen: unsettled });
     }
+    const settledBefore = fromDay(day - 1);
+    const interest = old.interestItems.filter((item) => item.settledOn === settledBefore).reduce((sum, item) => sum + item.amountFen, 0);
     const carried = old.principalFen;
     const loan = newDrawdown(state, {
       amountFen: carried,
