@@ -13,6 +13,9 @@ import { DEFAULT_PRODUCT } from '#domain/product.ts';
 import type { BorrowerProfile } from '#domain/profile.ts';
 import { previewRenewal, type ApplyRenewalCommand, type DecideRenewalCommand, type RenewalResult } from '#domain/renewal-commands.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
+import { advance, advanceEveryDay } from '#domain/advance.ts';
+import { accrueTo } from '#domain/drawdown-accrual.ts';
+import { toDay } from '#domain/calendar.ts';
 import { RENEWAL_CHECKS, RENEWAL_REASONS, type FacilityState, type RenewalCheck } from '#domain/state.ts';
 import { draw, eod, eventsOfType, expectDomainError, ledgerReceivables, LPR_3_00, MILLION_YUAN, openCommand, payableOn, repayCmd, run } from './support.ts';
 
@@ -321,6 +324,21 @@ describe('a referral must be decided before the old maturity ends', () => {
       { status: 'REFERRED', date: '2026-12-10', by: 'checks', note: null },
       { status: 'DECLINED', date: '2026-12-11', by: 'ops:alice', note: 'reviewed' },
     ]);
+  });
+
+  it('the date engine jumping from boundary to boundary lands where the end of every single day does', () => {
+    const approved = drawn([applyCmd('2026-12-11'), repayCmd('2026-12-21', 249_167)]);
+    const referred = drawn([applyCmd('2026-12-10', profile({ fundsUseCompliant: 'unknown' }))]);
+    for (const start of [approved.state, referred.state]) {
+      for (const to of ['2026-12-30', '2026-12-31', '2027-01-01', '2027-02-15']) {
+        const jump = advance(start, to);
+        const every = advanceEveryDay(start, to);
+        expect(every.events, to).toEqual(jump.events);
+        // advance leaves accrual lazy (accruedUntil at the last boundary); accrued to the same day they are identical.
+        for (const t of [jump, every]) accrueTo(t.state, toDay(to));
+        expect(every.state, to).toEqual(jump.state);
+      }
+    }
   });
 
   it('replaying the same commands reproduces the state exactly', () => {
