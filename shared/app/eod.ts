@@ -11,7 +11,7 @@
 import { addDays, businessDateAt } from '#domain/calendar.ts';
 import { applyCommand, type EndOfDayCommand } from '#domain/facility.ts';
 import type { LprSchedule } from '#domain/repricing.ts';
-import { stateAsOf, withLpr } from './facilities.ts';
+import { catchUpChunk, stateAsOf, withLpr } from './facilities.ts';
 import { EOD_MAX_LISTED_FAILURES } from '#api/eod.ts';
 import { DomainError, invariant, ValidationError } from '#domain/errors.ts';
 import { LedgerError } from '#ledger/errors.ts';
@@ -111,6 +111,8 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
             state: t.state,
           };
         },
+        // A facility no end of day reached for years catches up in chunks, as a command would.
+        catchUp: (current) => catchUpChunk(current.state, date, lpr),
       },
       deps.runtime,
     );

@@ -12,6 +12,8 @@ import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
 import { lprNeeded, type LprSchedule } from '#domain/repricing.ts';
+import { nextBoundaryDay } from '#domain/advance.ts';
+import { fromDay, toDay } from '#domain/calendar.ts';
 import { executeCommand, requestHash, type CommandResult, type EventDraft } from '#ledger/command.ts';
 import type { JournalEvent, StoredResponse } from '#ledger/journal.ts';
 import type { AppDeps, CommandContext } from './deps.ts';
@@ -95,6 +97,7 @@ export async function runCommand<R>(
         const transition = applyCommand(latest.state, cmd);
         return draftFor(cmd, transition.state, transition.events, ctx.actor, respond(transition.state, transition.result as R, cmd.date));
       },
+      catchUp: (latest) => catchUpChunk(latest.state, ctx.date, schedule),
     },
     deps.runtime,
   );
@@ -112,6 +115,50 @@ export function withLpr(command: Command, state: FacilityState, schedule: LprSch
   if (command.type === 'OpenFacility') return command;
   const needed = lprNeeded(state, command.date, schedule);
   return needed.length === 0 ? command : { ...command, lpr: needed };
+}
+
+/**
+ * Bytes of catch-up events (their data and postings as JSON) one chunk carries at most. With the
+ * state, bounded by the product's limits (≈ 20 KB for 20 open drawdowns), and the command's own
+ * effect, an item stays far under MAX_ITEM_BYTES (256 KB). A year of catch-up for 20 overdue
+ * drawdowns is ≈ 65 KB of events, so ten years take ≈ 7 chunks.
+ */
+export const CATCH_UP_CHUNK_EVENT_BYTES = 96 * 1024;
+/** Who a catch-up chunk is recorded as: the passing of days, appended on a command's behalf. */
+export const CATCH_UP_ACTOR = 'system:catch-up';
+
+/**
+ * The first part of the catch-up from the state's business date to `date` as an end-of-day event
+ * of its own: the ends of boundary days (those that change something) before `date`, as many as fit
+ * in CATCH_UP_CHUNK_EVENT_BYTES (one at least). Null when no day before `date` changes anything.
+ * Deterministic in (state, date, fixings): concurrent writers and retries compute the same chunk.
+ */
+export function catchUpChunk(state: FacilityState, date: string, schedule: LprSchedule): EventDraft<FacilityState> | null {
+  const target = toDay(date);
+  let current = state;
+  let bytes = 0;
+  let through: string | null = null;
+  for (let day = nextBoundaryDay(current) - 1; day < target; day = nextBoundaryDay(current) - 1) {
+    const step = applyCommand(current, withLpr({ type: 'EndOfDay', date: fromDay(day) }, current, schedule));
+    const stepBytes = JSON.stringify(step.events.map(({ type, date: d, data }) => ({ type, date: d, data }))).length + JSON.stringify(step.events.flatMap((e) => e.postings)).length;
+    if (through !== null && bytes + stepBytes > CATCH_UP_CHUNK_EVENT_BYTES) break;
+    bytes += stepBytes;
+    through = fromDay(day);
+    current = step.state;
+  }
+  if (through === null) return null;
+  // One end-of-day command through the last day that fits: what replaying the journal applies.
+  const command = withLpr({ type: 'EndOfDay', date: through }, state, schedule);
+  const transition = applyCommand(state, command);
+  invariant(transition.state.businessDate === current.businessDate, 'a catch-up chunk must equal its days applied one by one');
+  return {
+    type: 'EndOfDay',
+    businessDate: through,
+    actor: CATCH_UP_ACTOR,
+    data: { command, events: transition.events.map(({ type, date: d, data }) => ({ type, date: d, data })) },
+    postings: transition.events.flatMap((e) => e.postings),
+    state: transition.state,
+  };
 }
 
 // ---------------------------------------------------------------------------------------

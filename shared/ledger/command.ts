@@ -11,7 +11,7 @@
 import { invariant } from '#domain/errors.ts';
 import { LedgerError } from './errors.ts';
 import type { Posting } from '#domain/state.ts';
-import { sameStoredEvent } from './item-codec.ts';
+import { eventItemBytes, MAX_ITEM_BYTES, sameStoredEvent } from './item-codec.ts';
 import { AppendConflict, type Journal, type JournalEvent, type StoredResponse } from './journal.ts';
 import { backoffDelayMs, type BackoffPolicy, type LedgerRuntime } from './runtime.ts';
 import { eodShardOf } from './schema.ts';
@@ -35,6 +35,13 @@ export interface EventDraft<State = unknown> {
   readonly borrowerId?: string;
 }
 
+/**
+ * Catch-up chunks one command appends before it gives up with 503 service-unavailable (its retry
+ * with the same key carries on where it stopped): bounds one request's work. 64 chunks of catch-up
+ * are decades for a facility with the default 20 open drawdowns.
+ */
+export const MAX_CATCH_UP_CHUNKS = 64;
+
 export interface Command<State = unknown> {
   readonly facilityId: string;
   /** The Idempotency-Key; requires requestHash. */
@@ -46,6 +53,12 @@ export interface Command<State = unknown> {
    * may throw a DomainError to refuse, in which case nothing is written.
    */
   readonly decide: (latest: JournalEvent<State> | null) => EventDraft<State>;
+  /**
+   * Asked only when the event `decide` made would exceed MAX_ITEM_BYTES: the first part of the
+   * catch-up to the command's date as an event of its own (no key, no response), or null when
+   * nothing is left to split off. Pure and deterministic in `latest`, like `decide`.
+   */
+  readonly catchUp?: (latest: JournalEvent<State>) => EventDraft<State> | null;
 }
 
 export interface CommandResult<State = unknown> {
@@ -58,25 +71,67 @@ export interface CommandResult<State = unknown> {
 
 export async function executeCommand<State>(journal: Journal, command: Command<State>, runtime: LedgerRuntime): Promise<CommandResult<State>> {
   assertCommand(command);
+  let chunks = 0;
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
     const latest = await journal.loadLatest<State>(command.facilityId);
     const replay = await findReplay(journal, command);
     if (replay !== null) return { replayed: true, event: replay, retries: attempt - 1 };
 
-    const event = nextEvent(command, latest, runtime.clock.now());
+    // Decided first, on the whole gap: a refused command writes nothing, not even a chunk.
+    let event = nextEvent(command, latest, runtime.clock.now());
+    const bytes = eventItemBytes(event);
+    const chunking = bytes > MAX_ITEM_BYTES;
+    if (chunking) {
+      const draft = latest === null ? null : (command.catchUp?.(latest) ?? null);
+      invariant(draft !== null, `${event.type} on ${event.facilityId} would be a ${bytes}-byte item, over the ${MAX_ITEM_BYTES}-byte limit, with no catch-up left to split off`);
+      if (chunks >= MAX_CATCH_UP_CHUNKS) {
+        throw new LedgerError('service-unavailable', 'the facility is catching up a long gap; retry with the same Idempotency-Key to continue', {
+          facilityId: command.facilityId,
+          chunks,
+        });
+      }
+      event = chunkEvent(command.facilityId, draft, latest!, runtime.clock.now());
+    }
     try {
       await journal.append(event);
-      return { replayed: false, event, retries: attempt - 1 };
+      if (!chunking) return { replayed: false, event, retries: attempt - 1 };
     } catch (error) {
       if (!(error instanceof AppendConflict)) throw error;
-      if (error.mayBeOwnWrite && (await isStored(journal, event))) return { replayed: false, event, retries: attempt - 1 };
+      if (!(error.mayBeOwnWrite && (await isStored(journal, event)))) {
+        if (attempt < MAX_APPEND_ATTEMPTS) await runtime.sleep(backoffDelayMs(attempt, APPEND_BACKOFF, runtime.jitter));
+        continue;
+      }
+      if (!chunking) return { replayed: false, event, retries: attempt - 1 };
     }
-    if (attempt < MAX_APPEND_ATTEMPTS) await runtime.sleep(backoffDelayMs(attempt, APPEND_BACKOFF, runtime.jitter));
+    // A chunk went in: not a lost race, so it costs no attempt. Reload and decide again.
+    chunks += 1;
+    attempt -= 1;
   }
   throw new LedgerError('concurrent-modification', 'the facility is being changed by other requests; retry later', {
     facilityId: command.facilityId,
     attempts: MAX_APPEND_ATTEMPTS,
   });
+}
+
+/**
+ * A catch-up chunk: an event of its own at latest.seq + 1 without any request key, so it answers
+ * no request and a retry of the command still finds only its own event. Chunks are end-of-day
+ * events like the nightly run's: a crash or a competitor between two of them leaves a journal
+ * that is correct as it stands, and whoever comes next carries on from the last one.
+ */
+function chunkEvent<State>(facilityId: string, draft: EventDraft<State>, latest: JournalEvent<State>, now: Date): JournalEvent<State> {
+  invariant(draft.response === undefined && draft.borrowerId === undefined, 'a catch-up chunk answers no request and indexes nothing');
+  return {
+    facilityId,
+    seq: latest.seq + 1,
+    type: draft.type,
+    businessDate: draft.businessDate,
+    recordedAt: now.toISOString(),
+    actor: draft.actor,
+    data: draft.data,
+    postings: draft.postings,
+    state: draft.state,
+  };
 }
 
 /**

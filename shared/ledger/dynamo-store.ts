@@ -38,6 +38,7 @@ import {
   RENEWAL_QUEUE_STATUSES,
 } from './journal.ts';
 import {
+  assertItemWithinLimit,
   ATTR,
   borrowerKey,
   eodReportKey,
@@ -165,9 +166,11 @@ export class DynamoLedgerStore implements LedgerStore {
 
   async append(event: JournalEvent): Promise<void> {
     assertAppendable(event);
+    const item = eventToItem(event);
+    assertItemWithinLimit(item, `event ${event.facilityId}#${event.seq} (${event.type})`);
     const input = new PutItemCommand({
       TableName: this.#tableName,
-      Item: eventToItem(event),
+      Item: item,
       ConditionExpression: 'attribute_not_exists(#pk)',
       ExpressionAttributeNames: { '#pk': ATTR.pk },
     });

@@ -140,6 +140,47 @@ export function itemToEvent<State>(item: Item): JournalEvent<State> {
   };
 }
 
+/**
+ * An item's size as DynamoDB counts it against its 400 KB limit: each attribute's name plus its
+ * value, strings and binaries in bytes, numbers as their digits (an overestimate: DynamoDB packs
+ * two digits a byte), nested values item by item, plus 3 bytes per map or list.
+ */
+export function itemSizeBytes(item: Item): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(item)) bytes += Buffer.byteLength(name, 'utf8') + attributeSizeBytes(value);
+  return bytes;
+}
+
+function attributeSizeBytes(value: AttributeValue): number {
+  if (value.S !== undefined) return Buffer.byteLength(value.S, 'utf8');
+  if (value.N !== undefined) return value.N.length + 1;
+  if (value.B !== undefined) return value.B.byteLength;
+  if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
+  if (value.SS !== undefined) return value.SS.reduce((n, s) => n + Buffer.byteLength(s, 'utf8'), 0);
+  if (value.NS !== undefined) return value.NS.reduce((n, s) => n + s.length + 1, 0);
+  if (value.BS !== undefined) return value.BS.reduce((n, b) => n + b.byteLength, 0);
+  if (value.L !== undefined) return 3 + value.L.reduce((n, v) => n + 1 + attributeSizeBytes(v), 0);
+  if (value.M !== undefined) return 3 + itemSizeBytes(value.M) + Object.keys(value.M).length;
+  return 0;
+}
+
+/** The size of the item an event is stored as (see itemSizeBytes). */
+export function eventItemBytes(event: JournalEvent): number {
+  return itemSizeBytes(eventToItem(event));
+}
+
+/**
+ * No journal item is written above this, well under DynamoDB's 400 KB: the command executor
+ * splits a long catch-up into chunks below it, and the adapter checks every put against it. An
+ * item over it is a bug (the state outgrew its bounds), never a client's fault.
+ */
+export const MAX_ITEM_BYTES = 256 * 1024;
+
+export function assertItemWithinLimit(item: Item, what: string): void {
+  const bytes = itemSizeBytes(item);
+  invariant(bytes <= MAX_ITEM_BYTES, `${what} would be a ${bytes}-byte item, over the ${MAX_ITEM_BYTES}-byte limit`);
+}
+
 /** True iff both events would be stored as the same item (how a writer recognises its own write). */
 export function sameStoredEvent(a: JournalEvent, b: JournalEvent): boolean {
   return canonicalJson(eventToItem(a)) === canonicalJson(eventToItem(b));
