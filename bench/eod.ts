@@ -10,11 +10,12 @@
  *             consistent) with the same EOD_CONCURRENCY workers per page.
  *
  * First one whole `runEod` (untimed) proves the day ordinary: every facility processed and valued,
- * none changed, none failed. The timing then runs shard by shard, `runEodShard` (what `runEod`
- * loops over, and what each Lambda of the nightly Step Functions map runs) against the bare read
- * of a shard, cycling through the 16 shards. The seeded ids fill every shard equally, so each call
- * is the same amount of work, and samples of ~half a second pair far better on a shared machine
- * than whole 4-second end-of-day runs would.
+ * none changed, none failed. The timing then runs range by range, `runEodRange` (what `runEod`
+ * loops over, and what each invocation of the nightly Step Functions map runs) against the bare
+ * read of the same range's shards, cycling through 16 ranges of 64 of the 1 024 shards (one index
+ * partition each). The seeded
+ * ids fill every range equally, so each call is the same amount of work, and samples of ~half a
+ * second pair far better on a shared machine than whole 4-second end-of-day runs would.
  *
  * The portfolio: facilities opened on 2026-01-02, 0–3 drawdowns in January, January's interest
  * (settled on the 20th) repaid on the 21st, and some with a later drawdown, so states were last
@@ -23,18 +24,21 @@
  */
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createAppDeps, type AppDeps } from '#app/deps.ts';
-import { EOD_CONCURRENCY, EOD_PAGE_SIZE, runEod, runEodShard, type EodReport, type EodShardResult } from '#app/eod.ts';
+import { EOD_CONCURRENCY, EOD_LOCAL_GROUPS, EOD_PAGE_SIZE, eodRanges, runEod, runEodRange, segmentsOf, type EodPart, type EodRange, type EodReport } from '#app/eod.ts';
 import { drawdown, openFacility, repay } from '#app/facilities.ts';
 import { addDays } from '#domain/calendar.ts';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
 import { createDynamoClient } from '#ledger/dynamo-client.ts';
 import { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
 import { systemRuntime } from '#ledger/runtime.ts';
-import { EOD_SHARD_COUNT, INDEX, eodShardOf, shardKey } from '#ledger/schema.ts';
+import { EOD_SHARD_COUNT, INDEX, SHARDS_PER_PARTITION, eodShardOf, shardIndexFloor, shardPartitionKey } from '#ledger/schema.ts';
+
+/** The ranges timed one by one: as many as the local runner pages in turn, 64 fine shards each. */
+export const RANGES: readonly EodRange[] = eodRanges(EOD_LOCAL_GROUPS);
 import { type BenchContext, type ResultRow, median, measureRounds, medianRatio, seededRandom, speedFigures } from './harness.ts';
 import { MemoryJournal, latestEventQuery, seedingDeps, startBenchStore, writeItems } from './ledger-fixture.ts';
 
-/** Full: ~30 s on a shared 2-core machine (seeding ~5 s). `facilities` is a multiple of the 16 shards. */
+/** Full: ~30 s on a shared 2-core machine (seeding ~5 s). `facilities` is a multiple of the 16 ranges. */
 export const SIZES = {
   full: { facilities: 2_000, rounds: 12, warmupMs: 400, minSampleMs: 400 },
   quick: { facilities: 160, rounds: 3, warmupMs: 0, minSampleMs: 0 },
@@ -61,7 +65,7 @@ export async function seedPortfolio(client: DynamoDBClient, tableName: string, c
   const deps = seedingDeps(journal);
   const random = seededRandom(20260210);
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
-  if (count % EOD_SHARD_COUNT !== 0) throw new RangeError(`facilities must be a multiple of the ${EOD_SHARD_COUNT} shards, not ${count}`);
+  if (count % RANGES.length !== 0) throw new RangeError(`facilities must be a multiple of the ${RANGES.length} ranges, not ${count}`);
   let drawn = 0;
   for (const [n, facilityId] of equalShardIds(`eod-${runId}`, count).entries()) {
     const borrowerId = `bor-${runId}-${String(n).padStart(5, '0')}`;
@@ -93,16 +97,21 @@ export async function seedPortfolio(client: DynamoDBClient, tableName: string, c
   return { facilities: count, drawn, events: items.length };
 }
 
-/** `count` facility ids, count / 16 in each EOD shard (ids landing in a full shard are skipped). */
+/** The range of RANGES a shard falls in. */
+export function rangeOfShard(shard: number): number {
+  return RANGES.findIndex((r) => shard >= r.from && shard < r.to);
+}
+
+/** `count` facility ids, count / 16 in each range of RANGES (ids landing in a full range are skipped). */
 export function equalShardIds(prefix: string, count: number): string[] {
-  const perShard = count / EOD_SHARD_COUNT;
-  const filled = new Array<number>(EOD_SHARD_COUNT).fill(0);
+  const perShard = count / RANGES.length;
+  const filled = new Array<number>(RANGES.length).fill(0);
   const ids: string[] = [];
   // Bounded: a 32-bit hash spreads ids evenly, so a few times `count` candidates always suffice.
   for (let n = 0; ids.length < count; n++) {
     if (n >= count * 10) throw new Error(`could not spread ${count} ids evenly over the shards`);
     const id = `${prefix}-${String(n).padStart(6, '0')}`;
-    const shard = eodShardOf(id);
+    const shard = rangeOfShard(eodShardOf(id));
     if (filled[shard]! < perShard) {
       filled[shard]! += 1;
       ids.push(id);
@@ -127,49 +136,55 @@ export async function ordinaryEod(deps: AppDeps, date: string, expected: number)
   return report;
 }
 
-/** runEodShard, refusing a shard whose day is not ordinary. */
-export async function ordinaryEodShard(deps: AppDeps, date: string, shard: number, expected: number): Promise<EodShardResult> {
-  const result = await runEodShard(deps, date, shard);
-  if (result.changed !== 0 || result.failed.length !== 0 || result.processed !== expected) {
-    throw new Error(`end of day ${date}, shard ${shard}, was not ordinary: ${result.processed}/${expected} processed, ${result.changed} changed, ${result.failed.length} failed`);
+/** runEodRange, refusing a range whose day is not ordinary. */
+export async function ordinaryEodRange(deps: AppDeps, date: string, range: EodRange, expected: number): Promise<EodPart> {
+  const { part } = await runEodRange(deps, date, range);
+  if (part.changed !== 0 || part.failed.length !== 0 || part.processed !== expected) {
+    throw new Error(`end of day ${date}, shards [${range.from}, ${range.to}), was not ordinary: ${part.processed}/${expected} processed, ${part.changed} changed, ${part.failed.length} failed`);
   }
-  return result;
+  return part;
 }
 
-/** The bare read of every shard in turn. Returns items read. */
+/** The bare read of every range in turn. Returns items read. */
 export async function bareRead(client: DynamoDBClient, tableName: string): Promise<number> {
   let read = 0;
-  for (let shard = 0; shard < EOD_SHARD_COUNT; shard++) read += await bareReadShard(client, tableName, shard);
+  for (const range of RANGES) read += await bareReadRange(client, tableName, range);
   return read;
 }
 
-/** The bare read of one shard: its ids from the index, page by page, and each facility's latest event, nothing decoded. */
-export async function bareReadShard(client: DynamoDBClient, tableName: string, shard: number): Promise<number> {
+/**
+ * The bare read of a range: its ids from the shard index, segment by segment (one Query per page,
+ * as the store's listFacilitiesByShards asks), and each facility's latest event, nothing decoded.
+ */
+export async function bareReadRange(client: DynamoDBClient, tableName: string, range: EodRange): Promise<number> {
   let read = 0;
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: INDEX.byShard,
-        KeyConditionExpression: '#gpk = :gpk',
-        ExpressionAttributeNames: { '#gpk': 'gsi2pk' },
-        ExpressionAttributeValues: { ':gpk': { S: shardKey(shard) } },
-        Limit: EOD_PAGE_SIZE,
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-      }),
-    );
-    const pks = (page.Items ?? []).map((item) => item['pk']!);
-    const workers = Array.from({ length: Math.min(EOD_CONCURRENCY, pks.length) }, async () => {
-      for (let pk = pks.shift(); pk !== undefined; pk = pks.shift()) {
-        const out = await client.send(latestEventQuery(tableName, pk));
-        if (out.Items?.length !== 1) throw new Error(`no latest event for ${pk.S}`);
-        read++;
-      }
-    });
-    await Promise.all(workers);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  for (const segment of segmentsOf(range)) {
+    const last = segment.to % SHARDS_PER_PARTITION === 0;
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: INDEX.byShard,
+          KeyConditionExpression: last ? '#gpk = :gpk AND #gsk >= :lo' : '#gpk = :gpk AND #gsk BETWEEN :lo AND :hi',
+          ExpressionAttributeNames: { '#gpk': 'gsi2pk', '#gsk': 'gsi2sk' },
+          ExpressionAttributeValues: { ':gpk': { S: shardPartitionKey(segment.from) }, ':lo': { S: shardIndexFloor(segment.from) }, ...(last ? {} : { ':hi': { S: shardIndexFloor(segment.to) } }) },
+          Limit: EOD_PAGE_SIZE,
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      const pks = (page.Items ?? []).map((item) => item['pk']!);
+      const workers = Array.from({ length: Math.min(EOD_CONCURRENCY, pks.length) }, async () => {
+        for (let pk = pks.shift(); pk !== undefined; pk = pks.shift()) {
+          const out = await client.send(latestEventQuery(tableName, pk));
+          if (out.Items?.length !== 1) throw new Error(`no latest event for ${pk.S}`);
+          read++;
+        }
+      });
+      await Promise.all(workers);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  }
   return read;
 }
 
@@ -185,7 +200,7 @@ export async function run(context: BenchContext): Promise<ResultRow[]> {
     const portfolio = await seedPortfolio(bench.client, bench.tableName, size.facilities, runId);
     context.log(`eod: ${portfolio.facilities} facilities (${portfolio.drawn} drawn, ${portfolio.events} events) seeded in ${(performance.now() - started).toFixed(0)} ms`);
     const deps = eodDeps(oursClient, bench.tableName);
-    const perShard = portfolio.facilities / EOD_SHARD_COUNT;
+    const perShard = portfolio.facilities / RANGES.length;
 
     started = performance.now();
     const report = await ordinaryEod(deps, EOD_DATE, portfolio.facilities);
@@ -195,21 +210,21 @@ export async function run(context: BenchContext): Promise<ResultRow[]> {
 
     const cycle = () => {
       let next = 0;
-      return () => next++ % EOD_SHARD_COUNT;
+      return () => RANGES[next++ % RANGES.length]!;
     };
     const oursShard = cycle();
     const bareShard = cycle();
     started = performance.now();
     const samples = await measureRounds(
       {
-        ours: { ops: perShard, run: async () => (await ordinaryEodShard(deps, EOD_DATE, oursShard(), perShard)).processed },
-        baseline: { ops: perShard, run: () => bareReadShard(bareClient, bench.tableName, bareShard()) },
+        ours: { ops: perShard, run: async () => (await ordinaryEodRange(deps, EOD_DATE, oursShard(), perShard)).processed },
+        baseline: { ops: perShard, run: () => bareReadRange(bareClient, bench.tableName, bareShard()) },
       },
       { rounds: size.rounds, warmupMs: size.warmupMs, minSampleMs: size.minSampleMs, log: context.log },
     );
     context.log(`eod: measured in ${(performance.now() - started).toFixed(0)} ms`);
     const totals = report.totals;
-    const ours = speedFigures('runEodShard, shard by shard (ordinary day: reads, valuation, EndOfDay transition)', UNIT, samples.ours!, {
+    const ours = speedFigures('runEodRange, range by range (ordinary day: reads, valuation, EndOfDay transition)', UNIT, samples.ours!, {
       facilities: portfolio.facilities,
       facilitiesPerShard: perShard,
       secondsPerEod: portfolio.facilities / median(samples.ours!.opsPerSec),
@@ -230,6 +245,7 @@ export async function run(context: BenchContext): Promise<ResultRow[]> {
         details: {
           date: EOD_DATE,
           shards: EOD_SHARD_COUNT,
+          ranges: RANGES.length,
           concurrency: EOD_CONCURRENCY,
           pageSize: EOD_PAGE_SIZE,
           portfolio,

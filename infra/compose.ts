@@ -17,10 +17,14 @@
  *   credit:manageApiGatewayAccountLogRole
  *                            false where the landing zone already sets API Gateway's account-wide
  *                            CloudWatch Logs role (default true)
+ *   credit:eodGroups         end of day: ranges of the 1 024 shards, one Map item each (default 64)
+ *   credit:eodConcurrency    end of day: ranges at once (default 16); past the inline Map's limits
+ *                            the run uses a Distributed Map (infra/eod-config.ts)
  */
 import { Tags, Validations, type App, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseIamPrincipals, type IamPrincipals } from '#http/auth.ts';
+import { EOD_CONTEXT, eodRunConfig } from './eod-config.ts';
 import { ApiStack, type ApiStackProps } from './stacks/api-stack.ts';
 import { IdentityStack } from './stacks/identity-stack.ts';
 import { LedgerStack } from './stacks/ledger-stack.ts';
@@ -32,6 +36,7 @@ export const CONTEXT = {
   alarmEmail: 'credit:alarmEmail',
   smeUserPoolId: 'credit:smeUserPoolId',
   manageApiGatewayAccountLogRole: 'credit:manageApiGatewayAccountLogRole',
+  ...EOD_CONTEXT,
 } as const;
 
 export interface ServiceStacks {
@@ -65,6 +70,7 @@ export function composeService(app: App, env?: Environment, overrides: ComposeOv
     iamPrincipals: iamPrincipalsFromContext(app),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     ...(manageAccountLogRole === undefined ? {} : { manageAccountLogRole: manageAccountLogRole === true || manageAccountLogRole === 'true' }),
+    endOfDayRun: eodRunConfig((key) => app.node.tryGetContext(key)),
     ...overrides,
   });
   Tags.of(app).add('service', SERVICE_NAME);

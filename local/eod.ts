@@ -1,6 +1,6 @@
 /**
  * `npm run eod -- --date YYYY-MM-DD`: end of day on the local store (the same use-case the
- * ops route and the nightly run use), shard by shard with a progress bar, keeping the date's
+ * ops route and the nightly run use), range of shards by range with a progress bar, keeping the date's
  * report as they do (GET /v1/ops/portfolio?date= shows it). Stop `npm start` first (the on-disk
  * store allows one process), or call POST /v1/ops/eod/{date} on it instead. A date after today
  * is refused (eod-date-in-future); `--business-date` stands in for today, as x-dev-business-date does
@@ -8,13 +8,12 @@
  */
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { assertEodDateNotInFuture, recordEodReport, runEod } from '#app/eod.ts';
+import { assertEodDateNotInFuture, EOD_LOCAL_GROUPS, recordEodReport, runEod } from '#app/eod.ts';
 import { appDeps } from '../functions/wiring.ts';
 import { parseBusinessDate, systemClock, today } from '#domain/calendar.ts';
 import { DomainError } from '#domain/errors.ts';
 import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
-import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
 import { startLocalStore } from './store.ts';
 
 const { values } = parseArgs({ options: { date: { type: 'string' }, 'business-date': { type: 'string' } } });
@@ -32,13 +31,13 @@ const store = await startLocalStore().catch((error: unknown) => {
   console.error(`Cannot open the local store (is \`npm start\` running? then use POST /v1/ops/eod/${date}): ${String(error)}`);
   process.exit(1);
 });
-const bar = new SingleBar({ format: 'EOD {date} |{bar}| {value}/{total} shards | {facilities} facilities, {changed} changed', hideCursor: true }, Presets.shades_classic);
+const bar = new SingleBar({ format: 'EOD {date} |{bar}| {value}/{total} ranges of shards | {facilities} facilities, {changed} changed', hideCursor: true }, Presets.shades_classic);
 let facilities = 0;
 let changed = 0;
-bar.start(EOD_SHARD_COUNT, 0, { date, facilities, changed });
-const report = await runEod(appDeps(), date, (shard) => {
-  facilities += shard.processed;
-  changed += shard.changed;
+bar.start(EOD_LOCAL_GROUPS, 0, { date, facilities, changed });
+const report = await runEod(appDeps(), date, (part) => {
+  facilities += part.processed;
+  changed += part.changed;
   bar.increment(1, { facilities, changed });
 });
 bar.stop();

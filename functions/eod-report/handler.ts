@@ -1,9 +1,10 @@
 /**
- * Step Functions task { date, startedAt, shards }: combines every shard's result into the date's
- * portfolio report, keeps it (EOD#<date>) and emits the end-of-day metrics the alarms watch.
+ * Step Functions task { date, startedAt, run }: combines the parts the run kept for the date
+ * (one per range of shards) into the date's portfolio report, keeps it (EOD#<date>) and emits the
+ * end-of-day metrics the alarms watch.
  */
 import type { AppDeps } from '#app/deps.ts';
-import { assertEodDateNotInFuture, combineShards, eodMetricValues, recordEodReport } from '#app/eod.ts';
+import { assertEodDateNotInFuture, eodMetricValues, reportEodRun } from '#app/eod.ts';
 import { today } from '#domain/calendar.ts';
 import { eodReportView } from '#app/views.ts';
 import { jobHandler, type JobHandlerOptions } from '#http/job.ts';
@@ -14,10 +15,9 @@ import { appDeps } from '../wiring.ts';
 export function createHandler(options: JobHandlerOptions<AppDeps> = {}) {
   return jobHandler(
     jobOf('eod-report'),
-    async ({ date, startedAt, shards }, { deps, clock, metrics }) => {
+    async ({ date, startedAt, run }, { deps, clock, metrics }) => {
       assertEodDateNotInFuture(date, today(clock));
-      const report = combineShards(date, shards);
-      await recordEodReport(deps, report);
+      const report = await reportEodRun(deps, date, run);
       for (const [name, value] of eodMetricValues(report, Math.max(0, clock.now().getTime() - Date.parse(startedAt)))) metrics.add(name, value);
       return eodReportView(report);
     },

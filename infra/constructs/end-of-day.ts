@@ -1,21 +1,30 @@
 /**
  * End of day, every night by itself (DESIGN §10): an EventBridge Scheduler schedule at 00:30
- * Asia/Shanghai starts a Step Functions state machine that maps over the end-of-day shards and
- * then keeps the date's portfolio report. Its tasks are the functions of functions/jobs.ts,
- * built by ApiFunction like the API's (Node.js 24, ARM64, the same bundling, traced, own logs):
+ * Asia/Shanghai starts a Step Functions state machine that maps over ranges of the end-of-day
+ * shards and then keeps the date's portfolio report. Its tasks are the functions of
+ * functions/jobs.ts, built by ApiFunction like the API's (Node.js 24, ARM64, the same bundling,
+ * traced, own logs):
  *
- *   input  { "scheduledTime": "<the schedule's time>" }   nightly: the date is yesterday in Shanghai
- *          { "date": "YYYY-MM-DD" }                      a re-run by hand (idempotent)
- *   Shards Map over 0..EOD_SHARD_COUNT-1, at most EOD_MAP_CONCURRENCY at once:
- *          eod-shard { shard, date | scheduledTime } → that shard's counts and totals (a few KB)
- *   Report eod-report { date, startedAt, shards: [every shard's answer] }
- *          → keeps EOD#<date> REPORT, emits the end-of-day metrics, answers the report in yuan
+ *   input   { "scheduledTime": "<the schedule's time>" }   nightly: the date is yesterday in Shanghai
+ *           { "date": "YYYY-MM-DD" }                      a re-run by hand (idempotent)
+ *   Ranges  Map (inline, or Distributed past the inline Map's limits) over the configured ranges of
+ *           shards (infra/eod-config.ts: credit:eodGroups, credit:eodConcurrency), each a loop:
+ *             eod-shard { run, from, to, date | scheduledTime [, next, part] }
+ *               → the range's part so far and, unless done, the cursor to go on from
+ *             more to page? → eod-shard again with that answer as it stands; done → { date }
+ *           An invocation stops paging when its time runs low (EOD_TIME_MARGIN_MS) and the loop
+ *           calls it again from its cursor; a retry after a crash resumes from the last cursor
+ *           handed back. The last invocation of a range keeps its part (EOD#<date> PART#<run>#…).
+ *   Report  eod-report { date, startedAt, run } → combines the run's parts, keeps EOD#<date> REPORT,
+ *           emits the end-of-day metrics, answers the report in yuan
  *
- * Shard results travel in the state, not through the table: each is bounded (counts, totals and
- * at most EOD_MAX_LISTED_FAILURES named failures), so all of them stay far below Step Functions'
- * 256 KB, and a report is only ever built from the shards of one execution, never from a stale
- * result an earlier run left behind. A shard that still fails after its retries fails the run:
- * no report is kept, and the run-failed alarm says to start it again for the date.
+ * What travels in the state stays small whatever the book: a range's part (counts, totals and at
+ * most EOD_MAX_LISTED_FAILURES named failures, a few KB) between invocations of one range, and
+ * only `{ date }` out of each range, so even 1 024 ranges stay far below Step Functions' 256 KB.
+ * The parts go through the table, keyed by the run (the execution's name): a report is only ever
+ * built from the parts of one execution, never from a stale one an earlier run left behind. A
+ * range that still fails after its retries fails the run: no report is kept, and the run-failed
+ * alarm says to start it again for the date.
  */
 import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -26,17 +35,16 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { NON_RETRYABLE_ERRORS } from '#http/job.ts';
-import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
+import { eodRanges } from '#app/eod.ts';
 import { jobOf, type JobName } from '../../functions/jobs.ts';
+import { EOD_RUN_DEFAULTS, EOD_SHARD_MEMORY_MB, EOD_SHARD_TIMEOUT_SECONDS, mapModeOf, type EodRunConfig, type MapMode } from '../eod-config.ts';
 import { ApiFunction } from './api-function.ts';
 import type { LedgerTable } from './ledger-table.ts';
 
-/** Shards run at once: enough to finish in minutes, few enough to leave the table's burst to the API. */
-export const EOD_MAP_CONCURRENCY = 4;
 /** 00:30 in Shanghai: the business day ended half an hour ago (DESIGN §10). */
 export const EOD_SCHEDULE = { hour: '0', minute: '30', timeZone: TimeZone.ASIA_SHANGHAI } as const;
-/** A shard of a large book pages and values thousands of facilities; Lambda allows 15 minutes. */
-export const EOD_SHARD_TIMEOUT = Duration.minutes(10);
+/** One invocation of a range: it stops paging EOD_TIME_MARGIN_MS before this, and the loop calls it again. */
+export const EOD_SHARD_TIMEOUT = Duration.seconds(EOD_SHARD_TIMEOUT_SECONDS);
 export const EOD_REPORT_TIMEOUT = Duration.seconds(30);
 /** A whole run, retries included; a run still going by then has failed (and alarms). */
 export const EOD_RUN_TIMEOUT = Duration.hours(3);
@@ -53,6 +61,8 @@ export interface EndOfDayProps {
   readonly entryFor?: (name: string) => string;
   /** @default one year */
   readonly logRetention?: logs.RetentionDays;
+  /** Ranges and concurrency (CDK context, infra/eod-config.ts). @default EOD_RUN_DEFAULTS */
+  readonly run?: EodRunConfig;
 }
 
 export class EndOfDay extends Construct {
@@ -61,6 +71,7 @@ export class EndOfDay extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly schedule: scheduler.Schedule;
   readonly runLogs: logs.LogGroup;
+  readonly mapMode: MapMode;
 
   constructor(scope: Construct, id: string, props: EndOfDayProps) {
     super(scope, id);
@@ -74,8 +85,8 @@ export class EndOfDay extends Construct {
         ...tuning,
         logRetention: retention,
       });
-    // The shard appends EndOfDay events (RW, as any command); the report writes its own item only.
-    const shard = job('eod-shard', { timeout: EOD_SHARD_TIMEOUT, memorySize: 1024 });
+    // The shard appends EndOfDay events (RW, as any command) and keeps its range's part; the report reads parts and writes the report, under EOD# only.
+    const shard = job('eod-shard', { timeout: EOD_SHARD_TIMEOUT, memorySize: EOD_SHARD_MEMORY_MB });
     props.ledger.bind(shard.fn, 'RW');
     const report = job('eod-report', { timeout: EOD_REPORT_TIMEOUT });
     props.ledger.bindEodReports(report.fn);
@@ -84,26 +95,41 @@ export class EndOfDay extends Construct {
       ['eod-report', report],
     ]);
 
-    const runShard = tasks.LambdaInvoke.jsonata(this, 'RunShard', {
-      stateName: 'Run one shard',
-      lambdaFunction: shard.fn,
-      outputs: '{% $states.result.Payload %}',
-      // Retried below, with every other error: one policy, stated once.
-      retryOnServiceExceptions: false,
-    });
-    const shards = sfn.Map.jsonata(this, 'Shards', {
-      stateName: 'Every shard',
-      items: sfn.ProvideItems.jsonArray(Array.from({ length: EOD_SHARD_COUNT }, (_, shardNumber) => shardNumber)),
-      maxConcurrency: EOD_MAP_CONCURRENCY,
-      // The run's input ({ date } or { scheduledTime }) plus the shard number.
-      jsonataItemSelector: '{% $merge([$states.input, {"shard": $states.context.Map.Item.Value}]) %}',
-    }).itemProcessor(retried(runShard));
+    const config = props.run ?? EOD_RUN_DEFAULTS;
+    this.mapMode = mapModeOf(config);
+    const runRange = retried(
+      tasks.LambdaInvoke.jsonata(this, 'RunShard', {
+        stateName: 'Run the range',
+        lambdaFunction: shard.fn,
+        // Payload (by default the state's input): the range, and from the second call on the previous answer as it stands.
+        outputs: '{% $states.result.Payload %}',
+        // Retried below, with every other error: one policy, stated once.
+        retryOnServiceExceptions: false,
+      }),
+    );
+    const rangeDone = sfn.Pass.jsonata(this, 'RangeDone', { stateName: 'Range done', outputs: '{% {"date": $states.input.date} %}' });
+    const loop = runRange.next(
+      sfn.Choice.jsonata(this, 'MorePages', { stateName: 'More to page?' })
+        .when(sfn.Condition.jsonata('{% $exists($states.input.next) %}'), runRange, { comment: 'The invocation ran low on time: call it again from its cursor' })
+        .otherwise(rangeDone),
+    );
+    const mapProps = {
+      stateName: 'Every range',
+      items: sfn.ProvideItems.jsonArray(eodRanges(config.groups)),
+      maxConcurrency: config.concurrency,
+      // The run's input ({ date } or { scheduledTime }), the range, and the run's id (this execution's name, also in a Distributed Map's child workflows).
+      jsonataItemSelector: '{% $merge([$states.input, $states.context.Map.Item.Value, {"run": $states.context.Execution.Name}]) %}',
+      outputs: '{% {"date": $states.result[0].date, "run": $states.context.Execution.Name} %}',
+    };
+    const ranges =
+      this.mapMode === 'INLINE'
+        ? sfn.Map.jsonata(this, 'Shards', mapProps).itemProcessor(loop)
+        : sfn.DistributedMap.jsonata(this, 'Shards', { ...mapProps, mapExecutionType: sfn.StateMachineType.STANDARD, label: 'EndOfDayRanges' }).itemProcessor(loop);
     const keepReport = retried(
       tasks.LambdaInvoke.jsonata(this, 'KeepReport', {
         stateName: 'Keep the report',
         lambdaFunction: report.fn,
-        // The Map's output is every shard's answer, in shard order; each names the date it ran.
-        payload: sfn.TaskInput.fromObject({ date: '{% $states.input[0].date %}', startedAt: '{% $states.context.Execution.StartTime %}', shards: '{% $states.input %}' }),
+        payload: sfn.TaskInput.fromObject({ date: '{% $states.input.date %}', startedAt: '{% $states.context.Execution.StartTime %}', run: '{% $states.input.run %}' }),
         outputs: '{% $states.result.Payload %}',
         retryOnServiceExceptions: false,
       }),
@@ -117,9 +143,9 @@ export class EndOfDay extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.stateMachine = new sfn.StateMachine(this, 'Run', {
-      comment: 'End of day: every shard (settlement, overdue, repricing; idempotent), then the portfolio report of the date',
+      comment: 'End of day: every range of shards, each invocation going on from the last one\'s cursor (settlement, overdue, repricing; idempotent), then the portfolio report of the date',
       queryLanguage: sfn.QueryLanguage.JSONATA,
-      definitionBody: sfn.DefinitionBody.fromChainable(shards.next(keepReport)),
+      definitionBody: sfn.DefinitionBody.fromChainable(ranges.next(keepReport)),
       stateMachineType: sfn.StateMachineType.STANDARD,
       timeout: EOD_RUN_TIMEOUT,
       tracingEnabled: true,
@@ -138,6 +164,9 @@ export class EndOfDay extends Construct {
       })),
     );
 
+    if (this.mapMode === 'DISTRIBUTED') {
+      Validations.of(this.stateMachine).acknowledge(...this.#distributedMapAcknowledgements());
+    }
     this.schedule = new scheduler.Schedule(this, 'Nightly', {
       description: 'Starts end of day for the business day that just ended (Asia/Shanghai)',
       schedule: scheduler.ScheduleExpression.cron(EOD_SCHEDULE),
@@ -148,6 +177,17 @@ export class EndOfDay extends Construct {
         ...EOD_START_RETRY,
       }),
     });
+  }
+
+  /** What CDK grants a Distributed Map: its own child executions (and map runs) of this state machine, found by name. */
+  #distributedMapAcknowledgements() {
+    const machine = Stack.of(this).getLogicalId(this.stateMachine.node.defaultChild as sfn.CfnStateMachine);
+    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machine}"}]}]}`;
+    const reason = 'A Distributed Map starts, describes and stops its own child workflow executions, whose names Step Functions assigns: this state machine\'s executions (and its map runs) only.';
+    return [
+      { id: `AwsSolutions-IAM5[Resource::${executions}:*]`, reason },
+      { id: `AwsSolutions-IAM5[Resource::${executions}/EndOfDayRanges:*]`, reason },
+    ];
   }
 }
 

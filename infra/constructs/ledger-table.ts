@@ -97,14 +97,15 @@ export class LedgerTable extends Construct {
   }
 
   /**
-   * For the function that keeps end-of-day reports (EOD#<date>): the table name and PutItem on
-   * those items only, by leading key. It reads nothing and can never touch an event.
+   * For the function that keeps end-of-day reports (EOD#<date>): the table name, Query (a run's
+   * parts) and PutItem (the report) on those items only, by leading key. It can never touch an event.
    */
   bindEodReports(fn: lambda.Function): void {
     fn.addEnvironment(TABLE_NAME_ENV, this.table.tableName);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem'],
+        // Query: the run's parts (EOD#<date> PART#<run>#…); PutItem: the report. On the table, not its indexes.
+        actions: ['dynamodb:PutItem', 'dynamodb:Query'],
         resources: [this.table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${EOD_KEY_PREFIX}*`] } },
       }),

@@ -14,6 +14,7 @@ import { routes as registry } from '../../functions/routes.ts';
 import { ApiFirewall } from '../constructs/api-firewall.ts';
 import { serviceEnvironment } from '../constructs/api-function.ts';
 import { EndOfDay } from '../constructs/end-of-day.ts';
+import type { EodRunConfig } from '../eod-config.ts';
 import { HttpApi, type FunctionTuning, type RouteEntry } from '../constructs/http-api.ts';
 import type { LedgerTable } from '../constructs/ledger-table.ts';
 import { Observability } from '../constructs/observability.ts';
@@ -47,6 +48,8 @@ export interface ApiStackProps extends StackProps {
   readonly metricsNamespace?: string;
   /** @default credit-service (shared/http/observability.ts) */
   readonly serviceName?: string;
+  /** End-of-day ranges and concurrency (context credit:eodGroups, credit:eodConcurrency). @default EOD_RUN_DEFAULTS */
+  readonly endOfDayRun?: EodRunConfig;
 }
 
 export class ApiStack extends Stack {
@@ -85,6 +88,7 @@ export class ApiStack extends Stack {
       ledger: props.ledger,
       environment: serviceEnvironment(metricsNamespace, serviceName),
       ...(props.entryFor === undefined ? {} : { entryFor: props.entryFor }),
+      ...(props.endOfDayRun === undefined ? {} : { run: props.endOfDayRun }),
     });
     this.observability = new Observability(this, 'Observability', {
       stage: this.http.api.deploymentStage,

@@ -1,5 +1,5 @@
 /**
- * The end-of-day report, written once (docs/end-of-day.md): what a shard answers, what the
+ * The end-of-day report, written once (docs/end-of-day.md): what a range of shards finds, what the
  * report of a date keeps (both in fen, as the nightly state machine passes them and the ledger
  * stores them) and the API's view of it (in yuan). The view's portfolio is derived from the
  * totals: every `xFen` total is shown as `x` in yuan, so a total added here shows up everywhere.
@@ -9,8 +9,8 @@ import { BusinessDate, FacilityId, Percent, Yuan } from './primitives.ts';
 import * as z from './z.ts';
 
 /**
- * Failed facilities a shard names (all are counted): keeps a shard's result a few KB, well inside
- * Step Functions' 256 KB payload with every shard's result in one state, and the report one item.
+ * Failed facilities a part names (all are counted): keeps a part a few KB, well inside Step
+ * Functions' 256 KB payload while it travels between invocations of a range, and the report one item.
  */
 export const EOD_MAX_LISTED_FAILURES = 20;
 
@@ -32,11 +32,16 @@ export const PortfolioTotals = z.strictObject({
 
 export const EodFailure = z.strictObject({ facilityId: FacilityId, code: z.string() });
 
-/** One shard's end of day: what the eod-shard function answers (counts and totals in fen, a few KB at most). */
-export const EodShardResult = z.strictObject({
+/**
+ * What end of day found in the shards [from, to) of a date (counts and totals in fen, a few KB at
+ * most): carried from one eod-shard invocation of a range to the next, kept by the last one; the
+ * report combines one run's parts, which must cover every shard exactly once (combineParts).
+ */
+export const EodPart = z.strictObject({
   date: BusinessDate,
-  /** 0 to EOD_SHARD_COUNT - 1 (shared/ledger/schema.ts); combineShards checks each is there once. */
-  shard: Count,
+  /** The range's first shard, and one past its last (0..EOD_SHARD_COUNT, shared/ledger/schema.ts). */
+  from: Count,
+  to: Count,
   processed: Count,
   changed: Count,
   /** Facilities that failed; `failed` names the first EOD_MAX_LISTED_FAILURES of them. */
@@ -46,13 +51,13 @@ export const EodShardResult = z.strictObject({
   totals: PortfolioTotals,
 });
 
-/** The portfolio report of one end-of-day date, combined from every shard's result (kept as EOD#<date>). */
+/** The portfolio report of one end-of-day date, combined from one run's parts (kept as EOD#<date>). */
 export const EodReport = z.strictObject({
   date: BusinessDate,
   shards: Count,
   processed: Count,
   changed: Count,
-  /** Facilities that failed, all of them; `failed` lists the first few of each shard only. */
+  /** Facilities that failed, all of them; `failed` lists the first few of each range only. */
   failures: Count,
   failed: z.array(EodFailure),
   eventsByType: Counts,
@@ -63,7 +68,7 @@ export const EodReport = z.strictObject({
 
 export type PortfolioTotals = z.output<typeof PortfolioTotals>;
 export type EodFailure = z.output<typeof EodFailure>;
-export type EodShardResult = z.output<typeof EodShardResult>;
+export type EodPart = z.output<typeof EodPart>;
 export type EodReport = z.output<typeof EodReport>;
 
 type TotalsShape = (typeof PortfolioTotals)['shape'];
@@ -85,7 +90,7 @@ export const EodReportView = z.strictObject({
   shards: Count,
   processed: Count,
   changed: Count,
-  failures: Count.check(z.meta({ description: 'Facilities the run could not process; `failed` names the first few of each shard.' })),
+  failures: Count.check(z.meta({ description: 'Facilities the run could not process; `failed` names the first few of each range of shards.' })),
   failed: z.array(EodFailure),
   eventsByType: Counts,
   portfolio: z.strictObject({

@@ -18,15 +18,15 @@ import { LedgerError } from '#ledger/errors.ts';
 import type { FacilityState } from '#domain/state.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
 import { executeCommand } from '#ledger/command.ts';
-import type { EodReport, EodShardResult, PortfolioTotals } from '#api/eod.ts';
-import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
+import type { EodPart, EodReport, PortfolioTotals } from '#api/eod.ts';
+import { EOD_SHARD_COUNT, SHARDS_PER_PARTITION } from '#ledger/schema.ts';
 import type { AppDeps } from './deps.ts';
 import { syncRenewalQueue, touchesRenewalQueue } from './renewal-queue.ts';
 
 export { EOD_MAX_LISTED_FAILURES } from '#api/eod.ts';
-export type { EodFailure, EodReport, EodShardResult, PortfolioTotals } from '#api/eod.ts';
+export type { EodFailure, EodPart, EodReport, PortfolioTotals } from '#api/eod.ts';
 
-/** Facilities of one shard valued at once: overlaps store round trips without flooding the store. */
+/** Facilities of one page valued at once: overlaps store round trips without flooding the store. */
 export const EOD_CONCURRENCY = 8;
 export const EOD_PAGE_SIZE = 100;
 export const EOD_ACTOR = 'system:eod';
@@ -45,6 +45,43 @@ export class EodDateInFuture extends DomainError {
 /** Every entry to end of day (the route, the state machine's tasks, `npm run eod`) checks its date here first. */
 export function assertEodDateNotInFuture(date: string, businessDate: string): void {
   if (date > businessDate) throw new EodDateInFuture(date, businessDate);
+}
+
+/**
+ * An invocation stops paging once less than this is left of its time, and hands back its cursor:
+ * enough for the page in flight (100 facilities, a second or two even on a settlement day with the
+ * store's retries), and it keeps every invocation under 80 % of the eod-shard timeout (10 minutes:
+ * at most 8 minutes + one page), so none is ever cut off mid-page.
+ */
+export const EOD_TIME_MARGIN_MS = 150_000;
+
+/** How much time an invocation has left: Lambda's context.getRemainingTimeInMillis, or a test's clock. */
+export interface EodBudget {
+  remainingMs(): number;
+}
+
+/** No time limit: the ops route and the local runner, which page every shard in one go. */
+export const UNLIMITED_BUDGET: EodBudget = { remainingMs: () => Number.POSITIVE_INFINITY };
+
+/**
+ * Where paging stands inside a range: the first shard of the segment (the part of the range inside
+ * one index partition) to page next, and the page cursor inside that segment.
+ */
+export interface EodPosition {
+  shard: number;
+  cursor?: string;
+}
+
+/** A range of shards [from, to). */
+export interface EodRange {
+  from: number;
+  to: number;
+}
+
+/** What one invocation hands back: the range's part so far, and where to go on (null: the range is done). */
+export interface EodStep {
+  part: EodPart;
+  next: EodPosition | null;
 }
 
 /** Thrown inside `decide` when a racing command already applied the end of day. */
@@ -83,7 +120,11 @@ export function mergeTotals(into: PortfolioTotals, from: PortfolioTotals): void 
   for (const [k, n] of Object.entries(from.byClassification)) into.byClassification[k] = (into.byClassification[k] ?? 0) + n;
 }
 
-async function processFacility(deps: AppDeps, facilityId: string, date: string, lpr: LprSchedule, result: EodShardResult): Promise<void> {
+/**
+ * The per-facility step: persist what `advance` produces for the end of `date` and add the
+ * facility's valuation to `result`. Independent of order, of ranges and of invocations.
+ */
+async function processFacility(deps: AppDeps, facilityId: string, date: string, lpr: LprSchedule, result: EodPart): Promise<void> {
   const latest = await deps.store.loadLatest<FacilityState>(facilityId);
   if (latest === null) return;
   result.processed += 1;
@@ -126,65 +167,132 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
   for (const e of transition.events) result.eventsByType[e.type] = (result.eventsByType[e.type] ?? 0) + 1;
 }
 
-/** One shard's end of day. A facility that fails is reported and the shard carries on. */
-export async function runEodShard(deps: AppDeps, date: string, shard: number): Promise<EodShardResult> {
-  const result: EodShardResult = { date, shard, processed: 0, changed: 0, failures: 0, failed: [], eventsByType: {}, totals: emptyTotals() };
-  const lpr = await deps.lpr.schedule();
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.listFacilitiesByShard(shard, { limit: EOD_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
-    const ids = [...page.items];
-    const workers = Array.from({ length: Math.min(EOD_CONCURRENCY, ids.length) }, async () => {
-      for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
-        try {
-          await processFacility(deps, id, date, lpr, result);
-        } catch (error) {
-          result.failures += 1;
-          if (result.failed.length < EOD_MAX_LISTED_FAILURES) result.failed.push({ facilityId: id, code: error instanceof DomainError || error instanceof LedgerError ? error.code : 'internal-error' });
-        }
-      }
-    });
-    await Promise.all(workers);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  return result;
+export function emptyPart(date: string, range: EodRange): EodPart {
+  return { date, from: range.from, to: range.to, processed: 0, changed: 0, failures: 0, failed: [], eventsByType: {}, totals: emptyTotals() };
 }
 
-/** Combines shard results into the portfolio report of the date. */
-export function summarise(date: string, shards: readonly EodShardResult[]): EodReport {
+/** One page of facility ids, EOD_CONCURRENCY at a time. A facility that fails is counted and named; the page carries on. */
+async function processPage(deps: AppDeps, page: readonly string[], date: string, lpr: LprSchedule, part: EodPart): Promise<void> {
+  const ids = [...page];
+  const workers = Array.from({ length: Math.min(EOD_CONCURRENCY, ids.length) }, async () => {
+    for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
+      try {
+        await processFacility(deps, id, date, lpr, part);
+      } catch (error) {
+        part.failures += 1;
+        if (part.failed.length < EOD_MAX_LISTED_FAILURES) part.failed.push({ facilityId: id, code: error instanceof DomainError || error instanceof LedgerError ? error.code : 'internal-error' });
+      }
+    }
+  });
+  await Promise.all(workers);
+}
+
+function assertRange(range: EodRange): void {
+  invariant(
+    Number.isSafeInteger(range.from) && Number.isSafeInteger(range.to) && range.from >= 0 && range.from < range.to && range.to <= EOD_SHARD_COUNT,
+    `not a range of shards: [${range.from}, ${range.to})`,
+  );
+}
+
+export interface EodRangeOptions {
+  /** What the previous invocation of this range handed back: go on from its cursor, adding to its part. */
+  readonly resume?: { readonly part: EodPart; readonly next: EodPosition };
+  /** @default UNLIMITED_BUDGET */
+  readonly budget?: EodBudget;
+  /** After each page, with the part so far (progress bars). */
+  readonly onPage?: (part: Readonly<EodPart>) => void;
+}
+
+/**
+ * End of day over the shards [from, to) of a date, page by page: after each page, if less than
+ * EOD_TIME_MARGIN_MS is left, it stops and hands back its part with the position to go on from.
+ * Every invocation pages at least once, so a chain of invocations always finishes. Handing the
+ * step back in (`resume`) gives the same part as one uninterrupted pass: each facility is in
+ * exactly one page of one segment, and each page is processed once along the chain.
+ */
+export async function runEodRange(deps: AppDeps, date: string, range: EodRange, options: EodRangeOptions = {}): Promise<EodStep> {
+  assertRange(range);
+  const { resume, budget = UNLIMITED_BUDGET } = options;
+  if (resume !== undefined) {
+    const { part, next } = resume;
+    invariant(part.date === date && part.from === range.from && part.to === range.to, `a part of ${part.date} [${part.from}, ${part.to}) does not go on with ${date} [${range.from}, ${range.to})`);
+  }
+  // A copy: the part handed in stays as it was (a retried step starts from the same one).
+  const part: EodPart = resume === undefined ? emptyPart(date, range) : structuredClone(resume.part);
+  const segments = segmentsOf(range);
+  let segment = resume === undefined ? 0 : segments.findIndex((s) => s.from === resume.next.shard);
+  invariant(segment >= 0, `position shard ${resume?.next.shard} does not start a segment of [${range.from}, ${range.to})`);
+  let cursor: string | undefined = resume?.next.cursor;
+  const lpr = await deps.lpr.schedule();
+  for (;;) {
+    const shards = segments[segment]!;
+    const page = await deps.store.listFacilitiesByShards(shards, { limit: EOD_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
+    await processPage(deps, page.items, date, lpr, part);
+    options.onPage?.(part);
+    if (page.nextCursor !== null) cursor = page.nextCursor;
+    else if (segment + 1 < segments.length) [segment, cursor] = [segment + 1, undefined];
+    else return { part, next: null };
+    if (budget.remainingMs() < EOD_TIME_MARGIN_MS) return { part, next: { shard: segments[segment]!.from, ...(cursor === undefined ? {} : { cursor }) } };
+  }
+}
+
+/** A range cut where the shard index's partitions end: each piece is one Query (page by page). */
+export function segmentsOf(range: EodRange): EodRange[] {
+  const segments: EodRange[] = [];
+  for (let from = range.from; from < range.to; ) {
+    const to = Math.min(range.to, (Math.floor(from / SHARDS_PER_PARTITION) + 1) * SHARDS_PER_PARTITION);
+    segments.push({ from, to });
+    from = to;
+  }
+  return segments;
+}
+
+/** [0, EOD_SHARD_COUNT) cut into `groups` contiguous ranges, as equal as can be (sizes differ by one at most). */
+export function eodRanges(groups: number): EodRange[] {
+  invariant(Number.isSafeInteger(groups) && groups >= 1 && groups <= EOD_SHARD_COUNT, `groups must be an integer from 1 to ${EOD_SHARD_COUNT}, got ${groups}`);
+  return Array.from({ length: groups }, (_, g) => ({ from: Math.floor((g * EOD_SHARD_COUNT) / groups), to: Math.floor(((g + 1) * EOD_SHARD_COUNT) / groups) }));
+}
+
+/** Adds parts up into the portfolio report of the date (no coverage check: see combineParts). */
+export function summarise(date: string, parts: readonly EodPart[]): EodReport {
   const totals = emptyTotals();
   const eventsByType: Record<string, number> = {};
-  for (const s of shards) {
-    mergeTotals(totals, s.totals);
-    for (const [k, n] of Object.entries(s.eventsByType)) eventsByType[k] = (eventsByType[k] ?? 0) + n;
+  for (const p of parts) {
+    mergeTotals(totals, p.totals);
+    for (const [k, n] of Object.entries(p.eventsByType)) eventsByType[k] = (eventsByType[k] ?? 0) + n;
   }
   const principal = totals.principalOutstandingFen;
   return {
     date,
-    shards: shards.length,
-    processed: shards.reduce((n, s) => n + s.processed, 0),
-    changed: shards.reduce((n, s) => n + s.changed, 0),
-    failures: shards.reduce((n, s) => n + s.failures, 0),
-    failed: shards.flatMap((s) => s.failed),
+    shards: parts.reduce((n, p) => n + (p.to - p.from), 0),
+    processed: parts.reduce((n, p) => n + p.processed, 0),
+    changed: parts.reduce((n, p) => n + p.changed, 0),
+    failures: parts.reduce((n, p) => n + p.failures, 0),
+    failed: parts.flatMap((p) => p.failed),
     eventsByType,
     totals,
     overdueRatioPpm: principal === 0 ? 0 : Number((BigInt(totals.overduePrincipalFen) * 1_000_000n + BigInt(principal) / 2n) / BigInt(principal)),
   };
 }
 
-/** Every shard in turn (the local runner; in AWS, Step Functions maps over the shards). */
-export async function runEod(deps: AppDeps, date: string, onShard?: (result: EodShardResult) => void): Promise<EodReport> {
-  const results: EodShardResult[] = [];
-  for (let shard = 0; shard < EOD_SHARD_COUNT; shard++) {
-    const r = await runEodShard(deps, date, shard);
-    results.push(r);
-    onShard?.(r);
+/** Ranges the local runner and the ops route page in turn (a progress bar moves per range). */
+export const EOD_LOCAL_GROUPS = 16;
+
+/** Every range in turn, in one process and without a time limit (local runner, ops route; in AWS the state machine maps over the ranges). */
+export async function runEod(deps: AppDeps, date: string, onPart?: (part: EodPart) => void): Promise<EodReport> {
+  const parts: EodPart[] = [];
+  for (const range of eodRanges(EOD_LOCAL_GROUPS)) {
+    const { part } = await runEodRange(deps, date, range);
+    parts.push(part);
+    onPart?.(part);
   }
-  return summarise(date, results);
+  return combineParts(date, parts);
 }
 
 // ---------------------------------------------------------------------------------------
-// The nightly run (Step Functions maps over the shards, then combines and keeps the report)
+// The nightly run: Step Functions maps over ranges of shards; each range is a loop of
+// invocations, each going on from the cursor the previous one handed back; the last keeps the
+// range's part; then the report combines the run's parts.
 
 /** The date the nightly run processes: yesterday in Asia/Shanghai at the scheduled time (00:30 → the day that just ended). */
 export function nightlyEodDate(scheduledAt: Date): string {
@@ -198,19 +306,62 @@ export function eodDateOf(input: { readonly date?: string | undefined; readonly 
   throw ValidationError.of('', 'give either date (a re-run) or scheduledTime (the nightly schedule), not both or neither');
 }
 
+/** One invocation's input: the run and its range; from the second invocation on, the previous step (next, part). */
+export interface EodTaskInput extends EodRange {
+  readonly date?: string | undefined;
+  readonly scheduledTime?: string | undefined;
+  readonly run: string;
+  readonly next?: EodPosition | undefined;
+  readonly part?: EodPart | undefined;
+}
+
+/** One invocation's output, which is the next invocation's input as it stands; no `next` once the range is done. */
+export interface EodTaskOutput extends EodRange {
+  date: string;
+  run: string;
+  next?: EodPosition;
+  part: EodPart;
+}
+
 /**
- * Combines one result per shard into the date's report. Every shard must be there exactly once
- * and for this date: a report that silently missed a shard would understate the portfolio.
+ * One invocation of a range in the nightly run: goes on from the previous step and, once the
+ * range is done, keeps its part for the report (a retry of that last step writes the same part).
+ * A retry after a crash gets the crashed invocation's input, so it resumes from the last cursor
+ * handed back, not from the range's first page.
  */
-export function combineShards(date: string, results: readonly EodShardResult[]): EodReport {
-  const shards = results.map((r) => r.shard).sort((a, b) => a - b);
-  invariant(
-    shards.length === EOD_SHARD_COUNT && shards.every((shard, i) => shard === i),
-    `end of day ${date} needs one result from each of the ${EOD_SHARD_COUNT} shards, got [${shards.join(', ')}]`,
-  );
-  const other = results.find((r) => r.date !== date);
-  invariant(other === undefined, `shard ${other?.shard} reports ${other?.date}, not ${date}`);
-  return summarise(date, results);
+export async function continueEod(deps: AppDeps, input: EodTaskInput, budget: EodBudget): Promise<EodTaskOutput> {
+  const date = eodDateOf(input);
+  invariant((input.next === undefined) === (input.part === undefined), 'next and part go together: both from the previous step, or neither on the first');
+  const range = { from: input.from, to: input.to };
+  const resume = input.next === undefined ? {} : { resume: { part: input.part!, next: input.next } };
+  const step = await runEodRange(deps, date, range, { budget, ...resume });
+  if (step.next === null) await deps.store.putEodPart(input.run, step.part);
+  return { date, run: input.run, ...range, ...(step.next === null ? {} : { next: step.next }), part: step.part };
+}
+
+/**
+ * Combines parts into the date's report. Together they must cover every shard exactly once and
+ * be of this date: a report that silently missed a shard would understate the portfolio.
+ */
+export function combineParts(date: string, parts: readonly EodPart[]): EodReport {
+  const sorted = [...parts].sort((a, b) => a.from - b.from);
+  const ranges = () => sorted.map((p) => `[${p.from}, ${p.to})`).join(' ');
+  let covered = 0;
+  for (const p of sorted) {
+    invariant(p.from === covered && p.to > p.from, `end of day ${date} needs parts covering each of the ${EOD_SHARD_COUNT} shards once, got ${ranges()}`);
+    covered = p.to;
+  }
+  invariant(covered === EOD_SHARD_COUNT, `end of day ${date} needs parts covering each of the ${EOD_SHARD_COUNT} shards once, got ${ranges()}`);
+  const other = parts.find((p) => p.date !== date);
+  invariant(other === undefined, `the part of shards [${other?.from}, ${other?.to}) reports ${other?.date}, not ${date}`);
+  return summarise(date, parts);
+}
+
+/** The nightly run's report: its parts, combined and kept (EOD#<date> REPORT). */
+export async function reportEodRun(deps: AppDeps, date: string, run: string): Promise<EodReport> {
+  const report = combineParts(date, await deps.store.listEodParts(date, run));
+  await recordEodReport(deps, report);
+  return report;
 }
 
 /** Keeps the report of the date (a re-run of the date replaces it). */

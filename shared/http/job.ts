@@ -42,6 +42,8 @@ export interface JobContext<D = undefined> {
   /** What options.deps provides (the use-cases' dependencies). */
   readonly deps: D;
   readonly clock: Clock;
+  /** Time this invocation has left (Lambda's context.getRemainingTimeInMillis; tests inject theirs). */
+  readonly remainingMs: () => number;
   readonly logger: Logger;
   readonly metrics: BusinessMetrics;
 }
@@ -69,12 +71,12 @@ export function jobHandler<J extends JobSpec, O, D = undefined>(
   const metrics = options.metrics ?? createMetrics(job.name, job.metricDimensions);
   const base = { clock: options.clock ?? systemClock, logger, metrics: businessMetrics(metrics, logger) };
 
-  const run = async (event: unknown): Promise<O> => {
+  const run = async (event: unknown, context: Context): Promise<O> => {
     const parsed = z.safeParse(job.input, event);
     if (!parsed.success) {
       throw new ValidationError(parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })));
     }
-    return fn(parsed.data as output<J['input']>, { ...base, deps: options.deps?.() as D });
+    return fn(parsed.data as output<J['input']>, { ...base, deps: options.deps?.() as D, remainingMs: () => context.getRemainingTimeInMillis() });
   };
 
   return middy<unknown, O, Error, Context>(run, {

@@ -16,16 +16,18 @@ import {
   type QueryCommandOutput,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { invariant } from '#domain/errors.ts';
+import { invariant, InvariantViolation } from '#domain/errors.ts';
 import { LedgerError } from './errors.ts';
 import { badCursor, decodeCursor, decodeSeqCursor, encodeCursor, pageLimit, type CursorKind } from './cursor.ts';
 import {
   AppendConflict,
   assertAppendable,
   assertDate,
+  assertEodPart,
   assertEodReport,
   DEFAULT_PAGE_SIZE,
   type BorrowerRecord,
+  type EodPart,
   type EodReport,
   type FirstLoan,
   type JournalEvent,
@@ -36,17 +38,20 @@ import {
   type RenewalQueueEntry,
   type RenewalQueueStatus,
   RENEWAL_QUEUE_STATUSES,
+  type ShardRange,
 } from './journal.ts';
 import {
   assertItemWithinLimit,
   ATTR,
   borrowerKey,
+  eodPartToItem,
   eodReportKey,
   eodReportToItem,
   eventKey,
   eventToItem,
   firstLoanJson,
   itemToBorrower,
+  itemToEodPart,
   itemToEodReport,
   itemToEvent,
   itemToLpr,
@@ -63,6 +68,9 @@ import {
 import type { RetryRuntime } from './runtime.ts';
 import {
   borrowerPk,
+  EOD_SHARD_COUNT,
+  eodPartPrefix,
+  eodPk,
   EVENT_SK_PREFIX,
   eventSk,
   facilityIdFromKey,
@@ -71,8 +79,12 @@ import {
   isReferralSk,
   LPR_PK,
   reviewPk,
+  assertShard,
+  parseShardIndexSk,
   seqFromEventSk,
-  shardKey,
+  SHARDS_PER_PARTITION,
+  shardIndexFloor,
+  shardPartitionKey,
 } from './schema.ts';
 import { withTransientRetry } from './transient.ts';
 
@@ -208,8 +220,43 @@ export class DynamoLedgerStore implements LedgerStore {
     return this.#facilityPage('bor', INDEX.byBorrower, ATTR.borrowerGsiPk, ATTR.borrowerGsiSk, borrowerPk(borrowerId), page);
   }
 
-  async listFacilitiesByShard(shard: number, page?: PageRequest): Promise<Page<string>> {
-    return this.#facilityPage('shard', INDEX.byShard, ATTR.shardGsiPk, ATTR.shardGsiSk, shardKey(shard), page);
+  async listFacilitiesByShards(shards: ShardRange, page?: PageRequest): Promise<Page<string>> {
+    const { from, to } = shards;
+    assertShard(from);
+    const partition = Math.floor(from / SHARDS_PER_PARTITION);
+    const partitionEnd = (partition + 1) * SHARDS_PER_PARTITION;
+    invariant(Number.isSafeInteger(to) && to > from && to <= partitionEnd, `shards [${from}, ${to}) are not inside one index partition`);
+    const limit = pageLimit(page);
+    const lo = shardIndexFloor(from);
+    // The range that ends its partition also takes the partition's legacy entries (`FAC#…` sorts after every `dddd#…`).
+    const hi = to === partitionEnd ? undefined : shardIndexFloor(to);
+    const after = page?.cursor === undefined ? undefined : decodeCursor('shard', page.cursor);
+    if (after !== undefined && (after < lo || (hi !== undefined && after >= hi))) throw badCursor();
+    const facilityId = (sk: string) => {
+      try {
+        return parseShardIndexSk(sk).facilityId;
+      } catch {
+        throw badCursor();
+      }
+    };
+    const pk = shardPartitionKey(from);
+    const startKey: Item | undefined =
+      after === undefined
+        ? undefined
+        : // Index entries exist only on seq 1, so the sort key rebuilds the whole start key.
+          { [ATTR.shardGsiPk]: str(pk), [ATTR.shardGsiSk]: str(after), [ATTR.pk]: str(facilityPk(facilityId(after))), [ATTR.sk]: str(eventSk(1)) };
+    return this.#page(
+      {
+        IndexName: INDEX.byShard,
+        KeyConditionExpression: hi === undefined ? '#gpk = :gpk AND #gsk >= :lo' : '#gpk = :gpk AND #gsk BETWEEN :lo AND :hi',
+        ExpressionAttributeNames: { '#gpk': ATTR.shardGsiPk, '#gsk': ATTR.shardGsiSk },
+        ExpressionAttributeValues: { ':gpk': str(pk), ':lo': str(lo), ...(hi === undefined ? {} : { ':hi': str(hi) }) },
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      },
+      limit,
+      (item) => facilityIdFromKey(readString(item, ATTR.pk)),
+      { kind: 'shard', position: (item) => readString(item, ATTR.shardGsiSk) },
+    );
   }
 
   async #facilityPage(kind: CursorKind, indexName: string, pkName: string, skName: string, partition: string, page?: PageRequest): Promise<Page<string>> {
@@ -370,6 +417,31 @@ export class DynamoLedgerStore implements LedgerStore {
     assertDate(date, 'date');
     const item = await this.#getItem(eodReportKey(date));
     return item === undefined ? null : itemToEodReport(item);
+  }
+
+  async putEodPart(run: string, part: EodPart): Promise<void> {
+    assertEodPart(part);
+    await this.#put({ Item: eodPartToItem(run, part) });
+  }
+
+  async listEodParts(date: string, run: string): Promise<EodPart[]> {
+    assertDate(date, 'date');
+    const parts: EodPart[] = [];
+    let startKey: Item | undefined;
+    // Bounded: at most one part per shard, a few KB each, so a handful of 1 MB pages.
+    for (let page = 0; page <= EOD_SHARD_COUNT; page++) {
+      const out = await this.#query({
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: { ':pk': str(eodPk(date)), ':prefix': str(eodPartPrefix(run)) },
+        ConsistentRead: true,
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      });
+      parts.push(...(out.Items ?? []).map(itemToEodPart));
+      startKey = out.LastEvaluatedKey;
+      if (startKey === undefined) return parts;
+    }
+    throw new InvariantViolation(`more than ${EOD_SHARD_COUNT} pages of end-of-day parts for ${date}, run ${run}`);
   }
 
   // -------------------------------------------------------------------------------------

@@ -6,12 +6,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { invariant, InvariantViolation } from '#domain/errors.ts';
 import type { Posting } from '#domain/state.ts';
-import type { BorrowerRecord, EodReport, FirstLoan, JournalEvent, LprFixing, RenewalQueueEntry, StoredResponse } from './journal.ts';
+import type { BorrowerRecord, EodPart, EodReport, FirstLoan, JournalEvent, LprFixing, RenewalQueueEntry, StoredResponse } from './journal.ts';
 import { canonicalJson } from './request-hash.ts';
 import {
   borrowerIdFromKey,
   borrowerPk,
   EOD_REPORT_SK,
+  eodPartSk,
   eodPk,
   eventSk,
   facilityIdFromKey,
@@ -26,8 +27,10 @@ import {
   reviewPk,
   referralSk,
   seqFromEventSk,
-  shardFromKey,
-  shardKey,
+  parseShardIndexSk,
+  shardIndexSk,
+  shardPartitionKey,
+  eodShardOf,
 } from './schema.ts';
 
 export type Item = Record<string, AttributeValue>;
@@ -110,8 +113,8 @@ export function eventToItem(event: JournalEvent): Item {
     const facilityKey = facilityPk(event.facilityId);
     item[ATTR.borrowerGsiPk] = str(borrowerPk(event.borrowerId));
     item[ATTR.borrowerGsiSk] = str(facilityKey);
-    item[ATTR.shardGsiPk] = str(shardKey(event.eodShard));
-    item[ATTR.shardGsiSk] = str(facilityKey);
+    item[ATTR.shardGsiPk] = str(shardPartitionKey(event.eodShard));
+    item[ATTR.shardGsiSk] = str(shardIndexSk(event.eodShard, event.facilityId));
   }
   return item;
 }
@@ -121,7 +124,9 @@ export function itemToEvent<State>(item: Item): JournalEvent<State> {
   const requestHash = readOptionalString(item, 'requestHash');
   const response = readOptionalString(item, 'response');
   const borrowerKey = readOptionalString(item, ATTR.borrowerGsiPk);
-  const shard = readOptionalString(item, ATTR.shardGsiPk);
+  const shardSk = readOptionalString(item, ATTR.shardGsiSk);
+  // A legacy entry (`FAC#<id>`, see LEGACY_EOD_SHARD_COUNT) names no shard: it is the id's.
+  const shard = shardSk === undefined ? undefined : (parseShardIndexSk(shardSk).shard ?? eodShardOf(facilityIdFromKey(readString(item, ATTR.pk))));
   return {
     facilityId: facilityIdFromKey(readString(item, ATTR.pk)),
     seq: seqFromEventSk(readString(item, ATTR.sk)),
@@ -136,7 +141,7 @@ export function itemToEvent<State>(item: Item): JournalEvent<State> {
     state: fromJson(readString(item, 'state'), 'state') as State,
     ...(response === undefined ? {} : { response: fromJson(response, 'response') as StoredResponse }),
     ...(borrowerKey === undefined ? {} : { borrowerId: borrowerIdFromKey(borrowerKey) }),
-    ...(shard === undefined ? {} : { eodShard: shardFromKey(shard) }),
+    ...(shard === undefined ? {} : { eodShard: shard }),
   };
 }
 
@@ -279,4 +284,18 @@ export function itemToEodReport(item: Item): EodReport {
   const report = fromJson(readString(item, 'report'), 'report') as EodReport;
   invariant(eodPk(report.date) === readString(item, ATTR.pk), `stored report of ${report.date} sits under ${readString(item, ATTR.pk)}`);
   return report;
+}
+
+export function eodPartKey(date: string, run: string, fromShard: number): Item {
+  return { [ATTR.pk]: str(eodPk(date)), [ATTR.sk]: str(eodPartSk(run, fromShard)) };
+}
+
+export function eodPartToItem(run: string, part: EodPart): Item {
+  return { ...eodPartKey(part.date, run, part.from), part: str(toJson(part, 'part')) };
+}
+
+export function itemToEodPart(item: Item): EodPart {
+  const part = fromJson(readString(item, 'part'), 'part') as EodPart;
+  invariant(eodPk(part.date) === readString(item, ATTR.pk), `stored part of ${part.date} sits under ${readString(item, ATTR.pk)}`);
+  return part;
 }

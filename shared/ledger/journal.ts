@@ -7,8 +7,8 @@ import { invariant } from '#domain/errors.ts';
 import type { RenewalQueueStatus } from '#domain/renewal-checks.ts';
 import type { Posting } from '#domain/state.ts';
 // The report's one shape is the contract's (end of day is documented in docs/end-of-day.md).
-import type { EodReport } from '#api/eod.ts';
-import { assertSeq, eodShardOf } from './schema.ts';
+import type { EodPart, EodReport } from '#api/eod.ts';
+import { assertSeq, EOD_SHARD_COUNT, eodShardOf } from './schema.ts';
 
 /** What the API answered, stored with the event so a replay returns the same bytes forever. */
 export interface StoredResponse {
@@ -92,7 +92,17 @@ export interface Journal {
 /** Facility ids found through the sparse indexes on each facility's first event (eventually consistent). */
 export interface FacilityDirectory {
   listFacilitiesByBorrower(borrowerId: string, page?: PageRequest): Promise<Page<string>>;
-  listFacilitiesByShard(shard: number, page?: PageRequest): Promise<Page<string>>;
+  /**
+   * The facilities of the end-of-day shards [from, to), which must lie in one index partition
+   * (SHARDS_PER_PARTITION shards): one Query per page however many shards the range spans.
+   */
+  listFacilitiesByShards(shards: ShardRange, page?: PageRequest): Promise<Page<string>>;
+}
+
+/** End-of-day shards [from, to). */
+export interface ShardRange {
+  readonly from: number;
+  readonly to: number;
 }
 
 export interface FirstLoan {
@@ -171,9 +181,13 @@ export interface EodReports {
   putEodReport(report: EodReport): Promise<void>;
   /** The date's report, or null when no end of day has run for it. */
   getEodReport(date: string): Promise<EodReport | null>;
+  /** Keeps one run's part of a date (overwrites: a retried range writes the same part again). */
+  putEodPart(run: string, part: EodPart): Promise<void>;
+  /** Every part one run kept for a date, in shard order (consistent reads). */
+  listEodParts(date: string, run: string): Promise<EodPart[]>;
 }
 
-export type { EodReport };
+export type { EodPart, EodReport };
 
 export type LedgerStore = Journal & FacilityDirectory & BorrowerProfiles & LprFixings & ReviewQueue & EodReports;
 
@@ -200,6 +214,12 @@ function assertPostings(postings: readonly Posting[]): void {
 }
 
 const isCount = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
+
+/** What every adapter checks before it stores a part: a range of shards, and counts as a report's. */
+export function assertEodPart(part: EodPart): void {
+  invariant(Number.isSafeInteger(part.from) && Number.isSafeInteger(part.to) && part.from >= 0 && part.from < part.to && part.to <= EOD_SHARD_COUNT, `part covers shards [${part.from}, ${part.to})`);
+  assertEodReport({ ...part, shards: part.to - part.from, overdueRatioPpm: 0 });
+}
 
 /** What every adapter checks before it stores a report: counts and amounts are non-negative safe integers. */
 export function assertEodReport(report: EodReport): void {

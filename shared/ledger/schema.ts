@@ -88,8 +88,29 @@ export function globalIndex(name: string, schema: TableSchema = LEDGER_TABLE): G
 /** Sequence numbers are zero-padded to this many digits so that sk order is seq order. */
 export const SEQ_DIGITS = 10;
 export const MAX_SEQ = 10 ** SEQ_DIGITS - 1;
-/** Number of end-of-day shards; changing it re-homes facilities, so it is part of the schema. */
-export const EOD_SHARD_COUNT = 16;
+/**
+ * Number of end-of-day shards: fine-grained, written once on a facility's first event, so that a
+ * run can group them into as many parallel items as its configuration asks (infra/eod-config.ts).
+ * Changing it re-homes facilities, so it is part of the schema.
+ */
+export const EOD_SHARD_COUNT = 1024;
+/**
+ * The shard index's partitions: shard s sits in SHARD#<s div 64>, its entries sorted by shard
+ * (`<s, 4 digits>#FAC#<id>`), so a range of shards inside one partition is one Query however many
+ * shards it spans, and a run costs one Query per range, not one per shard.
+ */
+export const EOD_SHARD_PARTITIONS = 16;
+export const SHARDS_PER_PARTITION = EOD_SHARD_COUNT / EOD_SHARD_PARTITIONS;
+/**
+ * The shard count of releases before fine-grained shards. Such a facility sits under
+ * SHARD#<fnv1a32(id) mod 16> with sort key `FAC#<id>`. eodShardOf puts fnv1a32(id) mod 16 in the
+ * high bits, so that partition is its fine shard's partition too: the range ending at the
+ * partition's last shard pages those entries (`FAC#…` sorts after every `dddd#…`), and a run still
+ * finds each such facility exactly once. docs/end-of-day.md describes the optional one-off job
+ * that rewrites their sort keys to spread them over the fine shards.
+ */
+export const LEGACY_EOD_SHARD_COUNT = EOD_SHARD_PARTITIONS;
+const SHARD_DIGITS = 4;
 
 const FACILITY_PREFIX = 'FAC#';
 const EVENT_PREFIX = 'EV#';
@@ -110,6 +131,9 @@ const REFERRAL_PREFIX = 'REF#';
 /** Leading key of the end-of-day items, for IAM conditions (dynamodb:LeadingKeys). */
 export const EOD_KEY_PREFIX = 'EOD#';
 export const EOD_REPORT_SK = 'REPORT';
+const EOD_PART_PREFIX = 'PART#';
+/** A run's id (Step Functions' execution name): letters, digits, '-' and '_'. */
+const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 function assertId(id: string, what: string): void {
   invariant(typeof id === 'string' && id.length > 0, `${what} must be a non-empty string`);
@@ -169,16 +193,50 @@ export function eodPk(date: string): string {
   return EOD_KEY_PREFIX + date;
 }
 
-export function shardKey(shard: number): string {
-  assertShard(shard);
-  return SHARD_PREFIX + String(shard);
+/**
+ * The result of one run over one range of shards, under the date's partition: `PART#<run>#<from>`.
+ * Keyed by the run, so a report is only ever built from one run's parts, never from a stale one.
+ */
+export function eodPartSk(run: string, fromShard: number): string {
+  invariant(RUN_ID.test(run), `not a run id: ${JSON.stringify(run)}`);
+  assertShard(fromShard);
+  return `${eodPartPrefix(run)}${String(fromShard).padStart(4, '0')}`;
 }
 
-export function shardFromKey(key: string): number {
-  invariant(key.startsWith(SHARD_PREFIX), `not a shard key: ${key}`);
-  const shard = Number(key.slice(SHARD_PREFIX.length));
+export function eodPartPrefix(run: string): string {
+  invariant(RUN_ID.test(run), `not a run id: ${JSON.stringify(run)}`);
+  return `${EOD_PART_PREFIX}${run}#`;
+}
+
+export function isRunId(run: string): boolean {
+  return RUN_ID.test(run);
+}
+
+/** The shard index partition of a shard: SHARD#<shard div 64> (the legacy shard's key, see LEGACY_EOD_SHARD_COUNT). */
+export function shardPartitionKey(shard: number): string {
   assertShard(shard);
-  return shard;
+  return SHARD_PREFIX + String(Math.floor(shard / SHARDS_PER_PARTITION));
+}
+
+/** The shard index sort key of a facility: `<shard, 4 digits>#FAC#<id>`, so shards sort in order inside their partition. */
+export function shardIndexSk(shard: number, facilityId: string): string {
+  assertShard(shard);
+  return `${String(shard).padStart(SHARD_DIGITS, '0')}#${facilityPk(facilityId)}`;
+}
+
+/** The lowest sort key of a shard in its partition (every entry of the shard sorts at or above it). */
+export function shardIndexFloor(shard: number): string {
+  invariant(Number.isSafeInteger(shard) && shard >= 0 && shard <= EOD_SHARD_COUNT, `shard out of range: ${shard}`);
+  return String(shard).padStart(SHARD_DIGITS, '0');
+}
+
+/** The shard and facility of a shard index sort key; shard null for a legacy entry (`FAC#<id>`). */
+export function parseShardIndexSk(sk: string): { shard: number | null; facilityId: string } {
+  const match = /^(\d{4})#(FAC#.+)$/.exec(sk);
+  if (match === null) return { shard: null, facilityId: facilityIdFromKey(sk) };
+  const shard = Number(match[1]);
+  assertShard(shard);
+  return { shard, facilityId: facilityIdFromKey(match[2]!) };
 }
 
 export function assertShard(shard: number): void {
@@ -195,9 +253,14 @@ export function fnv1a32(text: string): number {
   return hash;
 }
 
+/**
+ * The facility's shard: fnv1a32(id) mod 16 in the high bits (its index partition, the legacy shard),
+ * the next 6 bits of the hash in the low ones.
+ */
 export function eodShardOf(facilityId: string): number {
   assertId(facilityId, 'facilityId');
-  return fnv1a32(facilityId) % EOD_SHARD_COUNT;
+  const hash = fnv1a32(facilityId);
+  return (hash % EOD_SHARD_PARTITIONS) * SHARDS_PER_PARTITION + ((hash >>> 4) % SHARDS_PER_PARTITION);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 /**
- * The nightly end of day as the state machine runs it: the eod-shard function once per shard,
- * then eod-report with every shard's answer, then the ops routes that read and re-run it, all on
- * the embedded store. The pure parts (which date a run processes, how shards combine) first.
+ * The nightly end of day as the state machine runs it: the eod-shard function over each range of
+ * shards (called again from its cursor until the range is done), then eod-report over the run's
+ * parts, then the ops routes that read and re-run it, all on the embedded store. The pure parts
+ * (which date a run processes, how ranges cut the shards, how parts combine) first. Continuation
+ * under a running-out clock and after a crash: eod-continuation.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createAppDeps, type AppDeps } from '#app/deps.ts';
-import { assertEodDateNotInFuture, combineShards, EOD_MAX_LISTED_FAILURES, eodDateOf, EodDateInFuture, nightlyEodDate, summarise, type EodShardResult } from '#app/eod.ts';
+import { assertEodDateNotInFuture, combineParts, EOD_MAX_LISTED_FAILURES, eodDateOf, EodDateInFuture, eodRanges, nightlyEodDate, summarise, type EodPart, type EodTaskOutput } from '#app/eod.ts';
 import { drawdown, openFacility } from '#app/facilities.ts';
 import { DYNAMODB_ENDPOINT_ENV, IAM_PRINCIPALS_ENV, TABLE_NAME_ENV } from '#config/env.ts';
 import { addDays, fixedClock, systemClock, today } from '#domain/calendar.ts';
@@ -14,17 +16,19 @@ import { InvariantViolation, ValidationError } from '#domain/errors.ts';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
 import { EOD_METRIC_DIMENSIONS, Logger } from '#http/observability.ts';
 import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
-import { EodReportInput } from '../../functions/jobs.ts';
+import { EodReportInput, EodShardInput } from '../../functions/jobs.ts';
 import { apiEvent, callers, IAM_PRINCIPALS_JSON } from '../http/support.ts';
 import { freshTable, instantRuntime, ledgerClient, ledgerStore } from '../setup/ledger.ts';
 
-const SHARDS = Array.from({ length: EOD_SHARD_COUNT }, (_, shard) => shard);
-const context = { awsRequestId: 'sfn-task-1', functionName: 'eod' } as Context;
+/** The 1 024 shards in 16 ranges of 64. */
+const RANGES = eodRanges(16);
+/** A Lambda context with all the time in the world (continuation is eod-continuation.test.ts's). */
+const context = { awsRequestId: 'sfn-task-1', functionName: 'eod', getRemainingTimeInMillis: () => 600_000 } as Context;
 
-function shardResult(shard: number, extra: Partial<EodShardResult> = {}): EodShardResult {
+function part(range: { from: number; to: number }, extra: Partial<EodPart> = {}): EodPart {
   return {
     date: '2026-01-20',
-    shard,
+    ...range,
     processed: 2,
     changed: 1,
     failures: 0,
@@ -76,35 +80,58 @@ describe('end of day never runs for a date after the business date', () => {
   });
 });
 
-describe('combining the shards of a run', () => {
-  it('adds every shard up into the report of the date', () => {
-    const report = combineShards('2026-01-20', SHARDS.map((shard) => shardResult(shard)).reverse());
-    expect(report).toMatchObject({ date: '2026-01-20', shards: 16, processed: 32, changed: 16, failures: 0, eventsByType: { InterestSettled: 16 } });
+describe('ranges of shards', () => {
+  it('cuts the 1 024 shards into contiguous ranges, as equal as can be', () => {
+    expect(eodRanges(1)).toEqual([{ from: 0, to: EOD_SHARD_COUNT }]);
+    expect(eodRanges(16)[1]).toEqual({ from: 64, to: 128 });
+    for (const groups of [3, 7, 64, 100, 1024]) {
+      const ranges = eodRanges(groups);
+      expect(ranges).toHaveLength(groups);
+      expect(ranges[0]!.from).toBe(0);
+      expect(ranges.at(-1)!.to).toBe(EOD_SHARD_COUNT);
+      ranges.slice(1).forEach((r, i) => expect(r.from).toBe(ranges[i]!.to));
+      const sizes = ranges.map((r) => r.to - r.from);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    }
+    expect(() => eodRanges(0)).toThrow(InvariantViolation);
+    expect(() => eodRanges(EOD_SHARD_COUNT + 1)).toThrow(InvariantViolation);
+  });
+});
+
+describe('combining the parts of a run', () => {
+  it('adds every range up into the report of the date', () => {
+    const report = combineParts('2026-01-20', RANGES.map((r) => part(r)).reverse());
+    expect(report).toMatchObject({ date: '2026-01-20', shards: EOD_SHARD_COUNT, processed: 32, changed: 16, failures: 0, eventsByType: { InterestSettled: 16 } });
     expect(report.totals).toMatchObject({ facilities: 32, principalOutstandingFen: 16_000_00, byClassification: { NORMAL: 16, SPECIAL_MENTION: 16 } });
     expect(report.overdueRatioPpm).toBe(100_000); // 10%
   });
 
-  it('refuses a run that misses a shard, repeats one, or mixes dates: the portfolio would be wrong', () => {
-    const all = SHARDS.map((shard) => shardResult(shard));
-    expect(() => combineShards('2026-01-20', all.slice(1))).toThrow(InvariantViolation);
-    expect(() => combineShards('2026-01-20', [...all.slice(1), shardResult(1)])).toThrow(InvariantViolation);
-    expect(() => combineShards('2026-01-20', [...all.slice(1), shardResult(0, { date: '2026-01-19' })])).toThrow(/shard 0 reports 2026-01-19/);
+  it('refuses parts that miss a shard, overlap, or mix dates: the portfolio would be wrong', () => {
+    const all = RANGES.map((r) => part(r));
+    expect(() => combineParts('2026-01-20', all.slice(1))).toThrow(InvariantViolation);
+    expect(() => combineParts('2026-01-20', all.slice(0, -1))).toThrow(InvariantViolation);
+    expect(() => combineParts('2026-01-20', [...all, part({ from: 10, to: 20 })])).toThrow(InvariantViolation);
+    expect(() => combineParts('2026-01-20', [...all.slice(1), part(RANGES[0]!, { date: '2026-01-19' })])).toThrow(/\[0, 64\) reports 2026-01-19/);
   });
 
-  it('counts every failure but names only the first few of each shard, so a run stays far below Step Functions’ 256 KB', () => {
+  it('counts every failure but names only the first few of each range, so what travels between states stays far below 256 KB', () => {
     const longId = 'F'.repeat(64);
-    const worst = SHARDS.map((shard) =>
-      shardResult(shard, {
+    const worst = RANGES.map((r) =>
+      part(r, {
         failures: 100_000,
         failed: Array.from({ length: EOD_MAX_LISTED_FAILURES }, () => ({ facilityId: longId, code: 'internal-error' })),
         eventsByType: Object.fromEntries(['InterestSettled', 'PrincipalOverdue', 'InterestOverdue', 'PenaltyStarted', 'Repriced', 'ClassificationChanged', 'Matured'].map((type) => [type, 1_000_000])),
       }),
     );
-    const input = { date: '2026-01-20', startedAt: '2026-01-20T16:30:00.000Z', shards: worst };
-    expect(EodReportInput.safeParse(input).success).toBe(true);
-    expect(Buffer.byteLength(JSON.stringify(input))).toBeLessThan(64 * 1024);
+    // Between two invocations of a range: the range, the cursor (at most 1 500 characters) and the part so far.
+    const carried: EodTaskOutput = { date: '2026-01-20', run: 'nightly-2026-01-20', ...RANGES[0]!, next: { shard: 3, cursor: 'c'.repeat(1_500) }, part: worst[0]! };
+    expect(EodShardInput.safeParse(carried).success).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(carried))).toBeLessThan(8 * 1024);
+    expect(EodShardInput.safeParse({ ...carried, part: { ...worst[0]!, failed: [...worst[0]!.failed, { facilityId: 'X', code: 'y' }] } }).success).toBe(false);
+    // Out of every range: only its date. 1 024 ranges of them, and the report task's input, are tiny.
+    expect(Buffer.byteLength(JSON.stringify(Array.from({ length: EOD_SHARD_COUNT }, () => ({ date: '2026-01-20' }))))).toBeLessThan(32 * 1024);
+    expect(EodReportInput.safeParse({ date: '2026-01-20', startedAt: '2026-01-20T16:30:00.000Z', run: 'nightly-2026-01-20' }).success).toBe(true);
     expect(summarise('2026-01-20', worst)).toMatchObject({ failures: 1_600_000 });
-    expect(EodReportInput.safeParse({ ...input, shards: [shardResult(0, { failed: [...worst[0]!.failed, { facilityId: 'X', code: 'y' }] })] }).success).toBe(false);
   });
 });
 
@@ -121,12 +148,20 @@ describe('the nightly end of day through its functions, on the embedded store', 
   let eodRoute: (event: ReturnType<typeof apiEvent>, context: Context) => Promise<APIGatewayProxyResult>;
   let portfolioRoute: typeof eodRoute;
 
-  const runShards = async (input: Record<string, string>) => {
-    const results: EodShardResult[] = [];
-    for (const shard of SHARDS) results.push((await shardHandler({ ...input, shard }, context)) as EodShardResult);
-    return results;
+  /** What the state machine does: each range, called again with its own answer while that names a cursor. */
+  const runRanges = async (input: Record<string, string>, run: string) => {
+    const parts: EodPart[] = [];
+    for (const range of RANGES) {
+      let out = (await shardHandler({ ...input, run, ...range }, context)) as EodTaskOutput;
+      for (let call = 1; out.next !== undefined; call++) {
+        if (call > 100) throw new Error('a range that never finishes');
+        out = (await shardHandler(out, context)) as EodTaskOutput;
+      }
+      parts.push(out.part);
+    }
+    return parts;
   };
-  const total = (results: EodShardResult[], key: 'processed' | 'changed' | 'failures') => results.reduce((n, r) => n + r[key], 0);
+  const total = (results: EodPart[], key: 'processed' | 'changed' | 'failures') => results.reduce((n, r) => n + r[key], 0);
   const portfolio = (date: string) =>
     portfolioRoute(apiEvent({ path: '/v1/ops/portfolio', resource: '/v1/ops/portfolio', query: { date }, userArn: callers.ops.userArn }), context);
 
@@ -167,18 +202,23 @@ describe('the nightly end of day through its functions, on the embedded store', 
 
   it('the shards of the settlement day settle every line once; running them again changes nothing', async () => {
     // As the schedule starts it: 00:30 on the 21st in Shanghai, so the 20th.
-    const first = await runShards({ scheduledTime: '2026-01-20T16:30:00Z' });
+    const first = await runRanges({ scheduledTime: '2026-01-20T16:30:00Z' }, 'nightly-1');
     expect(first.every((r) => r.date === '2026-01-20')).toBe(true);
     expect({ processed: total(first, 'processed'), changed: total(first, 'changed'), failures: total(first, 'failures') }).toEqual({ processed: 5, changed: 5, failures: 0 });
     expect(first.reduce((n, r) => n + (r.eventsByType['InterestSettled'] ?? 0), 0)).toBe(5);
     expect(first.reduce((n, r) => n + r.totals.accruedInterestFen, 0)).toBe(5 * 153_333);
 
     // A retry of the run, or a re-run by hand naming the date.
-    const again = await runShards({ date: '2026-01-20' });
+    const again = await runRanges({ date: '2026-01-20' }, 'by-hand-1');
     expect({ processed: total(again, 'processed'), changed: total(again, 'changed') }).toEqual({ processed: 5, changed: 0 });
     for (const id of ids) expect((await deps.store.listEvents(id, { limit: 10 })).items.map((e) => e.type)).toEqual(['FacilityOpened', 'DrawdownMade', 'EndOfDay']);
 
-    // The report step: combines, keeps EOD#2026-01-20 and emits the metrics the alarms watch.
+    // Each range kept its part under its run: the report of a run adds up that run's parts only.
+    expect(await deps.store.listEodParts('2026-01-20', 'nightly-1')).toEqual(first);
+    expect((await deps.store.listEodParts('2026-01-20', 'by-hand-1')).map((p) => p.changed)).toEqual(RANGES.map(() => 0));
+    expect(await deps.store.listEodParts('2026-01-20', 'nightly-2')).toEqual([]);
+
+    // The report step: combines the run's parts, keeps EOD#2026-01-20 and emits the metrics the alarms watch.
     const emf: Record<string, unknown>[] = [];
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       const line = String(chunk);
@@ -188,11 +228,11 @@ describe('the nightly end of day through its functions, on the embedded store', 
     let view: unknown;
     try {
       const reportHandler = createReportHandler({ clock: fixedClock('2026-01-20T16:37:00Z'), timeoutEarlyInMillis: 0, logger: silent });
-      view = await reportHandler({ date: '2026-01-20', startedAt: '2026-01-20T16:30:00.000Z', shards: first }, context);
+      view = await reportHandler({ date: '2026-01-20', startedAt: '2026-01-20T16:30:00.000Z', run: 'nightly-1' }, context);
     } finally {
       write.mockRestore();
     }
-    expect(view).toMatchObject({ date: '2026-01-20', shards: 16, processed: 5, changed: 5, failures: 0, eventsByType: { InterestSettled: 5 }, portfolio: { facilities: 5, accruedInterest: '7666.65' } });
+    expect(view).toMatchObject({ date: '2026-01-20', shards: EOD_SHARD_COUNT, processed: 5, changed: 5, failures: 0, eventsByType: { InterestSettled: 5 }, portfolio: { facilities: 5, accruedInterest: '7666.65' } });
     expect(await deps.store.getEodReport('2026-01-20')).toMatchObject({ date: '2026-01-20', changed: 5, totals: { accruedInterestFen: 5 * 153_333 } });
 
     expect(emf).toHaveLength(1);
@@ -232,24 +272,34 @@ describe('the nightly end of day through its functions, on the embedded store', 
     // The state machine's tasks, on 2026-01-21 in Shanghai: the 22nd is refused (not retried), the 21st runs.
     const clock = fixedClock('2026-01-21T02:00:00Z');
     const shard = createShardHandler({ clock, timeoutEarlyInMillis: 0, logger: silent });
-    await expect(shard({ shard: 0, date: '2026-01-22' }, context)).rejects.toMatchObject({ name: 'EodDateInFuture', code: 'eod-date-in-future' });
-    await expect(shard({ shard: 0, scheduledTime: '2026-01-22T16:30:00Z' }, context)).rejects.toMatchObject({ name: 'EodDateInFuture' });
+    const range = { run: 'future-1', from: 0, to: 64 };
+    await expect(shard({ ...range, date: '2026-01-22' }, context)).rejects.toMatchObject({ name: 'EodDateInFuture', code: 'eod-date-in-future' });
+    await expect(shard({ ...range, scheduledTime: '2026-01-22T16:30:00Z' }, context)).rejects.toMatchObject({ name: 'EodDateInFuture' });
     const report = createReportHandler({ clock, timeoutEarlyInMillis: 0, logger: silent });
-    const shards = SHARDS.map((n) => shardResult(n, { date: '2026-01-22' }));
-    await expect(report({ date: '2026-01-22', startedAt: '2026-01-21T01:00:00Z', shards }, context)).rejects.toMatchObject({ name: 'EodDateInFuture' });
+    for (const r of RANGES) await deps.store.putEodPart('future-1', part(r, { date: '2026-01-22' }));
+    await expect(report({ date: '2026-01-22', startedAt: '2026-01-21T01:00:00Z', run: 'future-1' }, context)).rejects.toMatchObject({ name: 'EodDateInFuture' });
     expect(await deps.store.getEodReport('2026-01-22')).toBeNull();
     const after = await Promise.all(ids.map(async (id) => (await deps.store.loadLatest(id))!.seq));
     expect(after).toEqual(before);
     // Today itself runs.
-    await expect(shard({ shard: 0, date: '2026-01-21' }, context)).resolves.toMatchObject({ date: '2026-01-21', shard: 0 });
+    await expect(shard({ ...range, date: '2026-01-21' }, context)).resolves.toMatchObject({ date: '2026-01-21', from: 0, to: 64 });
   });
 
   it('refuses input the state machine must never send, without retrying (ValidationError, InvariantViolation)', async () => {
-    await expect(shardHandler({ shard: EOD_SHARD_COUNT, date: '2026-01-20' }, context)).rejects.toMatchObject({ name: 'ValidationError' });
-    await expect(shardHandler({ shard: 0 }, context)).rejects.toMatchObject({ name: 'ValidationError' });
-    await expect(shardHandler({ shard: 0, date: '2026-01-20', extra: true }, context)).rejects.toMatchObject({ name: 'ValidationError' });
+    const range = { run: 'r-1', from: 0, to: 64 };
+    await expect(shardHandler({ ...range, to: EOD_SHARD_COUNT + 1, date: '2026-01-20' }, context)).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(shardHandler({ ...range }, context)).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(shardHandler({ ...range, run: 'not a run id', date: '2026-01-20' }, context)).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(shardHandler({ ...range, date: '2026-01-20', extra: true }, context)).rejects.toMatchObject({ name: 'ValidationError' });
+    // A range backwards, a cursor without the part it goes with, a part of another range or outside it.
+    await expect(shardHandler({ ...range, from: 64, to: 64, date: '2026-01-20' }, context)).rejects.toMatchObject({ name: 'InvariantViolation' });
+    await expect(shardHandler({ ...range, date: '2026-01-20', next: { shard: 3 } }, context)).rejects.toMatchObject({ name: 'InvariantViolation' });
+    await expect(shardHandler({ ...range, date: '2026-01-20', next: { shard: 3 }, part: part({ from: 64, to: 128 }) }, context)).rejects.toMatchObject({ name: 'InvariantViolation' });
+    await expect(shardHandler({ ...range, date: '2026-01-20', next: { shard: 64 }, part: part({ from: 0, to: 64 }) }, context)).rejects.toMatchObject({ name: 'InvariantViolation' });
+    // A run none of whose ranges finished (or only some of them) has no report.
     const reportHandler = createReportHandler({ timeoutEarlyInMillis: 0, logger: silent });
-    const fifteen = SHARDS.slice(1).map((shard) => shardResult(shard));
-    await expect(reportHandler({ date: '2026-01-20', startedAt: '2026-01-20T16:30:00Z', shards: fifteen }, context)).rejects.toMatchObject({ name: 'InvariantViolation' });
+    await expect(reportHandler({ date: '2026-01-20', startedAt: '2026-01-20T16:30:00Z', run: 'never-ran' }, context)).rejects.toMatchObject({ name: 'InvariantViolation' });
+    await deps.store.putEodPart('half-ran', part({ from: 0, to: 512 }));
+    await expect(reportHandler({ date: '2026-01-20', startedAt: '2026-01-20T16:30:00Z', run: 'half-ran' }, context)).rejects.toMatchObject({ name: 'InvariantViolation' });
   });
 });

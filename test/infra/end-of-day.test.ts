@@ -1,7 +1,8 @@
 /**
  * The nightly end of day as the app composes it: an EventBridge Scheduler schedule at 00:30
- * Asia/Shanghai starts a Step Functions state machine that maps over every shard (bounded,
- * retried with backoff) and then keeps the report; two functions built like the API's, each
+ * Asia/Shanghai starts a Step Functions state machine that maps over ranges of shards (bounded,
+ * retried with backoff, each range a loop of invocations going on from each other's cursor; a
+ * Distributed Map past the inline Map's limits) and then keeps the report; two functions built like the API's, each
  * with only the table access it needs; and an alarm when a run fails or times out.
  */
 import { IAM_PRINCIPALS_ENV, TABLE_NAME_ENV } from '#config/env.ts';
@@ -12,7 +13,9 @@ import { EOD_METRIC_DIMENSIONS } from '#http/observability.ts';
 import { EOD_KEY_PREFIX, EOD_SHARD_COUNT } from '#ledger/schema.ts';
 import { routes } from '../../functions/routes.ts';
 import { CONTEXT, composeService } from '../../infra/compose.ts';
-import { EOD_MAP_CONCURRENCY } from '../../infra/constructs/end-of-day.ts';
+import validator from 'asl-validator';
+import { EOD_TIME_MARGIN_MS, eodRanges } from '#app/eod.ts';
+import { EOD_CONTEXT, EOD_RUN_DEFAULTS, EOD_SHARD_TIMEOUT_SECONDS, eodRunConfig, INLINE_MAP_MAX_CONCURRENCY, INLINE_MAP_MAX_ITEMS, mapModeOf } from '../../infra/eod-config.ts';
 import { EOD_OPERATION } from '../../infra/stacks/api-stack.ts';
 import { actionsOf, appWithProjectContext, statementsOfRole, TEST_IAM_PRINCIPALS, type Resources } from './support.ts';
 
@@ -41,44 +44,99 @@ interface AslTask {
   Next?: string;
   End?: boolean;
 }
+interface AslChoice {
+  Type: 'Choice';
+  Choices: { Condition: string; Next: string }[];
+  Default: string;
+}
+interface AslPass {
+  Type: 'Pass';
+  Output: string;
+  End: boolean;
+}
 interface AslMap {
   Type: 'Map';
-  Items: number[];
+  Items: { from: number; to: number }[];
   MaxConcurrency: number;
   ItemSelector: string;
-  ItemProcessor: { ProcessorConfig: { Mode: string }; StartAt: string; States: Record<string, AslTask> };
+  Output: string;
+  ItemProcessor: { ProcessorConfig: { Mode: string; ExecutionType?: string }; StartAt: string; States: Record<string, AslTask | AslChoice | AslPass> };
+  Label?: string;
   Next: string;
 }
-/** The definition, with each function's ARN replaced by its logical id. */
-const asl = JSON.parse(
-  ((machine.Properties!['DefinitionString'] as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1] as unknown[])
-    .map((part) => (typeof part === 'string' ? part : ((part as { 'Fn::GetAtt'?: [string] })['Fn::GetAtt']?.[0] ?? 'ref')))
-    .join(''),
-) as { StartAt: string; QueryLanguage: string; TimeoutSeconds: number; States: Record<string, AslMap | AslTask> };
+type Asl = { StartAt: string; QueryLanguage: string; TimeoutSeconds: number; States: Record<string, AslMap | AslTask> };
+
+/** The definition of a template's state machine, each intrinsic (function ARNs, partition) replaced by a stand-in that keeps it valid ASL. */
+function definitionOf(resourcesOf: Resources): Asl {
+  const [, sm] = Object.entries(resourcesOf).find(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')!;
+  const standIn = (part: unknown): string => {
+    const getAtt = (part as { 'Fn::GetAtt'?: [string] })['Fn::GetAtt']?.[0];
+    if (getAtt !== undefined) return `arn:aws:lambda:ap-east-1:123456789012:function:${getAtt}`;
+    return 'aws';
+  };
+  const joined = ((sm.Properties!['DefinitionString'] as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : standIn(part))).join('');
+  return JSON.parse(joined.replaceAll('arn:arn:aws:lambda', 'arn:aws:lambda')) as Asl;
+}
+const functionIdOf = (task: AslTask) => (task.Arguments.FunctionName.match(/function:(\w+)$/) ?? [])[1];
+const asl = definitionOf(resources);
+
+/** The service composed with other end-of-day context. */
+function composedWith(context: Record<string, unknown>) {
+  const other = composeService(appWithProjectContext({ context: { [CONTEXT.iamPrincipals]: TEST_IAM_PRINCIPALS, ...context } }));
+  return Template.fromStack(other.api).toJSON()['Resources'] as Resources;
+}
 
 describe('the state machine', () => {
   const map = asl.States[asl.StartAt] as AslMap;
-  const shardTask = map.ItemProcessor.States[map.ItemProcessor.StartAt]!;
+  const processor = map.ItemProcessor;
+  const shardTask = processor.States[processor.StartAt] as AslTask;
+  const choice = processor.States[shardTask.Next!] as AslChoice;
+  const done = processor.States[choice.Default] as AslPass;
   const reportTask = asl.States[map.Next] as AslTask;
 
-  it('maps over every shard, at most a few at once, each with the run’s input and its shard number', () => {
-    expect(asl.QueryLanguage).toBe('JSONata');
-    expect(map.Type).toBe('Map');
-    expect(map.Items).toEqual(Array.from({ length: EOD_SHARD_COUNT }, (_, i) => i));
-    expect(map.MaxConcurrency).toBe(EOD_MAP_CONCURRENCY);
-    expect(EOD_MAP_CONCURRENCY).toBe(4);
-    expect(map.ItemProcessor.ProcessorConfig.Mode).toBe('INLINE');
-    expect(map.ItemSelector).toBe('{% $merge([$states.input, {"shard": $states.context.Map.Item.Value}]) %}');
-    expect(shardTask).toMatchObject({ Type: 'Task', End: true, Arguments: { FunctionName: shardFn, Payload: '{% $states.input %}' }, Output: '{% $states.result.Payload %}' });
-    expect(shardTask.Resource).toMatch(/:states:::lambda:invoke$/);
+  it('is valid Amazon States Language (asl-validator), as configured and with a Distributed Map', () => {
+    const check = (definition: Asl) => {
+      const { isValid, errors } = validator(definition, { checkArn: true, checkPaths: true });
+      return { isValid, errors };
+    };
+    expect(check(asl)).toEqual({ isValid: true, errors: [] });
+    expect(check(definitionOf(composedWith({ [EOD_CONTEXT.groups]: 1024, [EOD_CONTEXT.concurrency]: 200 })))).toEqual({ isValid: true, errors: [] });
+    // The validator does catch a broken loop: a Choice sending to a state that is not there.
+    const broken = structuredClone(asl);
+    ((broken.States[broken.StartAt] as AslMap).ItemProcessor.States[choice.Default] as unknown as { Type: string; Next: string; End?: boolean }) = { Type: 'Pass', Next: 'Nowhere' };
+    expect(check(broken).isValid).toBe(false);
   });
 
-  it('then keeps the report, from every shard’s answer and the run’s start time', () => {
+  it('maps over the configured ranges of shards, inline, at most the configured number at once, each with the run’s input, its range and the run’s id', () => {
+    expect(asl.QueryLanguage).toBe('JSONata');
+    expect(map.Type).toBe('Map');
+    expect(map.Items).toEqual(eodRanges(EOD_RUN_DEFAULTS.groups));
+    expect(map.Items).toHaveLength(64);
+    expect(map.Items[0]).toEqual({ from: 0, to: 16 });
+    expect(map.Items.at(-1)).toEqual({ from: 1008, to: EOD_SHARD_COUNT });
+    expect(map.MaxConcurrency).toBe(EOD_RUN_DEFAULTS.concurrency);
+    expect(processor.ProcessorConfig.Mode).toBe('INLINE');
+    expect(map.ItemSelector).toBe('{% $merge([$states.input, $states.context.Map.Item.Value, {"run": $states.context.Execution.Name}]) %}');
+    // Out of the Map: the date and the run, not every range's answer (which could pass 256 KB).
+    expect(map.Output).toBe('{% {"date": $states.result[0].date, "run": $states.context.Execution.Name} %}');
+  });
+
+  it('loops each range: the shard function, called again with its own answer as long as that names a cursor, then only the date out', () => {
+    expect(shardTask).toMatchObject({ Type: 'Task', Arguments: { Payload: '{% $states.input %}' }, Output: '{% $states.result.Payload %}' });
+    expect(functionIdOf(shardTask)).toBe(shardFn);
+    expect(shardTask.Resource).toMatch(/:states:::lambda:invoke$/);
+    expect(choice.Type).toBe('Choice');
+    expect(choice.Choices).toEqual([expect.objectContaining({ Condition: '{% $exists($states.input.next) %}', Next: processor.StartAt })]);
+    expect(done).toEqual({ Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% {"date": $states.input.date} %}', End: true });
+  });
+
+  it('then keeps the report, from the run’s parts (by its id) and its start time', () => {
     expect(reportTask).toMatchObject({
       Type: 'Task',
       End: true,
-      Arguments: { FunctionName: reportFn, Payload: { date: '{% $states.input[0].date %}', startedAt: '{% $states.context.Execution.StartTime %}', shards: '{% $states.input %}' } },
+      Arguments: { Payload: { date: '{% $states.input.date %}', startedAt: '{% $states.context.Execution.StartTime %}', run: '{% $states.input.run %}' } },
     });
+    expect(functionIdOf(reportTask)).toBe(reportFn);
   });
 
   it.each([
@@ -92,6 +150,13 @@ describe('the state machine', () => {
     expect(backoff!.IntervalSeconds).toBeGreaterThan(0);
     expect(backoff!.BackoffRate).toBeGreaterThan(1);
     expect(backoff!.MaxDelaySeconds).toBeGreaterThan(0);
+  });
+
+  it('stops each invocation in time: the margin leaves it under 80 % of its timeout, with room for the page in flight', () => {
+    const timeoutMs = (propsOf(shardFn)['Timeout'] as number) * 1000;
+    expect(timeoutMs).toBe(EOD_SHARD_TIMEOUT_SECONDS * 1000);
+    expect(EOD_TIME_MARGIN_MS).toBeGreaterThanOrEqual(0.2 * timeoutMs + 30_000);
+    expect(EOD_TIME_MARGIN_MS).toBeLessThan(timeoutMs / 2);
   });
 
   it('is a standard workflow with a time limit, traced, logging every transition but no payloads', () => {
@@ -116,6 +181,41 @@ describe('the state machine', () => {
     for (const statement of statements.filter((s) => s !== invoke[0])) {
       for (const action of actionsOf(statement)) expect(action).toMatch(/^(logs|xray):/);
     }
+  });
+});
+
+describe('grouping and concurrency are configuration (CDK context)', () => {
+  it('past the inline Map’s limits it runs a Distributed Map of standard child workflows, the same loop in each', () => {
+    const big = composedWith({ [EOD_CONTEXT.groups]: 1024, [EOD_CONTEXT.concurrency]: '200' });
+    const definition = definitionOf(big);
+    const map = definition.States[definition.StartAt] as AslMap;
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    expect(map.Items).toHaveLength(EOD_SHARD_COUNT);
+    expect(map.Items.every((r, i) => r.from === i && r.to === i + 1)).toBe(true);
+    expect(map.MaxConcurrency).toBe(200);
+    expect(map.ItemSelector).toBe(asl.States[asl.StartAt] && (asl.States[asl.StartAt] as AslMap).ItemSelector);
+    expect(Object.keys(map.ItemProcessor.States).sort()).toEqual(['More to page?', 'Range done', 'Run the range']);
+    // Only `{ date }` comes out of each child: 1 024 of them stay far below 256 KB, no S3 result writer needed.
+    expect(JSON.stringify(definition)).not.toContain('ResultWriter');
+    // A Distributed Map starts its child workflows as executions of this very state machine.
+    const [, sm] = Object.entries(big).find(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')!;
+    const roleId = (sm.Properties!['RoleArn'] as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const actions = statementsOfRole(big, roleId).flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution']));
+    for (const action of actions) expect(action).toMatch(/^(logs|xray|lambda:InvokeFunction|states:(StartExecution|DescribeExecution|StopExecution|RedriveExecution))/);
+  });
+
+  it('chooses inline or distributed by the inline Map’s limits, and refuses nonsense at synth', () => {
+    expect(mapModeOf(EOD_RUN_DEFAULTS)).toBe('INLINE');
+    expect(mapModeOf({ groups: INLINE_MAP_MAX_ITEMS, concurrency: INLINE_MAP_MAX_CONCURRENCY })).toBe('INLINE');
+    expect(mapModeOf({ groups: INLINE_MAP_MAX_ITEMS + 1, concurrency: 8 })).toBe('DISTRIBUTED');
+    expect(mapModeOf({ groups: 64, concurrency: INLINE_MAP_MAX_CONCURRENCY + 1 })).toBe('DISTRIBUTED');
+    const config = (context: Record<string, unknown>) => eodRunConfig((key) => context[key]);
+    expect(config({})).toEqual(EOD_RUN_DEFAULTS);
+    expect(config({ [EOD_CONTEXT.groups]: '256', [EOD_CONTEXT.concurrency]: 64 })).toEqual({ groups: 256, concurrency: 64 });
+    for (const bad of [0, 1025, 1.5, '-3', 'many', true]) expect(() => config({ [EOD_CONTEXT.groups]: bad }), String(bad)).toThrow(/credit:eodGroups must be an integer from 1 to 1024/);
+    expect(() => config({ [EOD_CONTEXT.concurrency]: 0 })).toThrow(/credit:eodConcurrency/);
+    expect(() => composedWith({ [EOD_CONTEXT.groups]: 2000 })).toThrow(/credit:eodGroups/);
   });
 });
 
@@ -163,9 +263,9 @@ describe('the end-of-day functions', () => {
     );
   });
 
-  it('the report function may only put the end-of-day report items: no read, no event', () => {
+  it('the report function may only read the run’s parts and put the report, under EOD#: never an event', () => {
     const statements = statementsOfRole(resources, roleOf(reportFn));
-    expect(actionsOfRole(roleOf(reportFn))).toEqual(['dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    expect(actionsOfRole(roleOf(reportFn))).toEqual(['dynamodb:PutItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     const put = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
     expect(put).toHaveLength(1);
     expect(put[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${EOD_KEY_PREFIX}*`] } });

@@ -3,13 +3,13 @@
  * writes, with raw GetItem checks where the stored bytes are the point.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvariantViolation, ValidationError } from '#domain/errors.ts';
 import { LedgerError } from '#ledger/errors.ts';
 import { encodeCursor } from '#ledger/cursor.ts';
 import { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
 import { AppendConflict, MAX_PAGE_SIZE, type EodReport, type JournalEvent } from '#ledger/journal.ts';
-import { EOD_SHARD_COUNT, eodShardOf } from '#ledger/schema.ts';
+import { EOD_SHARD_COUNT, eodShardOf, fnv1a32 } from '#ledger/schema.ts';
 import { freshTable, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
 
 let client: DynamoDBClient;
@@ -70,8 +70,8 @@ describe('append and load', () => {
       state: { S: '{"seq":1}' },
       gsi1pk: { S: 'BOR#B-7' },
       gsi1sk: { S: `FAC#${id}` },
-      gsi2pk: { S: `SHARD#${eodShardOf(id)}` },
-      gsi2sk: { S: `FAC#${id}` },
+      gsi2pk: { S: `SHARD#${Math.floor(eodShardOf(id) / 64)}` },
+      gsi2sk: { S: `${String(eodShardOf(id)).padStart(4, '0')}#FAC#${id}` },
     });
     expect(firstItem!['requestId']).toBeUndefined();
     const secondItem = await rawItem(tableName, `FAC#${id}`, 'EV#0000000002');
@@ -177,27 +177,56 @@ describe('facility directory', () => {
     expect(page).toEqual({ items: ['F-a', 'F-b', 'F-c'], nextCursor: null });
   });
 
-  it('pages through one shard and finds every facility of that shard exactly once', async () => {
-    const shard = 3;
-    const inShard: string[] = [];
-    for (let i = 0; inShard.length < 10; i++) {
-      const id = `CN-${String(i).padStart(5, '0')}`;
-      await isolated.append(event(id, 1, { borrowerId: 'B-shard', eodShard: eodShardOf(id) }));
-      if (eodShardOf(id) === shard) inShard.push(id);
+  it('pages through a range of shards and finds every facility of those shards exactly once', async () => {
+    // Shards [3, 5) of partition 0, and the whole of partition 1 ([64, 128)).
+    const inRange: string[] = [];
+    const inPartition1: string[] = [];
+    for (let i = 0; inRange.length < 10 || inPartition1.length < 3; i++) {
+      const id = `CN-${String(i).padStart(6, '0')}`;
+      const shard = eodShardOf(id);
+      if (shard >= 3 && shard < 5) {
+        if (inRange.length === 10) continue;
+        inRange.push(id);
+      } else if (shard >= 64 && shard < 128) {
+        if (inPartition1.length === 3) continue;
+        inPartition1.push(id);
+      } else if (i % 50 !== 0) continue; // and a few elsewhere, which no range here may list
+      await isolated.append(event(id, 1, { borrowerId: 'B-shard', eodShard: shard }));
     }
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const page = await isolated.listFacilitiesByShard(shard, { limit: 4, ...(cursor === undefined ? {} : { cursor }) });
-      seen.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-      pages++;
-    } while (cursor !== undefined);
-    expect(pages).toBe(3);
-    expect(seen).toEqual([...inShard].sort());
-    await expect(isolated.listFacilitiesByShard(EOD_SHARD_COUNT)).rejects.toThrow(InvariantViolation);
-    await expect(isolated.listFacilitiesByShard(shard, { cursor: encodeCursor('bor', 'x') })).rejects.toBeInstanceOf(ValidationError);
+    // A facility opened before fine-grained shards: SHARD#<fnv mod 16>, sort key FAC#<id>.
+    const legacy = 'CN-legacy-1';
+    const legacyPartition = fnv1a32(legacy) % 16;
+    await isolated.append(event(legacy, 1, { borrowerId: 'B-shard', eodShard: eodShardOf(legacy) }));
+    await client.send(new UpdateItemCommand({ TableName: tableName, Key: { pk: { S: `FAC#${legacy}` }, sk: { S: 'EV#0000000001' } }, UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk', ExpressionAttributeValues: { ':pk': { S: `SHARD#${legacyPartition}` }, ':sk': { S: `FAC#${legacy}` } } }));
+    // Read back, it names the shard its id derives (in the partition it sits in).
+    expect((await isolated.loadEvent(legacy, 1))!.eodShard).toBe(eodShardOf(legacy));
+
+    const all = async (from: number, to: number, limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await isolated.listFacilitiesByShards({ from, to }, { limit, ...(cursor === undefined ? {} : { cursor }) });
+        seen.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+        pages++;
+      } while (cursor !== undefined);
+      return { seen, pages };
+    };
+    const ranged = await all(3, 5, 4);
+    expect(ranged.pages).toBe(3);
+    expect(ranged.seen.sort()).toEqual([...inRange].sort());
+    // The range that ends a partition also pages that partition's legacy entries, last.
+    const whole = await all(legacyPartition * 64, legacyPartition * 64 + 64, 100);
+    expect(whole.seen.at(-1)).toBe(legacy);
+    expect(whole.seen.filter((id) => id === legacy)).toHaveLength(1);
+    if (legacyPartition !== 1) expect((await all(64, 128, 2)).seen.sort()).toEqual([...inPartition1].sort());
+
+    await expect(isolated.listFacilitiesByShards({ from: 60, to: 70 })).rejects.toThrow(InvariantViolation);
+    await expect(isolated.listFacilitiesByShards({ from: EOD_SHARD_COUNT, to: EOD_SHARD_COUNT + 1 })).rejects.toThrow(InvariantViolation);
+    await expect(isolated.listFacilitiesByShards({ from: 3, to: 5 }, { cursor: encodeCursor('bor', 'x') })).rejects.toBeInstanceOf(ValidationError);
+    // A cursor of another range cannot reach past this one.
+    await expect(isolated.listFacilitiesByShards({ from: 3, to: 5 }, { cursor: encodeCursor('shard', '0009#FAC#x') })).rejects.toBeInstanceOf(ValidationError);
   });
 });
 

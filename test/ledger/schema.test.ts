@@ -11,8 +11,11 @@ import {
   LEDGER_TABLE,
   MAX_SEQ,
   seqFromEventSk,
-  shardFromKey,
-  shardKey,
+  parseShardIndexSk,
+  shardIndexSk,
+  shardPartitionKey,
+  EOD_SHARD_PARTITIONS,
+  SHARDS_PER_PARTITION,
   toCreateTableInput,
 } from '#ledger/schema.ts';
 
@@ -41,8 +44,14 @@ describe('keys', () => {
     expect(() => facilityPk('')).toThrow(InvariantViolation);
     expect(() => seqFromEventSk('EV#12')).toThrow(InvariantViolation);
     expect(() => facilityIdFromKey('BOR#1')).toThrow(InvariantViolation);
-    expect(() => shardKey(EOD_SHARD_COUNT)).toThrow(InvariantViolation);
-    expect(shardFromKey(shardKey(7))).toBe(7);
+    expect(() => shardPartitionKey(EOD_SHARD_COUNT)).toThrow(InvariantViolation);
+    expect(shardPartitionKey(7)).toBe('SHARD#0');
+    expect(shardPartitionKey(1023)).toBe('SHARD#15');
+    expect(shardIndexSk(7, 'F-1')).toBe('0007#FAC#F-1');
+    expect(parseShardIndexSk(shardIndexSk(7, 'F#1'))).toEqual({ shard: 7, facilityId: 'F#1' });
+    // A legacy entry (16 shards, before fine-grained ones) names only the facility.
+    expect(parseShardIndexSk('FAC#F-1')).toEqual({ shard: null, facilityId: 'F-1' });
+    expect(() => parseShardIndexSk('1024#FAC#F-1')).toThrow(InvariantViolation);
   });
 });
 
@@ -53,20 +62,24 @@ describe('end-of-day shard', () => {
     expect(fnv1a32('foobar')).toBe(0xbf9cf968);
   });
 
-  it('is fnv1a32(id) mod N, stable for a given id', () => {
-    expect(eodShardOf('foobar')).toBe(0xbf9cf968 % EOD_SHARD_COUNT);
+  it('is one of 1 024: fnv1a32(id) mod 16 (its index partition, and its shard before fine-grained ones) in the high bits, the next 6 bits below; stable for a given id', () => {
+    // 0xbf9cf968: mod 16 = 8; (>>> 4) mod 64 = 0xbf9cf96 mod 64 = 0x16 = 22.
+    expect(eodShardOf('foobar')).toBe(8 * 64 + 22);
+    expect(EOD_SHARD_PARTITIONS * SHARDS_PER_PARTITION).toBe(EOD_SHARD_COUNT);
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), (id) => {
         const shard = eodShardOf(id);
         expect(shard).toBe(eodShardOf(id));
         expect(Number.isInteger(shard) && shard >= 0 && shard < EOD_SHARD_COUNT).toBe(true);
+        // A facility opened under 16 shards sits under SHARD#<fnv mod 16>: its fine shard's partition.
+        expect(shardPartitionKey(shard)).toBe(`SHARD#${fnv1a32(id) % 16}`);
       }),
     );
   });
 
   it('spreads sequential contract numbers over every shard', () => {
     const counts = new Array<number>(EOD_SHARD_COUNT).fill(0);
-    for (let i = 0; i < 1_600; i++) counts[eodShardOf(`CN-2026-${String(i).padStart(6, '0')}`)]! += 1;
+    for (let i = 0; i < 102_400; i++) counts[eodShardOf(`CN-2026-${String(i).padStart(6, '0')}`)]! += 1;
     // 100 expected per shard; a hash that ignored the changing digits would fail this.
     expect(Math.min(...counts)).toBeGreaterThan(60);
     expect(Math.max(...counts)).toBeLessThan(140);
