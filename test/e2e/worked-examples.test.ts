@@ -462,7 +462,7 @@ describe('end of day (POST /v1/ops/eod/{date})', () => {
     await draw(facilityId, '2026-03-02', '100000.00');
     first = await ops.post('/v1/ops/eod/2026-03-20');
     expect(first.status, first.text).toBe(200);
-    expect(first.body).toMatchObject({ date: '2026-03-20', shards: 16, failed: [] });
+    expect(first.body).toMatchObject({ date: '2026-03-20', shards: 1024, failed: [] });
     expect(first.body.changed).toBeGreaterThanOrEqual(1);
     expect(first.body.eventsByType['InterestSettled']).toBeGreaterThanOrEqual(1);
     expect(first.body.portfolio.facilities).toBeGreaterThanOrEqual(1);
