@@ -10,7 +10,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAppDeps, type AppDeps } from '#app/deps.ts';
 import { CATCH_UP_ACTOR, catchUpChunk, drawdown, openFacility, repay } from '#app/facilities.ts';
-import { runEodShard } from '#app/eod.ts';
+import { runEodRange } from '#app/eod.ts';
 import { applyCommand, type Command } from '#domain/facility.ts';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
 import { formatYuan } from '#domain/money.ts';
@@ -219,12 +219,13 @@ describe('chunks between crashes and competitors', () => {
   });
 
   it('end of day on a facility no run reached for ten years catches up in chunks too', async () => {
-    // A table of its own: end of day visits every facility of the shard.
+    // A table of its own: end of day visits every facility of the facility's shard.
     const client = ledgerClient();
     const own = createAppDeps({ store: ledgerStore(client, { tableName: await freshTable(client, 'catchup-eod') }), runtime: instantRuntime, product: DEFAULT_PRODUCT });
     await own.lpr.publish(LPR);
     const facilityId = await twentyOpenDrawdowns(own);
-    const result = await runEodShard(own, '2036-01-04', eodShardOf(facilityId));
+    const shard = eodShardOf(facilityId);
+    const { part: result } = await runEodRange(own, '2036-01-04', { from: shard, to: shard + 1 });
     expect(result).toMatchObject({ processed: 1, changed: 1, failed: [] });
     const events = await journal(facilityId, own.store);
     expect(events.at(-1)).toMatchObject({ type: 'EndOfDay', actor: 'system:eod', businessDate: '2036-01-04' });
