@@ -21,7 +21,7 @@ import { executeCommand } from '#ledger/command.ts';
 import type { EodPart, EodReport, PortfolioTotals } from '#api/eod.ts';
 import { EOD_SHARD_COUNT, SHARDS_PER_PARTITION } from '#ledger/schema.ts';
 import type { AppDeps } from './deps.ts';
-import { syncRenewalQueue, touchesRenewalQueue } from './renewal-queue.ts';
+import { syncRenewalQueueAfterAppend } from './renewal-queue.ts';
 
 export { EOD_MAX_LISTED_FAILURES } from '#api/eod.ts';
 export type { EodFailure, EodPart, EodReport, PortfolioTotals } from '#api/eod.ts';
@@ -135,12 +135,14 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
   const command: EndOfDayCommand = withLpr({ type: 'EndOfDay', date }, latest.state, lpr) as EndOfDayCommand;
   const transition = applyCommand(latest.state, command);
   if (transition.events.length === 0) return;
+  let seenSeq: number | null = null;
   try {
     const appended = await executeCommand<FacilityState>(
       deps.store,
       {
         facilityId,
         decide: (current) => {
+          seenSeq ??= current!.seq;
           const t = applyCommand(current!.state, withLpr(command, current!.state, lpr));
           if (t.events.length === 0) throw new NothingToDo();
           return {
@@ -158,7 +160,7 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
       deps.runtime,
     );
     // End of day expires undecided referrals at the end of the maturity date: the queue follows.
-    if (touchesRenewalQueue(appended.event)) await syncRenewalQueue(deps, appended.event);
+    await syncRenewalQueueAfterAppend(deps, facilityId, seenSeq, appended);
   } catch (error) {
     if (error instanceof NothingToDo) return;
     throw error;

@@ -20,7 +20,7 @@ import type { AppDeps, CommandContext } from './deps.ts';
 import type { output } from 'zod/v4/core';
 import type { DrawdownResponse, RepaymentResponse } from '#api/facilities.ts';
 import { allocationView, facilityView, type FacilityView } from './views.ts';
-import { syncRenewalQueue, touchesRenewalQueue } from './renewal-queue.ts';
+import { syncRenewalQueueAfterAppend } from './renewal-queue.ts';
 
 /** The reply of a command: status and body, flagged when it is a stored replay. */
 export interface Reply<B = unknown, S extends number = number> {
@@ -85,6 +85,7 @@ export async function runCommand<R>(
   respond: (state: FacilityState, result: R, date: string) => StoredResponse,
 ): Promise<Reply> {
   const schedule = await deps.lpr.schedule();
+  let seenSeq: number | null = null;
   const result = await executeCommand<FacilityState>(
     deps.store,
     {
@@ -93,6 +94,7 @@ export async function runCommand<R>(
       requestHash: requestHash(request),
       decide: (latest) => {
         if (latest === null) throw new DomainError('not-found', `facility ${facilityId} not found`);
+        seenSeq ??= latest.seq;
         const cmd = withLpr(command(latest), latest.state, schedule);
         const transition = applyCommand(latest.state, cmd);
         return draftFor(cmd, transition.state, transition.events, ctx.actor, respond(transition.state, transition.result as R, cmd.date));
@@ -102,7 +104,7 @@ export async function runCommand<R>(
     deps.runtime,
   );
   // The renewal queue is derived from the journal: any command's catch-up may expire a referral.
-  if (touchesRenewalQueue(result.event)) await syncRenewalQueue(deps, result.event, { replayed: result.replayed });
+  await syncRenewalQueueAfterAppend(deps, facilityId, seenSeq, result);
   return reply(result);
 }
 

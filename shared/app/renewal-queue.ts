@@ -117,6 +117,27 @@ export async function syncRenewalQueue(deps: AppDeps, event: JournalEvent<Facili
   }
 }
 
+/**
+ * After an append: brings the queue in line with every event it wrote. A command or end of day after
+ * a long gap appends its catch-up as chunks before its own event (a referral may expire in one), so
+ * the events after `seenSeq` (the latest the writer first saw) up to its own are read too; as other
+ * writers' events may be among them, a REFERRED entry is only put again while it is still pending.
+ */
+export async function syncRenewalQueueAfterAppend(
+  deps: AppDeps,
+  facilityId: string,
+  seenSeq: number | null,
+  appended: { event: JournalEvent<FacilityState>; replayed: boolean },
+): Promise<void> {
+  if (!appended.replayed && seenSeq !== null) {
+    for (let seq = seenSeq + 1; seq < appended.event.seq; seq++) {
+      const event = await deps.store.loadEvent<FacilityState>(facilityId, seq);
+      if (event !== null && touchesRenewalQueue(event)) await syncRenewalQueue(deps, event, { replayed: true });
+    }
+  }
+  if (touchesRenewalQueue(appended.event)) await syncRenewalQueue(deps, appended.event, { replayed: appended.replayed });
+}
+
 function notPassed(checks: unknown): RenewalCheck[] {
   return Array.isArray(checks) ? (checks as RenewalCheck[]).filter((c) => c.outcome !== 'PASS') : [];
 }

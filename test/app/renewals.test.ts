@@ -113,3 +113,26 @@ describe('renewal without repaying principal (无还本续贷)', () => {
     await expect(checkRenewal(app, facilityId, '2026-11-10', { borrowerId: 'someone-else' })).rejects.toMatchObject({ code: 'not-found' });
   });
 });
+
+describe('the queue follows expiries recorded in catch-up chunks', () => {
+  it('a referral that expired inside a long catch-up (appended as chunks before the command) is listed as EXPIRED', async () => {
+    // 20 drawdowns (the default cap) on a line maturing 2027-01-05, referred on 2026-12-22 (use of funds unconfirmed),
+    // never decided; the next command comes ten years later, so its catch-up goes in as several chunks.
+    const facilityId = uniqueId('F');
+    const borrowerId = uniqueId('B');
+    await putProfile(app, profile(borrowerId, { fundsUseCompliant: 'unknown', profileDate: '2026-12-01' }));
+    await openFacility(app, { date: '2026-01-05', actor: 'channel:t' }, { facilityId, borrowerId, limitFen: 50_000_000_00, effectiveDate: '2026-01-05', maturityDate: '2027-01-05', spreadBp: 80 });
+    for (let i = 0; i < DEFAULT_PRODUCT.terms.maxOpenDrawdowns; i++) {
+      await drawdown(app, facilityId, ctx('2026-12-21', `d${i}`, 'channel:t'), { amountFen: 1_000_000_00 });
+    }
+    const referred = await applyForRenewal(app, facilityId, ctx('2026-12-22', 'refer'), { borrowerId });
+    expect(referred.body.status).toBe('REFERRED');
+    const seq = referred.event.seq;
+    const late = await repay(app, facilityId, ctx('2036-01-05', 'late', 'channel:t'), { amountFen: 100_00 });
+    // Chunks went in between the referral and the repayment's own event.
+    expect(late.event.seq).toBeGreaterThan(seq + 2);
+    const expired = (await listRenewals(app, 'EXPIRED', '2036-01-05', { limit: 100 })).items.filter((i) => i.applicationId === referred.body.applicationId);
+    expect(expired).toEqual([expect.objectContaining({ status: 'EXPIRED', appliedOn: '2026-12-22', decidedOn: '2027-01-05', oldMaturityDate: '2027-01-05' })]);
+    expect((await app.store.listRenewalEntries('REFERRED', { limit: 100 })).items.map((i) => i.applicationId)).not.toContain(referred.body.applicationId);
+  });
+});
