@@ -1,0 +1,231 @@
+/**
+ * `npm run load [-- --duration 60 --connections 16 --facilities 16]`: a write/read mix on the
+ * local server (autocannon, loopback only, bounded in time), then the crash test's audit on
+ * every facility, and the server's RSS growth per 1 000 writes (docs/reliability.md).
+ *
+ * Two phases on one server, with the same connections and duration each:
+ *   baseline  GET /openapi.json (the server's cheapest route: no store call)
+ *   mix       per connection, in a loop: a drawdown, its repayment (same amount), a GET of the facility
+ * Printed: req/s and p50/p99 of each phase, the mix as ratios of the baseline, status counts,
+ * and RSS (sampled every second) against writes answered: the least-squares slope after a
+ * warm-up, in MB per 1 000 writes (target < 5).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon, { type RequestContext, type Result } from 'autocannon';
+import { startServerProcess } from './server-process.ts';
+import {
+  audit,
+  auditPasses,
+  BUSINESS_DATE,
+  CHANNEL,
+  commandBody,
+  commandHeaders,
+  commandPath,
+  formatAudit,
+  readJournal,
+  send,
+  setUpFacilities,
+  type AuditResult,
+  type CommandRecord,
+  type WriteCommand,
+} from './workload.ts';
+
+export interface LoadOptions {
+  readonly durationSeconds: number;
+  readonly connections: number;
+  readonly facilities: number;
+  /** Share of the mix phase whose RSS samples are ignored (JIT, caches, LevelDB memtable filling up). */
+  readonly warmupShare: number;
+  readonly log?: (line: string) => void;
+}
+
+export const DEFAULT_LOAD: LoadOptions = { durationSeconds: 60, connections: 16, facilities: 16, warmupShare: 0.25 };
+export const RSS_TARGET_MB_PER_1000_WRITES = 5;
+/** Per request; a request slower than this counts as an autocannon timeout and is resent after the run. */
+const REQUEST_TIMEOUT_SECONDS = 30;
+
+export interface PhaseFigures {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly statusCounts: Readonly<Record<string, number>>;
+  readonly errors: number;
+}
+
+export interface LoadResult {
+  readonly baseline: PhaseFigures;
+  readonly mix: PhaseFigures;
+  readonly writes: number;
+  readonly rssStartMb: number;
+  readonly rssEndMb: number;
+  /** Least-squares slope of RSS over writes answered, after the warm-up. */
+  readonly rssMbPer1000Writes: number;
+  readonly audit: AuditResult;
+}
+
+interface RssSample {
+  readonly writes: number;
+  readonly rssBytes: number;
+}
+
+function figures(result: Result): PhaseFigures {
+  const statusCounts: Record<string, number> = {};
+  for (const [status, { count }] of Object.entries(result.statusCodeStats)) statusCounts[status] = Number(count);
+  return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, statusCounts, errors: result.errors };
+}
+
+/** Bytes per write: the least-squares slope of rss over writes. */
+export function rssSlope(samples: readonly RssSample[]): number {
+  if (samples.length < 2) return 0;
+  const n = samples.length;
+  const meanX = samples.reduce((s, p) => s + p.writes, 0) / n;
+  const meanY = samples.reduce((s, p) => s + p.rssBytes, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const p of samples) {
+    sxy += (p.writes - meanX) * (p.rssBytes - meanY);
+    sxx += (p.writes - meanX) ** 2;
+  }
+  return sxx === 0 ? 0 : sxy / sxx;
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dir = await mkdtemp(join(tmpdir(), 'load-'));
+  const facilityIds = Array.from({ length: options.facilities }, (_, i) => `FAC-LOAD-${String(i + 1).padStart(3, '0')}`);
+  const records: CommandRecord[] = [];
+  const server = await startServerProcess({ dataDir: dir });
+  let stopped = false;
+  try {
+    await setUpFacilities(server.url, facilityIds);
+    const common = { url: server.url, connections: options.connections, duration: options.durationSeconds, timeout: REQUEST_TIMEOUT_SECONDS };
+
+    const baseline = figures(await autocannon({ ...common, requests: [{ method: 'GET', path: '/openapi.json' }] }));
+    log(`baseline GET /openapi.json: ${baseline.requestsPerSecond.toFixed(0)} req/s, p50 ${baseline.p50Ms} ms, p99 ${baseline.p99Ms} ms`);
+
+    let sequence = 0;
+    let writesAnswered = 0;
+    const rssSamples: RssSample[] = [];
+    const sample = (): void => {
+      const rssBytes = server.rssBytes();
+      if (rssBytes !== undefined) rssSamples.push({ writes: writesAnswered, rssBytes });
+    };
+    const write = (command: WriteCommand, context: RequestContext) => {
+      const record: CommandRecord = { command, first: null, resends: [] };
+      records.push(record);
+      context['record'] = record;
+      return { method: 'POST', path: commandPath(command), headers: commandHeaders(command), body: commandBody(command) };
+    };
+    const answered = (status: number, body: string, context: RequestContext, headers: Record<string, string>): void => {
+      const record = context['record'] as CommandRecord;
+      writesAnswered++;
+      let parsed: unknown = body;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        // kept as text: the audit reports it
+      }
+      record.first = { status, body: parsed, replayed: headers['idempotent-replayed'] === 'true' };
+    };
+    sample();
+    const timer = setInterval(sample, 1_000);
+    let mixResult: Result;
+    try {
+      mixResult = await autocannon({
+        ...common,
+        requests: [
+          {
+            setupRequest: (_request, context) => {
+              const n = sequence++;
+              const facilityId = facilityIds[n % facilityIds.length]!;
+              const amountFen = 100_00 + (n % 4_000) * 100 + (n % 89);
+              context['facilityId'] = facilityId;
+              context['amountFen'] = amountFen;
+              context['n'] = n;
+              return write({ facilityId, kind: 'drawdown', key: `load-${n}-d`, amountFen }, context);
+            },
+            onResponse: answered,
+          },
+          {
+            setupRequest: (_request, context) =>
+              write({ facilityId: context['facilityId'] as string, kind: 'repayment', key: `load-${context['n'] as number}-r`, amountFen: context['amountFen'] as number }, context),
+            onResponse: answered,
+          },
+          {
+            setupRequest: (_request, context) => ({
+              method: 'GET',
+              path: `/v1/facilities/${context['facilityId'] as string}`,
+              headers: { 'x-dev-principal': CHANNEL, 'x-dev-business-date': BUSINESS_DATE },
+            }),
+          },
+        ],
+      });
+    } finally {
+      clearInterval(timer);
+      sample();
+    }
+    const mix = figures(mixResult);
+    const afterWarmup = rssSamples.slice(Math.floor(rssSamples.length * options.warmupShare));
+    const rssMbPer1000Writes = (rssSlope(afterWarmup) * 1_000) / 2 ** 20;
+    const mb = (bytes: number | undefined) => (bytes ?? 0) / 2 ** 20;
+    log(`mix (drawdown, repayment, GET facility): ${mix.requestsPerSecond.toFixed(0)} req/s, p50 ${mix.p50Ms} ms, p99 ${mix.p99Ms} ms`);
+    log(
+      `mix / baseline: throughput ${(mix.requestsPerSecond / baseline.requestsPerSecond).toFixed(3)}×, ` +
+        `p50 ${(mix.p50Ms / Math.max(baseline.p50Ms, 1)).toFixed(1)}×, p99 ${(mix.p99Ms / Math.max(baseline.p99Ms, 1)).toFixed(1)}×`,
+    );
+    log(`mix status counts: ${JSON.stringify(mix.statusCounts)}, connection errors ${mix.errors}; baseline: ${JSON.stringify(baseline.statusCounts)}`);
+    log(
+      `RSS: ${mb(rssSamples[0]?.rssBytes).toFixed(0)} MB → ${mb(rssSamples.at(-1)?.rssBytes).toFixed(0)} MB over ${writesAnswered} writes; ` +
+        `after warm-up ${rssMbPer1000Writes.toFixed(2)} MB per 1 000 writes (target < ${RSS_TARGET_MB_PER_1000_WRITES})`,
+    );
+
+    // Writes autocannon left unanswered when time ran out: resend them, as a client would.
+    for (const record of records) {
+      if (record.first !== null) continue;
+      const answer = await send(server.url, record.command);
+      if (answer !== null) record.resends.push(answer);
+    }
+    await server.stop();
+    stopped = true;
+    const result = audit(records, await readJournal(dir, facilityIds));
+    log(formatAudit('audit', result));
+    for (const finding of result.findings) log(`  ! ${finding}`);
+    return {
+      baseline,
+      mix,
+      writes: writesAnswered,
+      rssStartMb: mb(rssSamples[0]?.rssBytes),
+      rssEndMb: mb(rssSamples.at(-1)?.rssBytes),
+      rssMbPer1000Writes,
+      audit: result,
+    };
+  } finally {
+    if (!stopped) await server.kill();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { duration: { type: 'string' }, connections: { type: 'string' }, facilities: { type: 'string' } } });
+  const options: LoadOptions = {
+    ...DEFAULT_LOAD,
+    ...(values.duration === undefined ? {} : { durationSeconds: Number(values.duration) }),
+    ...(values.connections === undefined ? {} : { connections: Number(values.connections) }),
+    ...(values.facilities === undefined ? {} : { facilities: Number(values.facilities) }),
+  };
+  if (!Number.isInteger(options.durationSeconds) || options.durationSeconds < 2 || options.durationSeconds > 3_600) throw new Error('--duration must be 2 … 3600 seconds');
+  if (!Number.isInteger(options.connections) || options.connections < 1 || options.connections > 256) throw new Error('--connections must be 1 … 256');
+  if (!Number.isInteger(options.facilities) || options.facilities < 1 || options.facilities > 1_000) throw new Error('--facilities must be 1 … 1000');
+  console.log(`load: ${options.durationSeconds} s per phase, ${options.connections} connections, ${options.facilities} facilities, 127.0.0.1 only`);
+  const result = await runLoad(options);
+  const rssOk = result.rssMbPer1000Writes < RSS_TARGET_MB_PER_1000_WRITES;
+  if (!auditPasses(result.audit) || !rssOk) {
+    console.error(`load FAILED${rssOk ? '' : `: RSS grows ${result.rssMbPer1000Writes.toFixed(2)} MB per 1 000 writes`}`);
+    process.exitCode = 1;
+  } else console.log('load passed');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
