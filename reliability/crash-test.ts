@@ -3,8 +3,10 @@
  * same data, resend every unanswered request with its key and body, audit (docs/reliability.md).
  * Each cycle: start the server on the DATA_DIR, drive drawdowns and repayments on a few
  * facilities from several concurrent lanes, SIGKILL it after a number of answers that varies
- * by cycle, start it again, resend what went unanswered (and a sample of what was answered, to
- * check the replays), stop it, and audit everything sent so far against the journal.
+ * by cycle, start it again, let every lane send one new command (other clients do not wait
+ * for the killed one: a new command takes the next seq first), then resend what went
+ * unanswered (and a sample of what was answered, to check the replays), stop it, and audit
+ * everything sent so far against the journal.
  * Exits non-zero unless lost, duplicated and wrong-replay (and unanswered, 5xx, unbalanced) are 0.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -36,7 +38,7 @@ export interface CrashTestOptions {
   readonly log?: (line: string) => void;
 }
 
-export const DEFAULT_CRASH_TEST: CrashTestOptions = { cycles: 20, facilities: 4, lanesPerFacility: 2, commandsPerLane: 30, replayCheckEvery: 3 };
+export const DEFAULT_CRASH_TEST: CrashTestOptions = { cycles: 20, facilities: 4, lanesPerFacility: 3, commandsPerLane: 30, replayCheckEvery: 3 };
 
 export interface CrashTestResult {
   readonly cycles: readonly AuditResult[];
@@ -95,6 +97,15 @@ export async function runCrashTest(options: CrashTestOptions, dataDir?: string):
 
       const restarted = await startServerProcess({ dataDir: dir });
       try {
+        await Promise.all(
+          facilityIds.flatMap((facilityId) =>
+            Array.from({ length: options.lanesPerFacility }, async (_, lane) => {
+              const record: CommandRecord = { command: laneCommand(cycle, facilityId, lane, options.commandsPerLane + lane), first: null, resends: [] };
+              records.push(record);
+              record.first = await send(restarted.url, record.command);
+            }),
+          ),
+        );
         let answered = 0;
         for (const record of cycleRecords) {
           const resend = record.first === null || (record.first.status < 300 && answered++ % options.replayCheckEvery === 0);

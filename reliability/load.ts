@@ -3,18 +3,20 @@
  * local server (autocannon, loopback only, bounded in time), then the crash test's audit on
  * every facility, and the server's RSS growth per 1 000 writes (docs/reliability.md).
  *
- * Two phases on one server, with the same connections and duration each:
- *   baseline  GET /openapi.json (the server's cheapest route: no store call)
- *   mix       per connection, in a loop: a drawdown, its repayment (same amount), a GET of the facility
- * Printed: req/s and p50/p99 of each phase, the mix as ratios of the baseline, status counts,
- * and RSS (sampled every second) against writes answered: the least-squares slope after a
- * warm-up, in MB per 1 000 writes (target < 5).
+ * Phases on one server, with the same connections:
+ *   baseline  GET /openapi.json for `duration` (the server's cheapest route: no store call)
+ *   warm-up   the mix until `warmup-writes` writes (JIT, V8 heap and LevelDB caches reach their size)
+ *   mix       per connection, in a loop: a drawdown, its repayment (same amount), a GET of the
+ *             facility, for `duration`
+ * Printed: req/s and p50/p99 of baseline and mix, the mix as ratios of the baseline, status
+ * counts, and RSS (sampled every second) against writes answered during the mix: the
+ * least-squares slope in MB per 1 000 writes (target < 5).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon, { type RequestContext, type Result } from 'autocannon';
+import autocannon, { type RequestContext, type RequestSpec, type Result } from 'autocannon';
 import { startServerProcess } from './server-process.ts';
 import {
   audit,
@@ -37,12 +39,12 @@ export interface LoadOptions {
   readonly durationSeconds: number;
   readonly connections: number;
   readonly facilities: number;
-  /** Share of the mix phase whose RSS samples are ignored (JIT, caches, LevelDB memtable filling up). */
-  readonly warmupShare: number;
+  /** The mix runs for this many writes before the measured phase; they are audited too. */
+  readonly warmupWrites: number;
   readonly log?: (line: string) => void;
 }
 
-export const DEFAULT_LOAD: LoadOptions = { durationSeconds: 60, connections: 16, facilities: 16, warmupShare: 0.25 };
+export const DEFAULT_LOAD: LoadOptions = { durationSeconds: 60, connections: 16, facilities: 16, warmupWrites: 2_000 };
 export const RSS_TARGET_MB_PER_1000_WRITES = 5;
 /** Per request; a request slower than this counts as an autocannon timeout and is resent after the run. */
 const REQUEST_TIMEOUT_SECONDS = 30;
@@ -58,6 +60,7 @@ export interface PhaseFigures {
 export interface LoadResult {
   readonly baseline: PhaseFigures;
   readonly mix: PhaseFigures;
+  /** Writes answered during the measured mix. */
   readonly writes: number;
   readonly rssStartMb: number;
   readonly rssEndMb: number;
@@ -108,7 +111,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
     let sequence = 0;
     let writesAnswered = 0;
-    const rssSamples: RssSample[] = [];
+    let rssSamples: RssSample[] = [];
     const sample = (): void => {
       const rssBytes = server.rssBytes();
       if (rssBytes !== undefined) rssSamples.push({ writes: writesAnswered, rssBytes });
@@ -130,46 +133,50 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       }
       record.first = { status, body: parsed, replayed: headers['idempotent-replayed'] === 'true' };
     };
+    const mixRequests: RequestSpec[] = [
+      {
+        setupRequest: (_request, context) => {
+          const n = sequence++;
+          const facilityId = facilityIds[n % facilityIds.length]!;
+          const amountFen = 100_00 + (n % 4_000) * 100 + (n % 89);
+          context['facilityId'] = facilityId;
+          context['amountFen'] = amountFen;
+          context['n'] = n;
+          return write({ facilityId, kind: 'drawdown', key: `load-${n}-d`, amountFen }, context);
+        },
+        onResponse: answered,
+      },
+      {
+        setupRequest: (_request, context) =>
+          write({ facilityId: context['facilityId'] as string, kind: 'repayment', key: `load-${context['n'] as number}-r`, amountFen: context['amountFen'] as number }, context),
+        onResponse: answered,
+      },
+      {
+        setupRequest: (_request, context) => ({
+          method: 'GET',
+          path: `/v1/facilities/${context['facilityId'] as string}`,
+          headers: { 'x-dev-principal': CHANNEL, 'x-dev-business-date': BUSINESS_DATE },
+        }),
+      },
+    ];
+    if (options.warmupWrites > 0) {
+      // Each pass of the mix is 3 requests, 2 of them writes.
+      const warmup = figures(await autocannon({ ...common, amount: Math.ceil((options.warmupWrites * 3) / 2), requests: mixRequests }));
+      log(`warm-up mix: ${warmup.requestsPerSecond.toFixed(0)} req/s, ${writesAnswered} writes`);
+    }
+    const writesBeforeMix = writesAnswered;
+    rssSamples = [];
     sample();
     const timer = setInterval(sample, 1_000);
     let mixResult: Result;
     try {
-      mixResult = await autocannon({
-        ...common,
-        requests: [
-          {
-            setupRequest: (_request, context) => {
-              const n = sequence++;
-              const facilityId = facilityIds[n % facilityIds.length]!;
-              const amountFen = 100_00 + (n % 4_000) * 100 + (n % 89);
-              context['facilityId'] = facilityId;
-              context['amountFen'] = amountFen;
-              context['n'] = n;
-              return write({ facilityId, kind: 'drawdown', key: `load-${n}-d`, amountFen }, context);
-            },
-            onResponse: answered,
-          },
-          {
-            setupRequest: (_request, context) =>
-              write({ facilityId: context['facilityId'] as string, kind: 'repayment', key: `load-${context['n'] as number}-r`, amountFen: context['amountFen'] as number }, context),
-            onResponse: answered,
-          },
-          {
-            setupRequest: (_request, context) => ({
-              method: 'GET',
-              path: `/v1/facilities/${context['facilityId'] as string}`,
-              headers: { 'x-dev-principal': CHANNEL, 'x-dev-business-date': BUSINESS_DATE },
-            }),
-          },
-        ],
-      });
+      mixResult = await autocannon({ ...common, requests: mixRequests });
     } finally {
       clearInterval(timer);
       sample();
     }
     const mix = figures(mixResult);
-    const afterWarmup = rssSamples.slice(Math.floor(rssSamples.length * options.warmupShare));
-    const rssMbPer1000Writes = (rssSlope(afterWarmup) * 1_000) / 2 ** 20;
+    const rssMbPer1000Writes = (rssSlope(rssSamples) * 1_000) / 2 ** 20;
     const mb = (bytes: number | undefined) => (bytes ?? 0) / 2 ** 20;
     log(`mix (drawdown, repayment, GET facility): ${mix.requestsPerSecond.toFixed(0)} req/s, p50 ${mix.p50Ms} ms, p99 ${mix.p99Ms} ms`);
     log(
@@ -178,8 +185,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     );
     log(`mix status counts: ${JSON.stringify(mix.statusCounts)}, connection errors ${mix.errors}; baseline: ${JSON.stringify(baseline.statusCounts)}`);
     log(
-      `RSS: ${mb(rssSamples[0]?.rssBytes).toFixed(0)} MB → ${mb(rssSamples.at(-1)?.rssBytes).toFixed(0)} MB over ${writesAnswered} writes; ` +
-        `after warm-up ${rssMbPer1000Writes.toFixed(2)} MB per 1 000 writes (target < ${RSS_TARGET_MB_PER_1000_WRITES})`,
+      `RSS: ${mb(rssSamples[0]?.rssBytes).toFixed(0)} MB → ${mb(rssSamples.at(-1)?.rssBytes).toFixed(0)} MB over the mix's ${writesAnswered - writesBeforeMix} writes: ` +
+        `${rssMbPer1000Writes.toFixed(2)} MB per 1 000 writes (target < ${RSS_TARGET_MB_PER_1000_WRITES})`,
     );
 
     // Writes autocannon left unanswered when time ran out: resend them, as a client would.
@@ -196,7 +203,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     return {
       baseline,
       mix,
-      writes: writesAnswered,
+      writes: writesAnswered - writesBeforeMix,
       rssStartMb: mb(rssSamples[0]?.rssBytes),
       rssEndMb: mb(rssSamples.at(-1)?.rssBytes),
       rssMbPer1000Writes,
@@ -209,17 +216,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { duration: { type: 'string' }, connections: { type: 'string' }, facilities: { type: 'string' } } });
+  const { values } = parseArgs({ options: { duration: { type: 'string' }, 'warmup-writes': { type: 'string' }, connections: { type: 'string' }, facilities: { type: 'string' } } });
   const options: LoadOptions = {
     ...DEFAULT_LOAD,
     ...(values.duration === undefined ? {} : { durationSeconds: Number(values.duration) }),
+    ...(values['warmup-writes'] === undefined ? {} : { warmupWrites: Number(values['warmup-writes']) }),
     ...(values.connections === undefined ? {} : { connections: Number(values.connections) }),
     ...(values.facilities === undefined ? {} : { facilities: Number(values.facilities) }),
   };
   if (!Number.isInteger(options.durationSeconds) || options.durationSeconds < 2 || options.durationSeconds > 3_600) throw new Error('--duration must be 2 … 3600 seconds');
+  if (!Number.isInteger(options.warmupWrites) || options.warmupWrites < 0 || options.warmupWrites > 1_000_000) throw new Error('--warmup-writes must be 0 … 1000000');
   if (!Number.isInteger(options.connections) || options.connections < 1 || options.connections > 256) throw new Error('--connections must be 1 … 256');
   if (!Number.isInteger(options.facilities) || options.facilities < 1 || options.facilities > 1_000) throw new Error('--facilities must be 1 … 1000');
-  console.log(`load: ${options.durationSeconds} s per phase, ${options.connections} connections, ${options.facilities} facilities, 127.0.0.1 only`);
+  console.log(`load: ${options.durationSeconds} s per phase after a warm-up of ${options.warmupWrites} writes, ${options.connections} connections, ${options.facilities} facilities, 127.0.0.1 only`);
   const result = await runLoad(options);
   const rssOk = result.rssMbPer1000Writes < RSS_TARGET_MB_PER_1000_WRITES;
   if (!auditPasses(result.audit) || !rssOk) {
