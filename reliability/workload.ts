@@ -7,7 +7,8 @@
  * - lost: answered 2xx (first time or on a retry), but no journal event carries its key;
  * - duplicated: more than one event carries its key, or a refused command has one;
  * - wrong-replay: an answer that is not this request's own: its body differs from the response
- *   stored with the event carrying the key, or that event is for another amount or kind;
+ *   stored with the event carrying the key, that event is for another amount or kind, or the
+ *   answer is idempotency-key-reused (the workload never sends one key with two bodies);
  * and per facility, Σ drawdowns − Σ principal repaid (from the 2xx answers) = the principal
  * outstanding in the latest event's state.
  */
@@ -237,6 +238,11 @@ export function audit(records: readonly CommandRecord[], journal: JournalSnapsho
     } else {
       if (answer.status === 409) counts.conflicts++;
       else counts.refused++;
+      // The workload never sends one key with two bodies: this answer belongs to another request.
+      if ([record.first, ...record.resends].some((each) => (each?.body as { code?: unknown } | undefined)?.code === 'idempotency-key-reused')) {
+        counts.wrongReplay++;
+        note(`${command.key}: answered idempotency-key-reused, but the key was only ever sent with this body`);
+      }
       if (events.length > 0) {
         counts.duplicated++;
         note(`${command.key}: refused with ${answer.status}, yet event seq ${events[0]!.seq} carries the key`);

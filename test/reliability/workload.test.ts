@@ -64,6 +64,11 @@ describe('the crash-test audit', () => {
     expect(withOrphanEvent).toMatchObject({ wrongReplay: 1, lost: 0 });
   });
 
+  it('counts idempotency-key-reused as a wrong replay: the workload never reuses a key', () => {
+    const records: CommandRecord[] = [{ command: drawdown('a', 500), first: null, resends: [{ status: 422, body: { code: 'idempotency-key-reused' }, replayed: false }] }];
+    expect(audit(records, journal())).toMatchObject({ refused: 1, wrongReplay: 1 });
+  });
+
   it('counts a refused command that nevertheless has an event', () => {
     const records: CommandRecord[] = [{ command: drawdown('a', 500), first: { status: 422, body: { code: 'x' }, replayed: false }, resends: [] }];
     expect(audit(records, journal(event(2, 'a', 500, 500)))).toMatchObject({ refused: 1, duplicated: 1 });
