@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import pLimit from 'p-limit';
 
 import { problemOf } from '#http/errors.ts';
 import { problemResult } from '#http/problem.ts';
@@ -24,6 +25,14 @@ export const DEFAULT_PORT = 3000;
 export const LOCAL_HOST = '127.0.0.1';
 /** API Gateway's own payload quota; the handlers enforce their much smaller limit themselves. */
 export const MAX_LOCAL_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * Handler invocations run at once, like a Lambda's reserved concurrency. The handlers and the
+ * embedded store share this one process: unbounded, 64 writers racing on one facility starve
+ * the store until its calls time out (503); bounded, the rest wait their turn.
+ */
+export const MAX_CONCURRENT_INVOCATIONS = 8;
+/** Requests waiting for an invocation beyond this are refused with 429, as API Gateway throttles. */
+export const MAX_QUEUED_INVOCATIONS = 1_000;
 
 const FUNCTIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'functions');
 
@@ -51,6 +60,7 @@ export async function startServer(options: LocalServerOptions): Promise<LocalSer
   const functionsDir = options.functionsDir ?? FUNCTIONS_DIR;
   const onError = options.onError ?? ((message, error) => console.error(`[local] ${message}`, error));
   const handlers = new Map<string, Promise<LambdaHandler>>();
+  const invocations = pLimit(MAX_CONCURRENT_INVOCATIONS);
 
   const loadHandler = (operation: string): Promise<LambdaHandler> => {
     let loading = handlers.get(operation);
@@ -88,7 +98,12 @@ export async function startServer(options: LocalServerOptions): Promise<LocalSer
     const { route, pathParameters } = match;
     const event = toProxyEvent({ request, url, body, route, pathParameters, requestId, receivedAtMs });
     const handler = await loadHandler(route.operation);
-    send(response, requestId, await handler(event, lambdaContext(route.operation, requestId, receivedAtMs)));
+    if (invocations.pendingCount >= MAX_QUEUED_INVOCATIONS) {
+      const problem = problemOf('too-many-requests', `More than ${MAX_QUEUED_INVOCATIONS} requests are waiting; retry later.`, { instance: url.pathname });
+      return send(response, requestId, problemResult(problem, { 'retry-after': '1' }));
+    }
+    // A Lambda's time limit runs from its invocation, not from the wait for a free one.
+    send(response, requestId, await invocations(() => handler(event, lambdaContext(route.operation, requestId, Date.now()))));
   };
 
   const server = createServer((request, response) => {

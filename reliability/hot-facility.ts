@@ -48,6 +48,12 @@ export async function runHotFacility(options: HotFacilityOptions): Promise<HotFa
     const startedMs = performance.now();
     await Promise.all(Array.from({ length: options.writers }, (_, w) => writer(w)));
     const elapsedMs = performance.now() - startedMs;
+    // What the client timeout left unanswered is resent with its key and body, as a client would.
+    for (const record of records) {
+      if (record.first !== null) continue;
+      const answer = await send(server.url, record.command);
+      if (answer !== null) record.resends.push(answer);
+    }
     await server.stop();
     stopped = true;
     const result = audit(records, await readJournal(dir, [HOT_FACILITY_ID]));

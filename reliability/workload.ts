@@ -217,7 +217,11 @@ export function audit(records: readonly CommandRecord[], journal: JournalSnapsho
       note(`${command.key}: never answered`);
       continue;
     }
-    for (const each of [record.first, ...record.resends]) if (each !== null && each.status >= 500) counts.serverErrors++;
+    for (const each of [record.first, ...record.resends]) {
+      if (each === null || each.status < 500) continue;
+      counts.serverErrors++;
+      note(`${command.key}: answered ${each.status} ${String((each.body as { code?: unknown } | undefined)?.code ?? '')}`);
+    }
     if (answer.status >= 500) continue;
     if (events.length > 1) {
       counts.duplicated++;
