@@ -26,7 +26,7 @@ import { defineRoute } from '#http/route.ts';
 import { channelRoutes } from './routes/channel.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { smeRoutes } from './routes/sme.ts';
-import type { ApiInfo } from '#http/openapi.ts';
+import type { ApiInfo, ApiServer } from '#http/openapi.ts';
 import { OpenApiDocumentSchema } from '#api/openapi.ts';
 
 export const API_INFO: ApiInfo = {
@@ -35,8 +35,25 @@ export const API_INFO: ApiInfo = {
   description:
     'Borrow-as-needed revolving credit lines (随借随还) and renewal without repaying principal first (无还本续贷) for SMEs. ' +
     'Money is a yuan string with at most 2 decimals; rates are percent strings; dates are YYYY-MM-DD in Asia/Shanghai. ' +
-    'Errors are RFC 9457 problem documents with a stable code.',
+    'Errors are RFC 9457 problem documents with a stable code. Bank systems sign requests with SigV4 (docs/onboarding.md); ' +
+    'SMEs send a Cognito ID token. A facility\'s business date only moves forward.',
+  license: { name: 'Proprietary: for the bank and the integrators it licenses', identifier: 'LicenseRef-Proprietary' },
 };
+
+/** Where the API is reached: `npm start`, and a deployed stage (its URL is the ApiStack's ApiUrl output). */
+export const API_SERVERS: readonly ApiServer[] = [
+  { url: 'http://127.0.0.1:3000', description: 'npm start: the real handlers on an embedded store; x-dev-* headers stand in for SigV4 and Cognito' },
+  {
+    url: 'https://{restApiId}.execute-api.{region}.{domain}/{stage}',
+    description: 'A deployed stage (SigV4 or a Cognito ID token; see docs/onboarding.md)',
+    variables: {
+      restApiId: { default: 'abcdef1234', description: 'The REST API id (CreditApi stack output)' },
+      region: { default: 'cn-north-1', enum: ['cn-north-1', 'cn-northwest-1', 'ap-east-1', 'ap-southeast-1'], description: 'The AWS region' },
+      domain: { default: 'amazonaws.com.cn', enum: ['amazonaws.com.cn', 'amazonaws.com'], description: 'amazonaws.com.cn in the aws-cn partition (Beijing, Ningxia)' },
+      stage: { default: 'live', description: 'The API Gateway stage' },
+    },
+  },
+];
 
 export const routes = [
   ...channelRoutes,
@@ -49,6 +66,8 @@ export const routes = [
     auth: 'none',
     roles: ['anonymous'],
     summary: 'This API as an OpenAPI 3.1 document',
+    description:
+      'This document: generated from the same zod schemas the handlers validate with.',
     responses: { 200: OpenApiDocumentSchema },
   }),
 ] as const;

@@ -5,6 +5,7 @@
  */
 import { LOCAL_DEV_ENV, optionalEnv, PORT_ENV } from '#config/env.ts';
 import { routes } from '../functions/routes.ts';
+import { docsPages } from './docs.ts';
 import { DEMO, seedDemo } from './seed.ts';
 import { DEFAULT_PORT, startServer } from './server.ts';
 import { startLocalStore } from './store.ts';
@@ -17,9 +18,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT 
 
 const store = await startLocalStore();
 await seedDemo();
-const server = await startServer({ routes, port });
+const server = await startServer({ routes, port, pages: docsPages() });
 const u = server.url;
-console.log(`[local] API on ${u}  (OpenAPI: ${u}/openapi.json)
+console.log(`[local] API on ${u}  (API reference: ${u}/docs, OpenAPI: ${u}/openapi.json)
 
 Try it (x-dev-principal stands in for SigV4/Cognito, x-dev-business-date moves the business date):
   curl -s ${u}/v1/facilities/${DEMO.facilityId}?asOf=2026-01-20 -H 'x-dev-principal: ${DEMO.channel}'

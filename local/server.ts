@@ -18,6 +18,7 @@ import pLimit from 'p-limit';
 import { problemOf } from '#http/errors.ts';
 import { problemResult } from '#http/problem.ts';
 import type { AnyRoute } from '#http/route.ts';
+import type { StaticPage } from './docs.ts';
 import { lambdaContext, toProxyEvent } from './event.ts';
 import { createRouter } from './router.ts';
 
@@ -45,6 +46,8 @@ export interface LocalServerOptions {
   readonly host?: string;
   /** Where functions/<operation>/handler.ts live; tests point this elsewhere. */
   readonly functionsDir?: string;
+  /** Static pages served on GET before any route (the /docs API reference: local/docs.ts). */
+  readonly pages?: ReadonlyMap<string, StaticPage>;
   /** Told about requests that failed inside the server itself (a handler that does not load). */
   readonly onError?: (message: string, error: unknown) => void;
 }
@@ -82,6 +85,12 @@ export async function startServer(options: LocalServerOptions): Promise<LocalSer
     const requestId = randomUUID();
     const url = originFormUrl(request.url);
     if (url === undefined) return send(response, requestId, problemResult(badRequestTarget()));
+    const page = request.method === 'GET' || request.method === 'HEAD' ? options.pages?.get(url.pathname) : undefined;
+    if (page !== undefined) {
+      response.writeHead(200, { 'content-type': page.contentType, 'cache-control': 'no-cache', 'x-amzn-RequestId': requestId });
+      response.end(request.method === 'HEAD' ? undefined : page.body);
+      return;
+    }
     const match = router.match(request.method ?? 'GET', url.pathname);
     if (match.kind === 'not-found') {
       return send(response, requestId, problemResult(problemOf('not-found', `No route matches ${url.pathname}.`, { instance: url.pathname })));

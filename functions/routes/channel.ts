@@ -44,6 +44,7 @@ export const channelRoutes = [
     auth: 'iam',
     roles: ['channel'],
     summary: 'Open a credit line (idempotent by facility id)',
+    examples: { request: { borrowerId: 'BOR-DEMO-B', limit: '500000.00', effectiveDate: '2026-02-01', maturityDate: '2027-01-31', pricing: { spreadBp: 60 } } },
     description: 'The same body again answers 200 with the facility; a different body for an existing id answers 409 facility-exists. Without pricing.spreadBp the pricing model prices the borrower.',
     request: { path: FacilityPath, body: OpenFacilityRequest },
     responses: { 200: FacilityView, 201: FacilityView },
@@ -63,6 +64,9 @@ export const channelRoutes = [
     auth: 'iam',
     roles: ['channel'],
     summary: 'Draw down on a credit line (借款)',
+    description:
+      'Borrows from the line on the request\'s business date at LPR (1-year fixing in force) + the facility\'s spread. Refused while the line is frozen, matured or in arrears, below the minimum drawdown, beyond the facility\'s maturity or the available limit. The Idempotency-Key makes a retry safe: the same key and body replay the stored 201.',
+    examples: { request: { amount: '50000.00', termDays: 90 } },
     request: { path: FacilityPath, body: DrawdownRequest },
     responses: { 201: DrawdownResponse },
     errors: [
@@ -84,6 +88,9 @@ export const channelRoutes = [
     auth: 'iam',
     roles: ['channel'],
     summary: 'Repay any amount (还款); the response shows the allocation',
+    description:
+      'Repays any amount on any day. The amount pays, in the product\'s order, compound and penalty interest, overdue interest, overdue principal, interest due, then principal and accrued interest (allocation in the response). More than the payoff amount is refused (422 overpayment).',
+    examples: { request: { amount: '400000.00' } },
     request: { path: FacilityPath, body: RepaymentRequest },
     responses: { 201: RepaymentResponse },
     errors: ['overpayment', 'facility-closed'],
@@ -95,6 +102,8 @@ export const channelRoutes = [
     auth: 'iam',
     roles: ['channel', 'ops'],
     summary: 'The journal of a credit line, paged',
+    description:
+      'The facility\'s journal in order, one event per command, with balanced postings. Amounts and rates in `data` are in the API\'s units (yuan and percent strings). Page with `limit` (1 to 100) and the `nextCursor` of the previous page.',
     request: { path: FacilityPath, query: EventsQuery },
     responses: { 200: EventsPage },
   }),
@@ -105,6 +114,8 @@ export const channelRoutes = [
     auth: 'iam',
     roles: ['channel', 'ops'],
     summary: 'Daily balances and interest accrual between two dates',
+    description:
+      'One row per day from `from` to `to` (at most 366 days): principal, the day\'s interest to 0.0001 yuan (rounded once, at settlement), running accrued, due, overdue and penalty interest, payoff amount and days past due.',
     request: { path: FacilityPath, query: StatementQuery },
     responses: { 200: StatementResponse },
   }),
@@ -115,6 +126,8 @@ export const channelRoutes = [
     auth: 'iam',
     roles: ['channel', 'ops'],
     summary: 'Renewal eligibility preview (无还本续贷), no side effects',
+    description:
+      'Runs the renewal checks (无还本续贷) for the request\'s business date without writing: the window before maturity, nothing overdue, the borrower\'s profile (size, registration, tax rating, risk grade) and the proposal (new maturity, spread, rate).',
     kind: 'query',
     request: { path: FacilityPath },
     responses: { 200: RenewalCheckView },
@@ -127,6 +140,9 @@ export const channelRoutes = [
     auth: 'iam',
     roles: ['channel', 'ops'],
     summary: 'A risk-differentiated price for a borrower, with every component (no side effects)',
+    description:
+      'Prices a borrower from its profile and the LPR in force on `asOf` (default today): funding, operating, risk, capital cost and target margin, less the relationship discount and the first-loan incentive, never below the rate floor. Writes nothing.',
+    examples: { request: { borrowerId: 'BOR-DEMO-001' } },
     kind: 'query',
     request: { body: QuoteRequest },
     responses: { 200: QuoteView },

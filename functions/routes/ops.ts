@@ -42,6 +42,9 @@ export const opsRoutes = [
     auth: 'iam',
     roles: ['ops'],
     summary: 'Publish (or correct) an LPR fixing',
+    description:
+      'Publishes the 1-year and 5-year LPR fixing of a date (multiples of 5 bp). Drawdowns on or after the date use it; floating-rate lines reprice on their repricing dates. Publishing the same date again corrects it.',
+    examples: { request: { oneYear: '3.0000', fiveYear: '3.5000' } },
     request: { path: LprPath, body: LprRequest },
     responses: { 200: LprView },
   }),
@@ -52,6 +55,9 @@ export const opsRoutes = [
     auth: 'iam',
     roles: ['ops'],
     summary: "Record a borrower's profile (non-credit data for renewal and pricing)",
+    description:
+      'Records (or replaces) a borrower\'s non-credit data, used by the renewal checks and the pricing model. 201 when it is the first profile, 200 when it replaces one; a racing update answers 409 concurrent-modification.',
+    examples: { request: { enterpriseSize: 'SMALL', registrationStatus: 'ACTIVE', taxRating: 'A', riskGrade: 3, collateral: 'GUARANTEE', relationship: { depositBalance: '2000000.00', settlementVolume: '0.00' }, profileDate: '2026-12-01' } },
     request: { path: BorrowerPath, body: ProfileRequest },
     responses: { 200: ProfileView, 201: ProfileView },
     errors: ['concurrent-modification'],
@@ -63,6 +69,8 @@ export const opsRoutes = [
     auth: 'iam',
     roles: ['ops'],
     summary: "A borrower's profile",
+    description:
+      'The borrower\'s current profile with its version and, once it has borrowed, its first loan (首贷户).',
     request: { path: BorrowerPath },
     responses: { 200: ProfileView },
   }),
@@ -75,6 +83,9 @@ export const opsRoutes = [
     auth: 'iam',
     roles: ['ops'],
     summary: 'Change the limit (never below the principal outstanding)',
+    description:
+      'Changes the credit limit; never below the principal outstanding (422 limit-below-outstanding). Requires an Idempotency-Key like the POST commands.',
+    examples: { request: { limit: '1500000.00' } },
     idempotencyKey: true,
     request: { path: FacilityPath, body: LimitRequest },
     responses: { 200: FacilityView },
@@ -87,6 +98,8 @@ export const opsRoutes = [
     auth: 'iam',
     roles: ['ops'],
     summary: 'Close a credit line that owes nothing',
+    description:
+      'Closes a line that owes nothing (no principal, interest or penalty). Closed lines take no further commands.',
     request: { path: FacilityPath },
     responses: { 200: FacilityView },
     errors: ['outstanding-balance', 'facility-closed'],
@@ -112,6 +125,7 @@ export const opsRoutes = [
     summary: 'Approve or decline a referred renewal (approval re-checks the hard rules)',
     description:
       'Approval records the renewal contract (new maturity, spread and rate); it executes at the opening of the old maturity date, settling each outstanding drawdown by a new one. A referral not decided by the end of the maturity date expires: deciding it then is 422 renewal-expired.',
+    examples: { request: { decision: 'APPROVE', note: 'reviewed' } },
     request: { path: DecisionPath, body: DecisionRequest },
     responses: { 200: DecisionView },
     errors: ['renewal-not-eligible', 'renewal-expired'],
@@ -123,6 +137,8 @@ export const opsRoutes = [
     auth: 'iam',
     roles: ['ops'],
     summary: 'Run end of day for a date (idempotent: a second run changes nothing)',
+    description:
+      'Runs end of day for a date on every facility, shard by shard, within the request (small books; the nightly Step Functions run maps over the shards in AWS), and keeps the date\'s portfolio report. Idempotent by the date: a second run changes nothing.',
     idempotencyKey: false,
     request: { path: EodPath },
     responses: { 200: EodReportView },
@@ -135,6 +151,8 @@ export const opsRoutes = [
     auth: 'iam',
     roles: ['ops'],
     summary: 'The portfolio report end of day kept for a date (the nightly run or a run by hand)',
+    description:
+      'The portfolio report end of day kept for the date: facilities processed and changed, failures, events by type and the portfolio totals in yuan. 404 when no end of day has run for the date.',
     request: { query: PortfolioQuery },
     responses: { 200: EodReportView },
     errors: ['not-found'],

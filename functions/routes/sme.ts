@@ -12,6 +12,8 @@ export const smeRoutes = [
     auth: 'cognito',
     roles: ['sme'],
     summary: 'My credit lines, valued today',
+    description:
+      'The signed-in SME\'s credit lines (its borrower comes from the token\'s custom:borrower_id claim), each valued as of `asOf` (default today).',
     request: { query: AsOfQuery },
     responses: { 200: FacilityList },
   }),
@@ -29,6 +31,8 @@ export const smeRoutes = [
     auth: 'cognito',
     roles: ['sme'],
     summary: 'Daily statement of one of my credit lines',
+    description:
+      'The daily statement of one of the SME\'s own lines; another borrower\'s line is 404, never 403.',
     request: { path: FacilityPath, query: StatementQuery },
     responses: { 200: StatementResponse },
   }),
@@ -39,6 +43,8 @@ export const smeRoutes = [
     auth: 'cognito',
     roles: ['sme'],
     summary: 'Can I renew without repaying principal? (preview, no side effects)',
+    description:
+      'The renewal checks for one of the SME\'s own lines, without writing: whether it can renew without repaying principal, and the proposal.',
     kind: 'query',
     request: { path: FacilityPath },
     responses: { 200: RenewalCheckView },

@@ -2,7 +2,7 @@
  * The facility contract: requests and views of credit lines, drawdowns, repayments, the
  * journal and the statement. Money is a yuan string, rates a percent string (see primitives).
  */
-import { BorrowerId, BusinessDate, Cursor, FacilityId, Money, PageQuery, Percent, SpreadBp, Timestamp, Yuan, page } from './primitives.ts';
+import { BorrowerId, BusinessDate, Cursor, FacilityId, PageQuery, PositiveMoney, Percent, SpreadBp, Timestamp, Yuan, page } from './primitives.ts';
 import * as z from './z.ts';
 
 /**
@@ -16,7 +16,7 @@ export const AsOfQuery = z.strictObject({ asOf: z.optional(BusinessDate) });
 
 export const OpenFacilityRequest = z.strictObject({
   borrowerId: BorrowerId,
-  limit: Money,
+  limit: PositiveMoney,
   effectiveDate: BusinessDate,
   maturityDate: BusinessDate,
   /** Without a spread the pricing model prices the borrower (needs its profile). */
@@ -91,7 +91,7 @@ export const FacilityView = z.strictObject({
 }).check(z.meta({ id: 'Facility' }));
 
 export const DrawdownRequest = z.strictObject({
-  amount: Money,
+  amount: PositiveMoney,
   /** Days to the drawdown's maturity; default: the product's maximum, capped at the facility's maturity. */
   termDays: z.optional(z.int().check(z.gte(1), z.lte(1_096))),
 });
@@ -107,7 +107,7 @@ export const DrawdownResponse = z.strictObject({
   facility: FacilityView,
 });
 
-export const RepaymentRequest = z.strictObject({ amount: Money });
+export const RepaymentRequest = z.strictObject({ amount: PositiveMoney });
 
 export const Allocation = z.strictObject({
   compoundInterest: Yuan,
@@ -151,5 +151,5 @@ export const StatementResponse = z.strictObject({ facilityId: FacilityId, from: 
 export const FacilityList = z.strictObject({ items: z.array(FacilityView), nextCursor: z.optional(Cursor) });
 
 export const FreezeRequest = z.strictObject({ reason: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) });
-export const LimitRequest = z.strictObject({ limit: Money });
+export const LimitRequest = z.strictObject({ limit: PositiveMoney });
 

@@ -6,8 +6,8 @@
  * (formatYuan / formatPercent), which the types enforce.
  */
 import { ValidationError } from '#domain/errors.ts';
-import { MAX_MONEY_FEN, YUAN_PATTERN, formatYuan, parseYuan } from '#domain/money.ts';
-import { MAX_ABS_SPREAD_BP, MAX_RATE_PPM, PERCENT_PATTERN, formatPercent, parsePercent } from '#domain/rates.ts';
+import { MAX_MONEY_FEN, formatYuan, parseYuan } from '#domain/money.ts';
+import { MAX_ABS_SPREAD_BP, MAX_RATE_PPM, formatPercent, parsePercent } from '#domain/rates.ts';
 import { isBusinessDate } from '#domain/calendar.ts';
 import * as z from './z.ts';
 
@@ -20,11 +20,21 @@ export const MAX_CURSOR_LENGTH = 512;
 const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,512}$/;
 
 /**
- * The string shapes parseYuan and parsePercent accept, for documentation only: the parsers
- * decide (and also bound the value). Taken from the domain so the two cannot drift.
+ * Exactly the strings a parser with `decimals` and a maximum of `max` (a power of ten) accepts:
+ * YUAN_PATTERN / PERCENT_PATTERN's shape, bounded by the maximum, so the document is as strict
+ * as the server (test/http/primitives.test.ts compares them with the parsers).
  */
-export const YUAN_DOC_PATTERN = YUAN_PATTERN.source;
-export const PERCENT_DOC_PATTERN = PERCENT_PATTERN.source;
+function boundedDecimalPattern(max: number, decimals: number): string {
+  const digits = String(max);
+  if (!/^10*$/.test(digits)) throw new Error(`${max} is not a power of ten`);
+  return `^(?:(?:0|[1-9][0-9]{0,${digits.length - 2}})(?:\\.[0-9]{1,${decimals}})?|${digits}(?:\\.0{1,${decimals}})?)$`;
+}
+
+/** For documentation: the parsers (#domain/money.ts, #domain/rates.ts) decide. */
+export const YUAN_DOC_PATTERN = boundedDecimalPattern(MAX_MONEY_FEN / 100, 2);
+/** YUAN_DOC_PATTERN less zero ("0", "0.0", "0.00"). */
+export const POSITIVE_YUAN_DOC_PATTERN = `^(?!0(?:\\.0{1,2})?$)${YUAN_DOC_PATTERN.slice(1)}`;
+export const PERCENT_DOC_PATTERN = boundedDecimalPattern(MAX_RATE_PPM / 10_000, 4);
 
 const MONEY_FORMAT = 'must be a string of yuan with at most 2 decimals, e.g. "50000.00"';
 const PERCENT_FORMAT = 'must be a percent string with at most 4 decimals, e.g. "3.4500"';
@@ -54,6 +64,24 @@ export const Money = z.codec(
       id: 'Money',
       description: `An amount in yuan (CNY) as a decimal string: no sign, no exponent, at most 2 decimals, at most ${formatYuan(MAX_MONEY_FEN)}.`,
       pattern: YUAN_DOC_PATTERN,
+      examples: ['50000.00', '0.01'],
+    }),
+  ),
+  z.int(),
+  { decode: decodeWith((text) => parseYuan(text)), encode: (fen) => formatYuan(fen) },
+);
+
+/**
+ * A request amount that must be more than zero (a drawdown, a repayment, a limit): the same
+ * codec as Money, documented with a pattern that excludes "0", "0.0" and "0.00" (the domain
+ * refuses zero with 400 validation-failed either way).
+ */
+export const PositiveMoney = z.codec(
+  z.string({ error: unlessMissing(MONEY_FORMAT) }).check(
+    z.meta({
+      id: 'PositiveMoney',
+      description: `An amount in yuan (CNY) greater than zero: no sign, no exponent, at most 2 decimals, at most ${formatYuan(MAX_MONEY_FEN)}.`,
+      pattern: POSITIVE_YUAN_DOC_PATTERN,
       examples: ['50000.00', '0.01'],
     }),
   ),
@@ -126,7 +154,8 @@ export const Cursor = z.string().check(
 export const PageLimit = z.codec(
   z.string().check(
     z.regex(/^[1-9][0-9]{0,2}$/, `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`),
-    z.meta({ description: `Page size, 1 to ${MAX_PAGE_LIMIT}.`, examples: ['50'] }),
+    // The document states the server's bound exactly, 1 to 100 (the codec refuses 101 to 999).
+    z.meta({ description: `Page size, 1 to ${MAX_PAGE_LIMIT}.`, pattern: '^([1-9][0-9]?|100)$', examples: ['50'] }),
   ),
   z.int().check(z.lte(MAX_PAGE_LIMIT, `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`)),
   { decode: (text) => Number(text), encode: (limit) => String(limit) },

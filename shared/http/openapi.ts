@@ -8,6 +8,8 @@ import type { $ZodType } from 'zod/v4/core';
 import { ProblemSchema } from './problem-schema.ts';
 import * as z from '../api/z.ts';
 import { statusOf } from './errors.ts';
+import { DEV_BUSINESS_DATE_HEADER, DEV_PRINCIPAL_HEADER } from './dev.ts';
+import { PRINCIPAL_ID_PATTERN } from './principal.ts';
 import { IDEMPOTENCY_KEY_PATTERN, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.ts';
 import { JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, type ProblemCode } from './problem.ts';
 import { standardErrors, type AnyRoute } from './route.ts';
@@ -16,6 +18,15 @@ export type ApiInfo = {
   readonly title: string;
   readonly version: string;
   readonly description?: string;
+  /** OpenAPI 3.1 License Object: a name and an SPDX identifier (or a url). */
+  readonly license?: { readonly name: string; readonly identifier?: string; readonly url?: string };
+};
+
+/** An OpenAPI Server Object: where the API is reached (variables fill `{…}` in the url). */
+export type ApiServer = {
+  readonly url: string;
+  readonly description: string;
+  readonly variables?: Readonly<Record<string, { readonly default: string; readonly enum?: readonly string[]; readonly description?: string }>>;
 };
 
 type Json = Record<string, unknown>;
@@ -23,9 +34,15 @@ type Json = Record<string, unknown>;
 export type OpenApiDocument = {
   readonly openapi: '3.1.0';
   readonly info: ApiInfo;
+  readonly servers: readonly ApiServer[];
   readonly tags: readonly Json[];
   readonly paths: Readonly<Record<string, Readonly<Record<string, Json>>>>;
-  readonly components: { readonly schemas: Readonly<Record<string, Json>>; readonly securitySchemes: Readonly<Record<string, Json>> };
+  readonly components: {
+    readonly schemas: Readonly<Record<string, Json>>;
+    readonly parameters: Readonly<Record<string, Json>>;
+    readonly responses: Readonly<Record<string, Json>>;
+    readonly securitySchemes: Readonly<Record<string, Json>>;
+  };
 };
 
 const COMPONENT_PREFIX = '#/components/schemas/';
@@ -53,8 +70,40 @@ const TAGS = [
   { name: 'public', description: 'No authentication.' },
 ];
 
+/**
+ * The x-dev-* headers of `npm start` (shared/http/dev.ts): documented so a reader of the local
+ * /docs can try the API, and marked local-only: deployed functions ignore them.
+ */
+const DEV_PARAMETERS: Record<string, Json> = {
+  DevPrincipal: {
+    name: DEV_PRINCIPAL_HEADER,
+    in: 'header',
+    required: false,
+    description:
+      'LOCAL ONLY (npm start, LOCAL_DEV=1): the caller, instead of SigV4 or a Cognito token: channel:<id>, ops:<id> or sme:<borrowerId>. Deployed functions ignore it.',
+    schema: { type: 'string', pattern: `^(channel|ops|sme):${PRINCIPAL_ID_PATTERN.source.slice(1, -1)}$`, examples: ['channel:mobile-bank'] },
+  },
+  DevBusinessDate: {
+    name: DEV_BUSINESS_DATE_HEADER,
+    in: 'header',
+    required: false,
+    description: "LOCAL ONLY (npm start, LOCAL_DEV=1): the request's business date, to play a facility's life through months. Deployed functions ignore it.",
+    schema: { type: 'string', format: 'date', examples: ['2026-01-20'] },
+  },
+};
+
+/** What API Gateway answers by itself, on any operation (infra/constructs/http-api.ts gateway responses). */
+const GATEWAY_RESPONSES: Record<string, { status: number; description: string; retryAfter?: boolean }> = {
+  TooManyRequests: { status: 429, description: "API Gateway's stage throttling or quota: problem document, code too-many-requests. Retry after a short pause.", retryAfter: false },
+  BadGateway: { status: 502, description: 'API Gateway got no valid answer from the function (it crashed): problem document, code internal-error. A command may or may not have been booked: retry it with the same Idempotency-Key.' },
+  GatewayTimeout: {
+    status: 504,
+    description: 'The function or API Gateway ran out of time: problem document, code gateway-timeout. The request may still complete: retry a command only with the same Idempotency-Key (it is booked at most once).',
+  },
+};
+
 /** Builds the document; throws if two routes collide or two different schemas share an id. */
-export function buildOpenApi(routes: readonly AnyRoute[], info: ApiInfo): OpenApiDocument {
+export function buildOpenApi(routes: readonly AnyRoute[], info: ApiInfo, servers: readonly ApiServer[] = []): OpenApiDocument {
   const schemas = new SchemaConverter();
   const paths: Record<string, Record<string, Json>> = {};
   const operationIds = new Set<string>();
@@ -66,7 +115,18 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: ApiInfo): OpenAp
     operationIds.add(route.operation);
     item[method] = operationOf(route, schemas);
   }
-  return { openapi: '3.1.0', info, tags: TAGS, paths, components: { schemas: schemas.components(), securitySchemes: SECURITY_SCHEMES } };
+  const problem = schemas.convert(ProblemSchema);
+  const responses = Object.fromEntries(
+    Object.entries(GATEWAY_RESPONSES).map(([name, { description }]) => [name, { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: problem } } }]),
+  );
+  return {
+    openapi: '3.1.0',
+    info,
+    servers,
+    tags: TAGS,
+    paths,
+    components: { schemas: schemas.components(), parameters: DEV_PARAMETERS, responses, securitySchemes: SECURITY_SCHEMES },
+  };
 }
 
 function operationOf(route: AnyRoute, schemas: SchemaConverter): Json {
@@ -74,18 +134,25 @@ function operationOf(route: AnyRoute, schemas: SchemaConverter): Json {
     ...(route.request?.path === undefined ? [] : schemas.parameters(route.request.path, 'path')),
     ...(route.request?.query === undefined ? [] : schemas.parameters(route.request.query, 'query')),
     ...(route.requiresIdempotencyKey ? [IDEMPOTENCY_KEY_PARAMETER] : []),
+    ...(route.auth === 'none' ? [] : [{ $ref: '#/components/parameters/DevPrincipal' }, { $ref: '#/components/parameters/DevBusinessDate' }]),
   ];
+  const example = route.examples?.request;
   return {
     operationId: route.operation,
     summary: route.summary,
-    ...(route.description === undefined ? {} : { description: route.description }),
+    description: route.description ?? route.summary,
     tags: [tagOf(route)],
     security: route.auth === 'none' ? [] : [{ [route.auth === 'iam' ? 'sigv4' : 'cognito']: [] }],
     'x-roles': route.roles,
     ...(parameters.length === 0 ? {} : { parameters }),
     ...(route.request?.body === undefined
       ? {}
-      : { requestBody: { required: true, content: { [JSON_CONTENT_TYPE]: { schema: schemas.convert(route.request.body) } } } }),
+      : {
+          requestBody: {
+            required: true,
+            content: { [JSON_CONTENT_TYPE]: { schema: schemas.convert(route.request.body), ...(example === undefined ? {} : { example }) } },
+          },
+        }),
     responses: { ...successResponses(route, schemas), ...errorResponses(route, schemas) },
   };
 }
@@ -102,6 +169,7 @@ const IDEMPOTENCY_KEY_PARAMETER: Json = {
 function successResponses(route: AnyRoute, schemas: SchemaConverter): Json {
   const responses: Json = {};
   for (const [status, schema] of Object.entries(route.responses)) {
+    const example = route.examples?.responses?.[Number(status)];
     responses[status] = {
       description: Number(status) === 201 ? 'Created' : 'OK',
       ...(route.requiresIdempotencyKey
@@ -114,7 +182,7 @@ function successResponses(route: AnyRoute, schemas: SchemaConverter): Json {
             },
           }
         : {}),
-      content: { [JSON_CONTENT_TYPE]: { schema: schemas.convert(schema) } },
+      content: { [JSON_CONTENT_TYPE]: { schema: schemas.convert(schema), ...(example === undefined ? {} : { example }) } },
     };
   }
   return responses;
@@ -134,7 +202,8 @@ function errorResponses(route: AnyRoute, schemas: SchemaConverter): Json {
       content: { [PROBLEM_CONTENT_TYPE]: { schema: problem } },
     };
   }
-  return responses;
+  for (const [name, { status }] of Object.entries(GATEWAY_RESPONSES)) responses[String(status)] = { $ref: `#/components/responses/${name}` };
+  return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b)));
 }
 
 function tagOf(route: AnyRoute): string {

@@ -32,7 +32,13 @@ export interface RouteSpec {
   /** Who may call: 'channel' | 'ops' for iam, 'sme' for cognito, 'anonymous' (everyone) for none. */
   readonly roles: readonly Role[];
   readonly summary: string;
+  /** What the operation does, for the API reference (every registered route has one: test/http/routes.test.ts). */
   readonly description?: string;
+  /**
+   * Examples for the API reference, from the README walk-throughs: a request body (wire format)
+   * and response bodies by status. test/http/routes.test.ts checks each against its schema.
+   */
+  readonly examples?: { readonly request?: unknown; readonly responses?: { readonly [status: number]: unknown } };
   /**
    * 'query' reads only: read-only table access, no Idempotency-Key, no conflict errors.
    * 'command' may write. Default: 'query' for GET, 'command' otherwise (a POST preview says 'query').
@@ -142,15 +148,15 @@ export function defineRoute<const S extends RouteSpec>(spec: S): Route<S> {
  * they are declared (OpenAPI documents them; test/e2e checks every response against that).
  * - any route: 500 internal-error, 503 service-unavailable (429/502/504 come from the gateway);
  * - signed-in routes: unauthenticated, forbidden;
- * - routes with input: validation-failed; with a body: unsupported-media-type, payload-too-large;
+ * - every route: validation-failed (its input; and locally the x-dev-* headers, which every
+ *   route reads under npm start); with a body: unsupported-media-type, payload-too-large;
  * - routes on a facility ({facilityId}): not-found; commands on one also date-before-last-event
  *   (the facility's business date only moves forward) and concurrent-modification;
  * - commands with an Idempotency-Key: idempotency-key-missing, idempotency-key-reused.
  */
 export function standardErrors(route: AnyRoute): RefusalCode[] {
   const codes: RefusalCode[] = [];
-  const hasInput = route.request !== undefined && Object.values(route.request).some((schema) => schema !== undefined);
-  if (hasInput || route.requiresIdempotencyKey) codes.push('validation-failed');
+  codes.push('validation-failed');
   if (route.requiresIdempotencyKey) codes.push('idempotency-key-missing', 'idempotency-key-reused');
   if (route.auth !== 'none') codes.push('unauthenticated', 'forbidden');
   if (route.pathParameters.length > 0) codes.push('not-found');

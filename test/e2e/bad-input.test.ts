@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyRoute } from '#http/route.ts';
 import { routes, type Operation, type RegisteredRoute } from '../../functions/routes.ts';
 import { BASE_PROFILE, CHANNEL, OPS, startE2e, uniqueId, type ApiResponse, type E2e } from './support.ts';
+import { assertInContract } from './contract.ts';
 
 /** E2E_FUZZ_SCALE=10 multiplies every run count (a longer, deeper search than the default few seconds). */
 const SCALE = Math.max(1, Number(process.env['E2E_FUZZ_SCALE'] ?? '1') || 1);
@@ -315,6 +316,8 @@ async function send(attempt: Attempt): Promise<ApiResponse> {
   const body = attempt.body ?? (base.body === undefined ? undefined : JSON.stringify(base.body));
   const response = await fetch(url, { method: route.method, headers, ...(body === undefined ? {} : { body }) });
   const text = await response.text();
+  // Bad input too gets only what the document says (test/e2e/contract.ts).
+  assertInContract({ method: route.method, path: url.pathname, status: response.status, contentType: response.headers.get('content-type'), text });
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -627,7 +630,9 @@ describe('bad input to every route', () => {
           headers: { 'x-dev-principal': base.caller, 'content-type': 'application/json', 'idempotency-key': uniqueId('m') },
           ...(method === 'GET' ? {} : { body: JSON.stringify(base.body ?? {}) }),
         });
-        const problem = (await response.json()) as Record<string, unknown>;
+        const text = await response.text();
+        assertInContract({ method, path: new URL(pathOf(route, base.params), e2e.url).pathname, status: response.status, contentType: response.headers.get('content-type'), text });
+        const problem = JSON.parse(text) as Record<string, unknown>;
         expect(response.status, `${method} ${route.path}`).toBe(405);
         expect(response.headers.get('content-type')).toBe('application/problem+json');
         expect(problem).toMatchObject({ code: 'method-not-allowed', status: 405, title: expect.any(String), detail: expect.any(String) });

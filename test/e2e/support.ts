@@ -22,6 +22,7 @@ import type { JournalEvent } from '#ledger/journal.ts';
 
 import { routes } from '../../functions/routes.ts';
 import { startServer, type LocalServer } from '../../local/server.ts';
+import { assertInContract } from './contract.ts';
 import { freshTable, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
 
 export { uniqueId };
@@ -106,7 +107,10 @@ export class Api {
     } catch {
       parsed = undefined;
     }
-    return { status: response.status, headers: response.headers, contentType: response.headers.get('content-type'), text, body: parsed as T };
+    const contentType = response.headers.get('content-type');
+    // Every response must match the published document (test/e2e/contract.ts).
+    assertInContract({ method, path: url.pathname, status: response.status, contentType, text });
+    return { status: response.status, headers: response.headers, contentType, text, body: parsed as T };
   }
 }
 

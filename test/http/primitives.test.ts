@@ -10,6 +10,7 @@ import {
   Money,
   PageQuery,
   PERCENT_DOC_PATTERN,
+  POSITIVE_YUAN_DOC_PATTERN,
   RatePercent,
   SpreadBp,
   YUAN_DOC_PATTERN,
@@ -79,8 +80,9 @@ describe('Money: a yuan string on the wire, integer fen inside', () => {
     expect(messages(Money, undefined)).toEqual(['field: is required']);
   });
 
-  it('documents the strings parseYuan accepts (it also bounds the value)', () => {
+  it('documents exactly the strings parseYuan accepts, bound included; PositiveMoney the same less zero', () => {
     const pattern = new RegExp(YUAN_DOC_PATTERN);
+    const positive = new RegExp(POSITIVE_YUAN_DOC_PATTERN);
     const accepts = (text: string) => {
       try {
         parseYuan(text);
@@ -96,11 +98,15 @@ describe('Money: a yuan string on the wire, integer fen inside', () => {
     );
     fc.assert(
       fc.property(candidates, (text) => {
-        if (accepts(text)) return pattern.test(text);
-        return !pattern.test(text) || parseFloat(text) * 100 > MAX_MONEY_FEN;
+        if (accepts(text) !== pattern.test(text)) return false;
+        return positive.test(text) === (accepts(text) && parseYuan(text) > 0);
       }),
       { numRuns: 2000 },
     );
+    // The bound itself: 10 000 000 000.00 is the largest amount (MAX_MONEY_FEN).
+    expect(['10000000000', '10000000000.00', '9999999999.99'].map((text) => pattern.test(text))).toEqual([true, true, true]);
+    expect(['10000000000.01', '10000000001', '0.00'].map((text) => positive.test(text))).toEqual([false, false, false]);
+    expect(parseFloat('10000000000.00') * 100).toBe(MAX_MONEY_FEN);
   });
 
   it('encodes fen back to a two-decimal string', () => {
@@ -127,7 +133,7 @@ describe('RatePercent: a percent string, integer ppm inside', () => {
     expect(messages(RatePercent, 3.45)).toEqual(['field: must be a percent string with at most 4 decimals, e.g. "3.4500"']);
   });
 
-  it('documents a superset of what parsePercent accepts, equal up to its 100% ceiling', () => {
+  it('documents exactly the strings parsePercent accepts, its 100% ceiling included', () => {
     const pattern = new RegExp(PERCENT_DOC_PATTERN);
     const accepts = (text: string) => {
       try {
@@ -140,8 +146,7 @@ describe('RatePercent: a percent string, integer ppm inside', () => {
     const candidates = fc.oneof(fc.stringMatching(/^-?[0-9]{0,4}(\.[0-9]{0,5})?$/), fc.string({ maxLength: 10 }));
     fc.assert(
       fc.property(candidates, (text) => {
-        if (accepts(text)) return pattern.test(text);
-        return !pattern.test(text) || Number(text) > 100;
+        return accepts(text) === pattern.test(text);
       }),
       { numRuns: 2000 },
     );

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes } from '../../functions/routes.ts';
+import { docsPages } from '../../local/docs.ts';
 import { originFormUrl, startServer, type LocalServer } from '../../local/server.ts';
 import { fixtureRoutes } from './fixtures/routes.ts';
 
@@ -15,7 +16,7 @@ const previousLocalDev = process.env['LOCAL_DEV'];
 beforeAll(async () => {
   // Handlers build their loggers when first loaded, after this: keep the test output clean.
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  server = await startServer({ routes, port: 0 });
+  server = await startServer({ routes, port: 0, pages: docsPages() });
   fixtures = await startServer({
     routes: fixtureRoutes,
     port: 0,
@@ -45,6 +46,22 @@ describe('the local server', () => {
     expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
     const result = await validate((await response.json()) as never);
     expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+  });
+
+  it('serves the API reference at /docs from the bundled Swagger UI (no CDN), reading /openapi.json', async () => {
+    const page = await fetch(`${server.url}/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    expect(html).toContain('<script src="/docs/swagger-ui-bundle.js">');
+    expect(html).not.toMatch(/https?:\/\//);
+    const init = await (await fetch(`${server.url}/docs/init.js`)).text();
+    expect(init).toContain("url: '/openapi.json'");
+    const bundle = await fetch(`${server.url}/docs/swagger-ui-bundle.js`);
+    expect([bundle.status, bundle.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+    // Only GET and HEAD: anything else on /docs is not a page.
+    expect((await fetch(`${server.url}/docs`, { method: 'POST' })).status).toBe(404);
   });
 
   it('answers an unknown path with a 404 problem document', async () => {

@@ -1,0 +1,68 @@
+/**
+ * The registry's own OpenAPI document (GET /openapi.json, /docs): complete for an integrator —
+ * a description on every operation, examples that match their schemas, servers, a licence —
+ * and clean under `redocly lint` with the recommended rules.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as z from '#api/z.ts';
+import { buildOpenApi } from '#http/openapi.ts';
+import type { AnyRoute } from '#http/route.ts';
+import { API_INFO, API_SERVERS, routes } from '../../functions/routes.ts';
+
+const run = promisify(execFile);
+const document = buildOpenApi(routes, API_INFO, API_SERVERS);
+const registry: readonly AnyRoute[] = routes;
+const dir = mkdtempSync(join(tmpdir(), 'credit-openapi-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the OpenAPI document of the registry', () => {
+  it.each(registry.map((route) => [route.operation, route] as const))('%s has a description of its own, beyond its summary', (_, route) => {
+    expect(route.description, route.operation).toBeDefined();
+    expect(route.description).not.toBe(route.summary);
+  });
+
+  it.each(registry.filter((route) => route.examples !== undefined).map((route) => [route.operation, route] as const))('%s: its examples are valid requests and responses', (_, route) => {
+    const { request, responses = {} } = route.examples!;
+    if (request !== undefined) {
+      expect(route.request?.body, 'an example request needs a body schema').toBeDefined();
+      expect(z.safeParse(route.request!.body!, request).error?.issues ?? []).toEqual([]);
+    }
+    for (const [status, body] of Object.entries(responses)) {
+      const schema = (route.responses as Record<string, z.core.$ZodType>)[status];
+      expect(schema, `${route.operation} has no ${status} response`).toBeDefined();
+      expect(z.safeParse(schema!, body).error?.issues ?? []).toEqual([]);
+    }
+  });
+
+  it('names where the API is reached (npm start and a deployed stage) and its licence', () => {
+    expect(document.servers.map((server) => server.url)).toEqual(['http://127.0.0.1:3000', 'https://{restApiId}.execute-api.{region}.{domain}/{stage}']);
+    expect(document.info.license).toMatchObject({ identifier: 'LicenseRef-Proprietary' });
+  });
+
+  it('documents the x-dev-* headers as local only, and the gateway answers 429, 502 and 504 on every operation', () => {
+    expect(String(document.components.parameters['DevPrincipal']?.['description'])).toMatch(/^LOCAL ONLY/);
+    expect(String(document.components.parameters['DevBusinessDate']?.['description'])).toMatch(/^LOCAL ONLY/);
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        expect(Object.keys(operation['responses'] as object), `${method} ${path}`).toEqual(expect.arrayContaining(['429', '500', '502', '503', '504']));
+      }
+    }
+  });
+
+  it('is clean under redocly lint with the recommended rules (no errors, no warnings)', async () => {
+    const file = join(dir, 'openapi.json');
+    writeFileSync(file, JSON.stringify(document));
+    const bin = join(process.cwd(), 'node_modules', '.bin', 'redocly');
+    const { stdout } = await run(bin, ['lint', file, '--extends', 'recommended', '--format', 'json'], { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' }, timeout: 120_000 }).catch(
+      (error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error) }),
+    );
+    const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string }[] };
+    expect(report.problems.map((problem) => `${problem.ruleId}: ${problem.message}`)).toEqual([]);
+    expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+  });
+});
