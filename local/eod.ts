@@ -67,6 +67,14 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`${error.message} (${error.code}; --business-date YYYY-MM-DD stands in for today locally)`);
     return 2;
   }
+  // dynalite reports a store held by another process (leveldb's LOCK) as "Database is closed",
+  // thrown outside any request: turn it into what to do instead of a stack trace.
+  const busy = (error: unknown) => {
+    console.error(STORE_BUSY.test(String(error)) ? inUse(date) : `End of day ${date} failed: ${String(error)}`);
+    process.exit(1);
+  };
+  process.once('uncaughtException', busy);
+  process.once('unhandledRejection', busy);
   let store: Awaited<ReturnType<typeof startLocalStore>>;
   try {
     store = await startLocalStore();
@@ -105,6 +113,6 @@ async function main(argv: readonly string[]): Promise<number> {
 
 if (import.meta.main) {
   process.exitCode = await main(process.argv.slice(2));
-  // The store's handles may keep the event loop alive after stop().
-  process.exit();
+  // The store's handles may keep the event loop alive after stop(); exit once output is flushed.
+  setTimeout(() => process.exit(), 200).unref();
 }

@@ -23,11 +23,13 @@ const u = server.url;
 console.log(`[local] API on ${u}  (API reference: ${u}/docs, OpenAPI: ${u}/openapi.json)
 
 Try it (x-dev-principal stands in for SigV4/Cognito, x-dev-business-date moves the business date):
-  curl -s ${u}/v1/facilities/${DEMO.facilityId}?asOf=2026-01-20 -H 'x-dev-principal: ${DEMO.channel}'
+  curl -s ${u}/v1/facilities/${DEMO.facilityId} -H 'x-dev-principal: ${DEMO.channel}'          # NORMAL today, interest paid monthly
   curl -s -X POST ${u}/v1/facilities/${DEMO.facilityId}/repayments -H 'x-dev-principal: ${DEMO.channel}' \\
-       -H 'content-type: application/json' -H 'Idempotency-Key: demo-r1' -H 'x-dev-business-date: 2026-01-12' -d '{"amount":"400000.00"}'
+       -H 'content-type: application/json' -H 'Idempotency-Key: demo-r1' -d '{"amount":"100.00"}'
   curl -s ${u}/v1/me/facilities -H 'x-dev-principal: sme:${DEMO.borrowerId}'
   curl -s -X POST ${u}/v1/me/facilities/${DEMO.facilityId}/renewal-checks -H 'x-dev-principal: sme:${DEMO.borrowerId}' -H 'x-dev-business-date: 2026-12-10'
+  npm run call -- GET /v1/facilities/${DEMO.facilityId} --url ${u}                               # the same, signed when --url is a deployed stage
+Reset the local store: stop this, then rm -rf ${store.dataDir} (the demo data is seeded again).
 `);
 
 const shutdown = async () => {

@@ -1,11 +1,14 @@
 /**
  * Demo data for `npm start` (unless SEED_DEMO=0), written once: LPR fixings, a borrower
- * profile and a facility with one drawdown, through the same use-cases the API uses.
+ * profile and a facility with one drawdown whose interest is paid every month up to the first
+ * start, through the same use-cases the API uses.
  */
 import { optionalEnv, SEED_DEMO_ENV } from '#config/env.ts';
 import { appDeps } from '../functions/wiring.ts';
 import { putProfile } from '#app/borrowers.ts';
-import { drawdown, openFacility } from '#app/facilities.ts';
+import { drawdown, getFacility, openFacility, repay } from '#app/facilities.ts';
+import { systemClock, today } from '#domain/calendar.ts';
+import { parseYuan } from '#domain/money.ts';
 
 export const DEMO = {
   borrowerId: 'BOR-DEMO-001',
@@ -53,5 +56,29 @@ export async function seedDemo(): Promise<void> {
     spreadBp: 45,
   });
   await drawdown(deps, DEMO.facilityId, { date: '2026-01-05', idempotencyKey: 'seed-drawdown-1', actor: DEMO.channel }, { amountFen: 1_000_000_00 });
-  console.log(`[local] seed: LPR fixings, borrower ${DEMO.borrowerId}, facility ${DEMO.facilityId} with 1 000 000.00 drawn on 2026-01-05`);
+  const paid = await payInterestUntil(deps, today(systemClock));
+  console.log(
+    `[local] seed: LPR fixings, borrower ${DEMO.borrowerId}, facility ${DEMO.facilityId} with 1 000 000.00 drawn on 2026-01-05` +
+      (paid.length === 0 ? '' : `, its interest paid each month on the 21st (${paid[0]} … ${paid.at(-1)}): NORMAL today`),
+  );
+}
+
+/**
+ * A borrower who pays: the interest settled on each 20th is repaid on the 21st, up to `until`
+ * (the day npm start first runs), so the demo line is current — NORMAL, nothing overdue —
+ * whatever the date. If the payments stop, the next settlement's interest falls overdue the day
+ * after it is due, days past due count from there with penalty interest, and the classification
+ * moves down as they grow (README, "The demo line").
+ */
+async function payInterestUntil(deps: ReturnType<typeof appDeps>, until: string): Promise<string[]> {
+  const paid: string[] = [];
+  for (let month = 1; month <= 12; month++) {
+    const date = `2026-${String(month).padStart(2, '0')}-21`;
+    if (date > until) break;
+    const due = parseYuan((await getFacility(deps, DEMO.facilityId, date)).interestDue);
+    if (due === 0) continue;
+    await repay(deps, DEMO.facilityId, { date, idempotencyKey: `seed-interest-${date}`, actor: DEMO.channel }, { amountFen: due });
+    paid.push(date);
+  }
+  return paid;
 }
