@@ -1,5 +1,5 @@
 /**
- * Accrual kernel: facility valuations per second (DESIGN §12).
+ * Accrual kernel: facility valuations per second (the README's Benchmarks targets).
  *
  * A valuation as of day V: for each of a facility's 3 drawdowns, the current rate bucket's
  * accumulator grows by principal × days since the drawdown's accrual cursor (算头不算尾: the cursor
@@ -113,7 +113,7 @@ export function buildPortfolio(facilities: number, seed = 20260620): Portfolio {
   return p;
 }
 
-/** The bounds the kernels rely on (DESIGN §4): safe-integer money and accumulators. */
+/** The bounds the kernels rely on (docs/lending-rules.md): safe-integer money and accumulators. */
 function assertPortfolio(p: Portfolio): void {
   for (let j = 0; j < p.principalFen.length; j++) {
     const principal = p.principalFen[j]!;

@@ -1,5 +1,5 @@
 /**
- * Per-function bundles against a minimal middy + DynamoDB handler (DESIGN §12: ≤ 1.25× in size
+ * Per-function bundles against a minimal middy + DynamoDB handler (the README's Benchmarks targets: ≤ 1.25× in size
  * and in import + init time), both built in the same run with the same esbuild options.
  *
  *   ours      every functions/<operation>/handler.ts, bundled as infra's function construct bundles
@@ -369,7 +369,7 @@ export async function run(context: BenchContext): Promise<ResultRow[]> {
             `${largest.name} beyond the baseline, by package or folder (bytes in the bundle; the import chain that brings each in):`,
             ...excess.map((e) => `    +${kb(e.bytes).padStart(9)}  ${e.group.padEnd(32)} ${e.via.length === 0 ? '(the handler itself)' : displayChain(e.via)}`),
           ];
-    // DESIGN §12 measured its ≈530 KB baseline with esbuild's default resolution (CommonJS `main`
+    // The original size target measured its ≈530 KB baseline with esbuild's default resolution (CommonJS `main`
     // first); the construct prefers `module`, which tree-shakes the SDK. Both, so the two agree.
     let otherResolution: Record<string, unknown> | undefined;
     if (!context.quick && settings.options.mainFields !== undefined) {
@@ -403,7 +403,7 @@ export async function run(context: BenchContext): Promise<ResultRow[]> {
           ...(otherResolution === undefined
             ? []
             : [
-                `with esbuild's default main fields (CommonJS first, as DESIGN §12's ≈530 KB baseline was measured): ${largest.name} ${kb(otherResolution['largestBytes'] as number)}, ` +
+                `with esbuild's default main fields (CommonJS first, as the ≈530 KB baseline of the original size target was measured): ${largest.name} ${kb(otherResolution['largestBytes'] as number)}, ` +
                   `baseline ${kb(otherResolution['baselineBytes'] as number)}, ${(otherResolution['ratio'] as number).toFixed(2)}×`,
               ]),
         ],

@@ -1,6 +1,6 @@
 /**
  * Drawdowns per second through the whole handler against the bare store calls a drawdown needs
- * (DESIGN §12: ≥ 0.85×), both on one in-memory embedded store, in the same run.
+ * (the README's Benchmarks targets: ≥ 0.85×), both on one in-memory embedded store, in the same run.
  *
  *   ours      the real `functions/drawdown/handler.ts` export, invoked with an API Gateway proxy
  *             event and a Lambda context: middy, Powertools logger and metrics (their output

@@ -1,5 +1,5 @@
 /**
- * End of day on an ordinary day against a bare paged read of the same facilities (DESIGN §12:
+ * End of day on an ordinary day against a bare paged read of the same facilities (the README's Benchmarks targets:
  * ≥ 0.8×), both on one in-memory embedded store, in the same run.
  *
  *   ours      shared/app/eod.ts: facility ids paged from the EOD-shard index, each facility's latest

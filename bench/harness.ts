@@ -1,5 +1,5 @@
 /**
- * The benchmark contract and the timing loop every benchmark shares. DESIGN §12: absolute times on
+ * The benchmark contract and the timing loop every benchmark shares. The README's Benchmarks targets: absolute times on
  * these machines are noise, so a benchmark reports a ratio of two speeds measured in the same run,
  * with the raw figures beside it.
  *

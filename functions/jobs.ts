@@ -1,6 +1,6 @@
 /**
  * The functions no HTTP request reaches: the Step Functions tasks of the nightly end of day
- * (DESIGN §10). Each lives in functions/<name>/handler.ts like a route's, but has no method on
+ * (docs/end-of-day.md). Each lives in functions/<name>/handler.ts like a route's, but has no method on
  * the API and no entry in the route registry; infra/ builds them beside the API's functions.
  * test/http/routes.test.ts checks that every folder under functions/ is a route or a job here.
  */

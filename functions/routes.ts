@@ -40,7 +40,7 @@ export const API_INFO: ApiInfo = {
   license: { name: 'Proprietary: for the bank and the integrators it licenses', identifier: 'LicenseRef-Proprietary' },
 };
 
-/** Where the API is reached: `npm start`, and a deployed stage (its URL is the ApiStack's ApiUrl output). */
+/** Where the API is reached: `npm start`, and a deployed stage (its URL is the CreditApi stack's HttpApiEndpoint… output). */
 export const API_SERVERS: readonly ApiServer[] = [
   { url: 'http://127.0.0.1:3000', description: 'npm start: the real handlers on an embedded store; x-dev-* headers stand in for SigV4 and Cognito' },
   {

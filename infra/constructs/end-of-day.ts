@@ -1,5 +1,5 @@
 /**
- * End of day, every night by itself (DESIGN §10): an EventBridge Scheduler schedule at 00:30
+ * End of day, every night by itself (docs/end-of-day.md): an EventBridge Scheduler schedule at 00:30
  * Asia/Shanghai starts a Step Functions state machine that maps over ranges of the end-of-day
  * shards and then keeps the date's portfolio report. Its tasks are the functions of
  * functions/jobs.ts, built by ApiFunction like the API's (Node.js 24, ARM64, the same bundling,
@@ -41,7 +41,7 @@ import { EOD_RUN_DEFAULTS, EOD_SHARD_MEMORY_MB, EOD_SHARD_TIMEOUT_SECONDS, mapMo
 import { ApiFunction } from './api-function.ts';
 import type { LedgerTable } from './ledger-table.ts';
 
-/** 00:30 in Shanghai: the business day ended half an hour ago (DESIGN §10). */
+/** 00:30 in Shanghai: the business day ended half an hour ago (docs/end-of-day.md). */
 export const EOD_SCHEDULE = { hour: '0', minute: '30', timeZone: TimeZone.ASIA_SHANGHAI } as const;
 /** One invocation of a range: it stops paging EOD_TIME_MARGIN_MS before this, and the loop calls it again. */
 export const EOD_SHARD_TIMEOUT = Duration.seconds(EOD_SHARD_TIMEOUT_SECONDS);

@@ -142,7 +142,7 @@ export class HttpApi extends Construct {
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
         accessLogFormat: ACCESS_LOG_FORMAT,
         // Execution logs for errors only, and never request or response bodies: they carry
-        // borrowers' financial data (DESIGN §11), and the handlers log what matters.
+        // borrowers' financial data (docs/architecture.md), and the handlers log what matters.
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         tracingEnabled: true,

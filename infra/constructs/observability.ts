@@ -1,7 +1,7 @@
 /**
  * What operations staff watch: one CloudWatch dashboard (API, functions, ledger table, lending
  * activity, portfolio, end of day and its nightly runs; titles in plain words, money in yuan) and
- * the alarms of DESIGN §11, all notifying one encrypted SNS topic.
+ * the alarms of docs/architecture.md, all notifying one encrypted SNS topic.
  *
  * Business metrics are the Powertools EMF metrics of shared/http/observability.ts, with the
  * dimensions {service, operation, channel}. The dashboard sums each over every operation and

@@ -19,7 +19,7 @@ import { HttpApi, type FunctionTuning, type RouteEntry } from '../constructs/htt
 import type { LedgerTable } from '../constructs/ledger-table.ts';
 import { Observability } from '../constructs/observability.ts';
 
-/** The route that runs end of day by hand (DESIGN §10); the nightly run reports under its dimensions. */
+/** The route that runs end of day by hand (docs/end-of-day.md); the nightly run reports under its dimensions. */
 export const EOD_OPERATION = EOD_METRIC_DIMENSIONS.operation;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * End of day (COB, DESIGN §10): for every facility, persist what `advance` produces for the end
+ * End of day (COB, docs/end-of-day.md): for every facility, persist what `advance` produces for the end
  * of the date (settlement, overdue, penalty start, maturity, classification) and value the
  * portfolio as of that date. Ordinary days cost reads only; running a date twice changes
  * nothing the second time. Facilities are found through the EOD-shard index, shard by shard.
@@ -31,7 +31,7 @@ export const EOD_CONCURRENCY = 8;
 export const EOD_PAGE_SIZE = 100;
 export const EOD_ACTOR = 'system:eod';
 /**
- * End of day never runs for a date after the current business date (DESIGN §10): a run a year
+ * End of day never runs for a date after the current business date (docs/end-of-day.md): a run a year
  * ahead would move every facility there, and every command dated today would then be refused
  * with date-before-last-event. Its own class so the state machine does not retry it.
  */
@@ -378,7 +378,7 @@ export async function loadEodReport(deps: AppDeps, date: string): Promise<EodRep
   return report;
 }
 
-/** The end-of-day metrics of a run (DESIGN §11); whoever runs end of day emits exactly these. */
+/** The end-of-day metrics of a run (docs/architecture.md); whoever runs end of day emits exactly these. */
 export function eodMetricValues(report: EodReport, durationMs: number) {
   return [
     ['EodDurationMs', durationMs],

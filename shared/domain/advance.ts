@@ -1,5 +1,5 @@
 /**
- * Date-driven transitions (DESIGN §10): `advance(state, date)` applies the end of every day
+ * Date-driven transitions (docs/end-of-day.md): `advance(state, date)` applies the end of every day
  * before `date` — interest settlement (结息), drawdown maturity and overdue principal, penalty
  * and compound interest starting, facility maturity, classification. Ordinary days cost
  * nothing: accrual is added to the accumulators only when a balance or a rate is about to

@@ -1,5 +1,5 @@
 /**
- * Repayment allocation (DESIGN §4). The default order: compound interest → penalty interest →
+ * Repayment allocation (docs/lending-rules.md). The default order: compound interest → penalty interest →
  * overdue interest → overdue principal → interest due → principal → accrued, not yet settled
  * interest; configurable per product. Within a category, drawdowns are met earliest maturity
  * first, then earliest drawdown; settled interest items oldest first. Accrued amounts are

@@ -1,6 +1,6 @@
 /**
  * What every facility command shares: it is dated, may carry LPR fixings for its catch-up, starts by
- * rolling a draft to its date (`begin`, the inline catch-up of DESIGN §10) and ends by checking
+ * rolling a draft to its date (`begin`, the inline catch-up of docs/end-of-day.md) and ends by checking
  * the invariants every transition keeps (`finish`).
  */
 import { advanceDraft, cloneState } from './advance.ts';

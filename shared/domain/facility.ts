@@ -1,6 +1,6 @@
 /**
  * The facility state machine. Every command first rolls the facility to its business date
- * (`advance`, the inline catch-up of DESIGN §10), then applies its own effect. Each returns the
+ * (`advance`, the inline catch-up of docs/end-of-day.md), then applies its own effect. Each returns the
  * new state, the events in order (the catch-up's first) and balanced postings; a refused
  * command throws a typed DomainError and leaves the given state untouched.
  */

@@ -1,5 +1,5 @@
 /**
- * Risk-differentiated pricing (差异化定价, DESIGN §9):
+ * Risk-differentiated pricing (差异化定价, docs/lending-rules.md):
  *   spread = max(floor, funding − LPR + operating + risk (PD × LGD) + capital + margin
  *                − relationship discount − first-loan incentive)        all in bp.
  * A quote returns every component so a relationship manager can explain the price.

@@ -1,5 +1,5 @@
 /**
- * The renewal policy's scope and conditions (无还本续贷, 金规〔2024〕13号; DESIGN §8 as corrected by
+ * The renewal policy's scope and conditions (无还本续贷, 金规〔2024〕13号; docs/renewal.md
  * issue 10). Each check yields PASS, REFER or REJECT with a stable `reason` code, the figures the
  * reason names (`params`) and a plain-words `detail` saying what the SME can do about it. Any
  * REJECT → REJECTED, else any REFER → REFERRED (operations review), else APPROVED. Every threshold

@@ -1,5 +1,5 @@
 /**
- * The renewal commands (无还本续贷, DESIGN §8 as corrected by issue 10) on the facility state
+ * The renewal commands (无还本续贷, docs/renewal.md) on the facility state
  * machine: an application (approved, referred to operations, or rejected), its side-effect-free
  * preview, and operations' decision on a referred one. An approval records the renewal contract;
  * nothing about the running loans changes before the old maturity, when the date engine executes

@@ -1,5 +1,5 @@
 /**
- * Renewal without repaying principal first (无还本续贷, DESIGN §8 as corrected by issue 10): the
+ * Renewal without repaying principal first (无还本续贷, docs/renewal.md): the
  * assessment an application gets (the checks are in renewal-checks.ts) and the terms it proposes.
  * An approval records a contract; the date engine executes it at the old maturity
  * (renewal-execution.ts). Nothing here changes a running loan.

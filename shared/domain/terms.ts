@@ -1,12 +1,12 @@
 /**
  * Product terms of a facility: everything configurable per product lives here, with the
- * defaults of DESIGN §4–§5. Limits on lists and counts are named so loops stay bounded.
+ * defaults of docs/lending-rules.md. Limits on lists and counts are named so loops stay bounded.
  */
 import { ValidationError, type FieldIssue } from './errors.ts';
 import type { DayCount, SettlementCycle } from './calendar.ts';
 import type { RoundingMode } from './money.ts';
 
-/** The repayment categories, named as DESIGN §4 orders them by default. */
+/** The repayment categories, named as docs/lending-rules.md orders them by default. */
 export const ALLOCATION_CATEGORIES = [
   'COMPOUND_INTEREST',
   'PENALTY_INTEREST',

@@ -1,4 +1,4 @@
-/** The Idempotency-Key header of commands (DESIGN §6): required, bounded, printable. */
+/** The Idempotency-Key header of commands (docs/journal.md): required, bounded, printable. */
 import { ValidationError } from '#domain/errors.ts';
 import { HttpError } from './http-error.ts';
 import { singleHeader, type RequestHeaders } from './headers.ts';

@@ -4,7 +4,7 @@
  * or personal data; metrics are CloudWatch EMF with dimensions service, operation and channel.
  *
  * Tracing: Powertools Tracer bundles the X-Ray SDK (+128 KB minified, a quarter of the
- * bundle budget in DESIGN §12), so HTTP functions rely on Lambda active tracing set in CDK
+ * bundle budget in the README's Benchmarks targets), so HTTP functions rely on Lambda active tracing set in CDK
  * instead, which records each invocation without any SDK in the bundle.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -41,7 +41,7 @@ export function createMetrics(operation: string, dimensions: Readonly<Record<str
 export const EOD_METRIC_DIMENSIONS = { operation: 'ops-eod', channel: 'ops' } as const;
 
 /**
- * The business metrics of DESIGN §11 that requests emit. Amounts are integer fen (names
+ * The business metrics of docs/architecture.md that requests emit. Amounts are integer fen (names
  * carry the unit); dashboards divide by 100. Adding a name forces choosing its unit.
  */
 export type BusinessMetricName =

@@ -1,5 +1,5 @@
 /**
- * The command executor every use-case runs through (DESIGN §6): load the latest event,
+ * The command executor every use-case runs through (docs/journal.md): load the latest event,
  * settle the idempotency key, let a pure `decide` compute the next event, and append it
  * at seq + 1 with one conditional PutItem. A lost race reloads and decides again.
  *

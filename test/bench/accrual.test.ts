@@ -77,7 +77,7 @@ describe('accrual benchmark correctness check', () => {
 });
 
 describe('accrual benchmark output (quick mode)', () => {
-  it('run() returns the two rows with positive ratios and the DESIGN §12 targets (no timing assertions)', async () => {
+  it('run() returns the two rows with positive ratios and the benchmark targets (no timing assertions)', async () => {
     const rows = await run({ quick: true, log: () => {} });
     expect(rows.map((r) => r.id)).toEqual(ROW_IDS);
     for (const row of rows) {

@@ -10,7 +10,7 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 9 007 199 254 740 991 = 2^53 − 1
 const D360 = 360_000_000; // basis × 10^6
 const D365 = 365_000_000;
 
-describe('the accumulated-balance method (积数计息, DESIGN §4)', () => {
+describe('the accumulated-balance method (积数计息, docs/lending-rules.md)', () => {
   describe('accumulate: Σ balance × days into the current rate bucket', () => {
     it('16 days of 1 000 000.00 yuan is 1 600 000 000 fen-days', () => {
       const buckets: RateBucket[] = [];

@@ -20,7 +20,7 @@ import { ValidationError } from '#domain/errors.ts';
 
 const day = (date: string) => toDay(date);
 
-describe('business dates are YYYY-MM-DD calendar dates in Asia/Shanghai (DESIGN §4)', () => {
+describe('business dates are YYYY-MM-DD calendar dates in Asia/Shanghai (docs/lending-rules.md)', () => {
   describe('validation', () => {
     it.each([
       ['2028-02-29', true], // 2028 is divisible by 4: leap

@@ -1,6 +1,6 @@
 /**
  * The five-tier classification by days past due, and the DPD history the renewal rule reads
- * (DESIGN §4, §8). Standard line and rate as in support.ts.
+ * (docs/lending-rules.md, §8). Standard line and rate as in support.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { advance } from '#domain/advance.ts';

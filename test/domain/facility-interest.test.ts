@@ -9,7 +9,7 @@ import { MILLION_YUAN, draw, eod, eventsOfType, openCommand, payoffOn, repayCmd,
 
 const open = openCommand();
 
-describe('DESIGN §4 worked examples', () => {
+describe('docs/lending-rules.md worked examples', () => {
   it('1 000 000.00 drawn 2026-01-05, settled 2026-01-20: 16 days, 153 333 fen', () => {
     const r = run([open, draw('2026-01-05', MILLION_YUAN)]);
     // 10^8 × 15 days (5th…19th) = 1.5e9; × 34 500 / 3.6e8 = 143 750 exactly

@@ -1,5 +1,5 @@
 /**
- * Repayment allocation (DESIGN §4): compound → penalty → overdue interest → overdue principal →
+ * Repayment allocation (docs/lending-rules.md): compound → penalty → overdue interest → overdue principal →
  * interest due → principal → accrued interest (crystallised when paid); within a category, earliest
  * maturity first, then earliest drawdown. Rate 34 500 ppm ACT/360 unless said otherwise.
  */

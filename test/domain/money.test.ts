@@ -14,7 +14,7 @@ function parseError(value: unknown): ValidationError {
   throw new Error(`parseYuan accepted ${String(value)}`);
 }
 
-describe('money is integer fen; the API speaks yuan strings with at most 2 decimals (DESIGN §4)', () => {
+describe('money is integer fen; the API speaks yuan strings with at most 2 decimals (docs/lending-rules.md)', () => {
   describe('parseYuan accepts plain decimal yuan', () => {
     it.each([
       ['0.01', 1], // 0.01 yuan = 1 fen

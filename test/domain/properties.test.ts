@@ -1,5 +1,5 @@
 /**
- * Properties of the facility state machine over random command sequences (DESIGN §13): random
+ * Properties of the facility state machine over random command sequences (the test strategy in docs/architecture.md): random
  * products, drawdowns, repayments of random parts of the payable (and one fen too many), freezes,
  * limit changes, end-of-days, closes and jumps of days. Run counts are sized so the whole domain
  * suite stays well under a minute on two cores.

@@ -13,7 +13,7 @@ import {
 } from '#domain/rates.ts';
 import { ValidationError } from '#domain/errors.ts';
 
-describe('rates are integer ppm per annum; spreads integer bp (DESIGN §4)', () => {
+describe('rates are integer ppm per annum; spreads integer bp (docs/lending-rules.md)', () => {
   describe('parsePercent reads a percent string with at most 4 decimals', () => {
     it.each([
       ['3.45', 34_500], // 3.45% = 0.0345 = 34 500 ppm

@@ -1,5 +1,5 @@
 /**
- * An independent reference model, written from DESIGN §4 without reading the domain's code paths:
+ * An independent reference model, written from docs/lending-rules.md without reading the domain's code paths:
  * it walks every calendar day, keeps Σ balance × rate per drawdown as BigInt, settles on its own
  * calendar rules, allocates principal earliest maturity first, tracks overdue items and DPD, and
  * predicts which drawdowns are refused and why. Random products and command sequences are run

@@ -1,5 +1,5 @@
 /**
- * Renewal without repaying principal first (无还本续贷, 金规〔2024〕13号; DESIGN §8 as corrected by
+ * Renewal without repaying principal first (无还本续贷, 金规〔2024〕13号; docs/renewal.md
  * issue 10) in the pure domain: the scope and conditions, the contract an approval records, its
  * execution at the old maturity as new drawdowns, and the expiry of an undecided referral.
  *

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { valuationAsOf } from '#domain/valuation.ts';
 import { draw, eod, openCommand, repayCmd, run } from './support.ts';
 
-// DESIGN §4's two worked examples on the standard line (LPR 3.00% + 45 bp = 3.45%, ACT/360).
-describe('DESIGN §4 worked examples', () => {
+// docs/lending-rules.md's two worked examples on the standard line (LPR 3.00% + 45 bp = 3.45%, ACT/360).
+describe('docs/lending-rules.md worked examples', () => {
   it('1 000 000.00 drawn 2026-01-05 at 3.45% ACT/360, settled 2026-01-20: 1 533.33 yuan', () => {
     const drawn = run([openCommand(), draw('2026-01-05', 1_000_000_00)]);
     // 16 days × 100 000 000 fen × 34 500 / 360 000 000 = 153 333.33… → 153 333 fen

@@ -1,5 +1,5 @@
 /**
- * The route × role matrix (DESIGN §13) over real HTTP, for EVERY registered route: the test
+ * The route × role matrix (the test strategy in docs/architecture.md) over real HTTP, for EVERY registered route: the test
  * iterates `routes`, so a new route is covered (and fails until it has a fixture below).
  *
  * Expected outcome, derived only from the route's `auth` and `roles`:

@@ -1,5 +1,5 @@
 /**
- * Bad input to EVERY route over real HTTP (DESIGN §13): arbitrary and mutated bodies, headers,
+ * Bad input to EVERY route over real HTTP (the test strategy in docs/architecture.md): arbitrary and mutated bodies, headers,
  * path and query parameters, wrong methods and oversized bodies. The answer is always a 4xx
  * RFC 9457 problem document (code, title, status, detail), never a 5xx, and nothing is written:
  * the journal of the facility under test keeps its length after every request, and the whole

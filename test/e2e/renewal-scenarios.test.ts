@@ -1,5 +1,5 @@
 /**
- * Renewal without repaying principal first (无还本续贷, 金规〔2024〕13号; DESIGN §8 as corrected by
+ * Renewal without repaying principal first (无还本续贷, 金规〔2024〕13号; docs/renewal.md
  * issue 10) and risk-based pricing (§9), end to end over HTTP: SMEs apply through their own routes
  * (x-dev-principal sme:<borrowerId>), operations set up data and decide referrals, and lines live
  * through months by x-dev-business-date.

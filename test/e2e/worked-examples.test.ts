@@ -1,5 +1,5 @@
 /**
- * DESIGN §4's worked examples and the facility lifecycle, end to end: real HTTP to the local
+ * docs/lending-rules.md's worked examples and the facility lifecycle, end to end: real HTTP to the local
  * server, real handlers, the embedded store. Every amount below is computed by hand from the
  * rules (ACT/360, 算头不算尾, each drawdown’s interest rounded half-up once, at settlement); the
  * arithmetic is beside it.

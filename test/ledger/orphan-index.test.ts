@@ -1,5 +1,5 @@
 /**
- * Idempotency against a damaged index (DESIGN §13): an idempotency index entry counts only
+ * Idempotency against a damaged index (the test strategy in docs/architecture.md): an idempotency index entry counts only
  * when the event it points at carries the request's key. The damage is built directly in the
  * embedded store's files: the `byRequestId` entry of a put whose item was never written, as a
  * kill between an emulator's two writes leaves it, at the seq the next command then takes.

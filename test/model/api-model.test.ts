@@ -1,5 +1,5 @@
 /**
- * Model-based API tests (DESIGN §13, issue 8): random sequences of commands sent over HTTP to the
+ * Model-based API tests (the test strategy in docs/architecture.md, issue 8): random sequences of commands sent over HTTP to the
  * local server on the embedded store, checked against a small reference model after every step
  * and, at the end of each sequence, against the journal itself.
  *
