@@ -78,6 +78,8 @@ interface Model {
   repaymentCount: number;
   events: number;
   pendingRenewal: boolean;
+  /** An approved renewal waits for the old maturity to execute (read back from the view). */
+  renewalApproved: boolean;
   /** Successful commands, for retries and reused keys. */
   sent: Sent[];
 }
@@ -259,7 +261,9 @@ class Renew implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, real: Real): Promise<void> {
     const r = await send(m, real.sme.on(m.today), 'POST', `/v1/me/facilities/${m.facilityId}/renewals`, undefined, freshKey('renew'));
+    // One open application at a time: referred (under review) or approved and not yet executed.
     if (m.pendingRenewal) return expectProblem(r, 422, 'renewal-pending');
+    if (m.renewalApproved) return expectProblem(r, 422, 'renewal-approved');
     // The outcome is the renewal rules' business (issue 10): read it back; principal must not move.
     expect(r.status, r.text).toBe(201);
     expect(['APPROVED', 'REFERRED', 'REJECTED']).toContain(r.body.status);
@@ -267,6 +271,7 @@ class Renew implements fc.AsyncCommand<Model, Real> {
     m.events += 1;
     const view = (await real.channel.on(m.today).get(`/v1/facilities/${m.facilityId}`)).body;
     m.pendingRenewal = view.pendingRenewal !== null;
+    m.renewalApproved = view.renewalContract !== undefined && view.renewalContract !== null;
     m.maturityDate = view.maturityDate;
     // An approval may move the running drawdowns' maturities (as the renewal rules decide): read them back.
     for (const d of view.drawdowns as { drawdownId: string; maturityDate: string }[]) {
@@ -486,6 +491,7 @@ describe('the API against a reference model (fast-check commands over HTTP)', ()
             repaymentCount: 0,
             events: 1,
             pendingRenewal: false,
+            renewalApproved: false,
             sent: [{ api: channel, method: 'PUT', path: `/v1/facilities/${facilityId}`, body: openBody(borrowerId, 5_000_000_00), key: '', status: 201, text: opened.text }],
           };
           const real: Real = { e2e: current, channel, ops: current.asOps(), sme: current.asSme(borrowerId) };
