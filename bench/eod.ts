@@ -57,17 +57,19 @@ export interface Portfolio {
 }
 
 /**
- * Seeds `count` facilities through the real use-cases (see ledger-fixture.ts) and loads them into
- * the store. Deterministic: a seeded PRNG picks drawdowns, amounts and dates.
+ * Seeds `count` facilities through the real use-cases (see ledger-fixture.ts) in memory: the journal
+ * holds the very items the store would, for writeItems. Deterministic: a seeded PRNG picks
+ * drawdowns, amounts and dates.
  */
-export async function seedPortfolio(client: DynamoDBClient, tableName: string, count: number, runId: string): Promise<Portfolio> {
+export async function seedJournal(count: number, runId: string): Promise<{ journal: MemoryJournal; ids: string[]; portfolio: Portfolio }> {
   const journal = new MemoryJournal();
   const deps = seedingDeps(journal);
   const random = seededRandom(20260210);
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   if (count % RANGES.length !== 0) throw new RangeError(`facilities must be a multiple of the ${RANGES.length} ranges, not ${count}`);
   let drawn = 0;
-  for (const [n, facilityId] of equalShardIds(`eod-${runId}`, count).entries()) {
+  const ids = equalShardIds(`eod-${runId}`, count);
+  for (const [n, facilityId] of ids.entries()) {
     const borrowerId = `bor-${runId}-${String(n).padStart(5, '0')}`;
     const limitFen = int(10, 500) * 10_000_00;
     await openFacility(deps, { date: OPENED_ON, actor: CHANNEL }, { facilityId, borrowerId, limitFen, effectiveDate: OPENED_ON, maturityDate: '2027-01-02', spreadBp: int(0, 120) });
@@ -92,9 +94,7 @@ export async function seedPortfolio(client: DynamoDBClient, tableName: string, c
       if (drawdowns === 0) drawn++;
     }
   }
-  const items = journal.items();
-  await writeItems(client, tableName, items);
-  return { facilities: count, drawn, events: items.length };
+  return { journal, ids, portfolio: { facilities: count, drawn, events: journal.items().length } };
 }
 
 /** The range of RANGES a shard falls in. */
@@ -191,13 +191,15 @@ export async function bareReadRange(client: DynamoDBClient, tableName: string, r
 export async function run(context: BenchContext): Promise<ResultRow[]> {
   const size = context.quick ? SIZES.quick : SIZES.full;
   const runId = Math.floor(performance.now() * 1000).toString(36);
+  let started = performance.now();
+  // Seeded in memory before the store starts: a client idle through seconds of seeding finds its kept-alive socket closed (ECONNRESET).
+  const { journal, portfolio } = await seedJournal(size.facilities, runId);
   const bench = await startBenchStore();
   // One client per contender, configured as a function's (dynamo-client.ts): neither queues behind the other.
   const oursClient = createDynamoClient({ target: 'local', endpoint: bench.endpoint });
   const bareClient = createDynamoClient({ target: 'local', endpoint: bench.endpoint });
   try {
-    let started = performance.now();
-    const portfolio = await seedPortfolio(bench.client, bench.tableName, size.facilities, runId);
+    await writeItems(bench.client, bench.tableName, journal.items());
     context.log(`eod: ${portfolio.facilities} facilities (${portfolio.drawn} drawn, ${portfolio.events} events) seeded in ${(performance.now() - started).toFixed(0)} ms`);
     const deps = eodDeps(oursClient, bench.tableName);
     const perShard = portfolio.facilities / RANGES.length;

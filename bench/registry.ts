@@ -16,5 +16,6 @@ export const BENCHMARKS: readonly RegistryEntry[] = [
   { id: 'accrual', rows: ['accrual-vs-decimal', 'accrual-vs-float'], load: () => import('./accrual.ts') },
   { id: 'drawdown', rows: ['drawdown-vs-store'], load: () => import('./drawdown.ts') },
   { id: 'eod', rows: ['eod-vs-read'], load: () => import('./eod.ts') },
+  { id: 'eod-scale', rows: ['eod-scale'], load: () => import('./eod-scale.ts') },
   { id: 'bundle', rows: ['bundle-size', 'bundle-init'], load: () => import('./bundle.ts') },
 ];

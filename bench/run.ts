@@ -3,6 +3,7 @@
  *   --json        exactly one JSON object on stdout, keyed by row id; progress goes to stderr
  *   --only <id>   a benchmark id or a row id (repeatable)
  *   --quick       smoke-run sizes
+ *   --eod-scale   the end-of-day scale model only (same as --only eod-scale)
  * Through npm use `npm run -s bench -- --json`: without -s, npm prints its own banner on stdout.
  * Exit code 0 even when a target is missed (a measurement, not a test); 1 when a benchmark fails
  * (a correctness check, a crash); 2 on bad arguments.
@@ -12,14 +13,14 @@ import type { BenchContext, ResultRow } from './harness.ts';
 import { BENCHMARKS, type RegistryEntry } from './registry.ts';
 import { formatTable, toJson } from './report.ts';
 
-const USAGE = 'usage: node bench/run.ts [--json] [--quick] [--only <id>]...';
+const USAGE = 'usage: node bench/run.ts [--json] [--quick] [--eod-scale] [--only <id>]...';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let options;
   try {
     options = parseArgs({
       args: [...argv],
-      options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, 'eod-scale': { type: 'boolean' }, only: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }).values;
   } catch (error) {
@@ -30,7 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\nbenchmarks:\n${BENCHMARKS.map((b) => `  ${b.id}: ${b.rows.join(', ')}`).join('\n')}\n`);
     return 0;
   }
-  const only = options.only ?? [];
+  const only = [...(options.only ?? []), ...(options['eod-scale'] === true ? ['eod-scale'] : [])];
   const unknown = only.filter((id) => !BENCHMARKS.some((b) => b.id === id || b.rows.includes(id)));
   if (unknown.length > 0) {
     process.stderr.write(`unknown benchmark id: ${unknown.join(', ')}; known: ${BENCHMARKS.flatMap((b) => [b.id, ...b.rows]).join(', ')}\n`);
