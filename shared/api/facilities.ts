@@ -30,6 +30,8 @@ export const OpenFacilityRequest = z.strictObject({
   ),
 });
 
+const Classification = z.enum(['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS']);
+
 export const DrawdownView = z.strictObject({
   drawdownId,
   amount: Yuan,
@@ -78,7 +80,10 @@ export const FacilityView = z.strictObject({
   penaltyInterest: Yuan,
   compoundInterest: Yuan,
   payoffAmount: Yuan,
-  classification: z.enum(['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS']),
+  /** The facility's own five-tier class (风险分类). */
+  classification: Classification,
+  /** The class reports and the renewal checks use: for an ENTERPRISE borrower the worst class among its facilities (债务人维度), else the own class. */
+  borrowerClassification: Classification,
   daysPastDue: z.int(),
   effectiveDate: BusinessDate,
   maturityDate: BusinessDate,

@@ -110,7 +110,7 @@ function addValuation(totals: PortfolioTotals, state: FacilityState, date: strin
   totals.overdueInterestFen += v.totals.OVERDUE_INTEREST;
   totals.overduePrincipalFen += v.totals.OVERDUE_PRINCIPAL;
   totals.penaltyInterestFen += v.totals.PENALTY_INTEREST + v.totals.COMPOUND_INTEREST;
-  totals.byClassification[v.classification] = (totals.byClassification[v.classification] ?? 0) + 1;
+  totals.byClassification[v.borrowerClassification] = (totals.byClassification[v.borrowerClassification] ?? 0) + 1;
 }
 
 export function mergeTotals(into: PortfolioTotals, from: PortfolioTotals): void {

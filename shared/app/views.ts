@@ -60,6 +60,7 @@ export function facilityView(valuation: Valuation): FacilityView {
     compoundInterest: formatYuan(t.COMPOUND_INTEREST),
     payoffAmount: formatYuan(valuation.payoffFen),
     classification: valuation.classification,
+    borrowerClassification: valuation.borrowerClassification,
     daysPastDue: valuation.daysPastDue,
     effectiveDate: state.effectiveDate,
     maturityDate: state.maturityDate,

@@ -11,6 +11,24 @@ export const DPD_THRESHOLDS = { SPECIAL_MENTION: 1, SUBSTANDARD: 91, DOUBTFUL: 1
 /** DPD episodes kept in the state (two years of monthly episodes is far more than renewal needs). */
 export const MAX_DPD_EPISODES = 24;
 
+/** The five tiers, best first: a higher index is a worse class. */
+export const CLASSIFICATIONS: readonly Classification[] = ['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS'];
+
+/** The worse of two classes. */
+export function worseClassification(a: Classification, b: Classification): Classification {
+  return CLASSIFICATIONS.indexOf(a) >= CLASSIFICATIONS.indexOf(b) ? a : b;
+}
+
+/**
+ * The class that reports and the renewal checks use: the debtor-level class for an ENTERPRISE borrower
+ * (every facility of one borrower reports the worst class among them, 2023 rule), else the facility's
+ * own. The recorded borrower class can lag the own class by a day (end of day records it), so the
+ * worse of the two is reported.
+ */
+export function reportedClassification(state: Pick<FacilityState, 'classification' | 'borrowerClassification'>): Classification {
+  return state.borrowerClassification === null ? state.classification : worseClassification(state.classification, state.borrowerClassification);
+}
+
 export function classify(dpd: number): Classification {
   if (dpd >= DPD_THRESHOLDS.LOSS) return 'LOSS';
   if (dpd >= DPD_THRESHOLDS.DOUBTFUL) return 'DOUBTFUL';

@@ -133,6 +133,7 @@ export function openFacility(command: OpenFacilityCommand): Transition {
     pricing: { spreadBp: command.pricing.spreadBp, floorPpm: command.pricing.floorPpm },
     renewalCount: 0,
     classification: 'NORMAL',
+    borrowerClassification: null,
     businessDate: date,
     accruedUntil: date,
     drawdowns: [],

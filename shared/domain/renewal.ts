@@ -5,6 +5,7 @@
  * (renewal-execution.ts). Nothing here changes a running loan.
  */
 import { addMonths, type BusinessDate } from './calendar.ts';
+import { reportedClassification } from './classification.ts';
 import { contractRatePpm } from './rates.ts';
 import { decisionOf, runRenewalChecks } from './renewal-checks.ts';
 import type { BorrowerProfile } from './profile.ts';
@@ -31,11 +32,11 @@ export function proposalFor(state: FacilityState, config: RenewalConfig, lprPpm:
 }
 
 /**
- * The borrower-level class the renewal checks read. Until the debtor-level class exists, the
- * facility's own class (the one place to switch).
+ * The borrower-level class the renewal checks read: the debtor-level class for an ENTERPRISE borrower
+ * (the worst among its facilities, recorded by end of day), else the facility's own.
  */
 export function borrowerClassOf(state: FacilityState): Classification {
-  return state.classification;
+  return reportedClassification(state);
 }
 
 /**

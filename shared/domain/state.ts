@@ -71,7 +71,14 @@ export interface FacilityState {
   terms: ProductTerms;
   pricing: Pricing;
   renewalCount: number;
+  /** The facility's own five-tier class (its DPD and cure history). */
   classification: Classification;
+  /**
+   * The debtor-level class end of day recorded for an ENTERPRISE borrower with several facilities
+   * (the worst among them), kept only where it is worse than the own class; null otherwise.
+   * Reports and renewal read `reportedClassification`, never this field directly.
+   */
+  borrowerClassification: Classification | null;
   /**
    * The business day this state opens: the end of every earlier day has been applied
    * (settlement, overdue, classification). Commands are dated on or after it.

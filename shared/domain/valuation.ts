@@ -8,7 +8,7 @@
  */
 import { interestFen } from './accrual.ts';
 import { toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
-import { daysPastDue } from './classification.ts';
+import { daysPastDue, reportedClassification } from './classification.ts';
 import { advance } from './advance.ts';
 import { accrueTo, overdueInterestOn } from './drawdown-accrual.ts';
 import type { AllocationCategory } from './terms.ts';
@@ -31,7 +31,10 @@ export interface Valuation {
   totals: CategoryAmounts;
   payoffFen: number;
   daysPastDue: number;
+  /** The facility's own class. */
   classification: Classification;
+  /** The class reports and renewal use (`reportedClassification`): the borrower's for ENTERPRISE debtors. */
+  borrowerClassification: Classification;
   drawdowns: DrawdownAmounts[];
 }
 
@@ -119,6 +122,7 @@ export function valuationAsOf(state: FacilityState, date: BusinessDate, lpr?: Lp
     payoffFen: payoffOf(totals),
     daysPastDue: dpd,
     classification: opened.classification,
+    borrowerClassification: reportedClassification(opened),
     drawdowns,
   };
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { advance } from '#domain/advance.ts';
-import { DPD_THRESHOLDS, classify, maxDpdWithin } from '#domain/classification.ts';
+import { DPD_THRESHOLDS, classify, maxDpdWithin, reportedClassification, worseClassification } from '#domain/classification.ts';
 import { MILLION_YUAN, draw, openCommand, payoffOn, repayCmd, run } from './support.ts';
 
 describe('classify: DPD 0 NORMAL, 1–90 SPECIAL_MENTION, 91–180 SUBSTANDARD, 181–360 DOUBTFUL, ≥ 361 LOSS', () => {
@@ -52,5 +52,25 @@ describe('DPD history (for the renewal rule on the last 12 months)', () => {
     const partly = run([repayCmd('2026-02-05', 100_000)], { state: unpaid, events: [], results: [] }).state;
     expect(partly.dpdHistory).toEqual([{ from: '2026-01-22', to: null, maxDpd: 15 }]);
     expect(partly.classification).toBe('SPECIAL_MENTION');
+  });
+});
+
+describe('the class reports and renewal use (reportedClassification)', () => {
+  it('is the own class when no borrower class is recorded (a lone facility, or a non-enterprise borrower)', () => {
+    expect(reportedClassification({ classification: 'SPECIAL_MENTION', borrowerClassification: null })).toBe('SPECIAL_MENTION');
+  });
+
+  it('is the borrower class when end of day recorded a worse one for the debtor', () => {
+    expect(reportedClassification({ classification: 'NORMAL', borrowerClassification: 'SUBSTANDARD' })).toBe('SUBSTANDARD');
+  });
+
+  it('is the own class when it has become worse than the borrower class recorded the evening before', () => {
+    expect(reportedClassification({ classification: 'DOUBTFUL', borrowerClassification: 'SUBSTANDARD' })).toBe('DOUBTFUL');
+  });
+
+  it('orders the tiers NORMAL < SPECIAL_MENTION < SUBSTANDARD < DOUBTFUL < LOSS', () => {
+    expect(worseClassification('NORMAL', 'LOSS')).toBe('LOSS');
+    expect(worseClassification('DOUBTFUL', 'SPECIAL_MENTION')).toBe('DOUBTFUL');
+    expect(worseClassification('SUBSTANDARD', 'SUBSTANDARD')).toBe('SUBSTANDARD');
   });
 });
