@@ -6,7 +6,7 @@
  * change, so `advance` jumps from one boundary day to the next.
  */
 import { interestFen, isEmpty, type RateBucket } from './accrual.ts';
-import { accrueTo, crystallise, overdueFromForSettlement } from './drawdown-accrual.ts';
+import { accrueTo, compoundsFrom, crystallise, overdueFromForSettlement } from './drawdown-accrual.ts';
 import { addDays, fromDay, isSettlementDay, nextSettlementDay, parseBusinessDate, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
 import { DPD_THRESHOLDS, oldestOverdueDay, updateDelinquency } from './classification.ts';
 import { DomainError, invariant } from './errors.ts';
@@ -55,12 +55,19 @@ export function nextBoundaryDay(state: FacilityState): number {
     if (settlement !== null) consider(settlement + 1);
   }
   for (const d of state.drawdowns) {
-    if (d.status !== 'OVERDUE') consider(toDay(d.maturityDate) + 1);
+    // Contract interest stops and is settled at the opening of M; unpaid principal is overdue from M + 1.
+    if (d.status !== 'OVERDUE') {
+      consider(toDay(d.maturityDate));
+      consider(toDay(d.maturityDate) + 1);
+    }
     if (d.status === 'ACTIVE' && d.principalFen > 0) {
       const repricing = nextRepricingDay(state, d, current);
       if (repricing !== null) consider(repricing);
     }
-    for (const item of d.interestItems) consider(toDay(item.overdueFrom));
+    for (const item of d.interestItems) {
+      consider(compoundsFrom(item));
+      consider(toDay(item.overdueFrom));
+    }
   }
   const renewal = renewalBoundaryDay(state);
   if (renewal !== null) consider(renewal);
@@ -82,16 +89,21 @@ export function endOfDay(state: FacilityState, day: number, events: DomainEvent[
   let interestTotal = 0;
   let penaltyTotal = 0;
 
-  // Drawdown maturity: interest is settled with the principal (利随本清 for the loan), due that day.
+  // Drawdown maturity M: contract interest ran for [drawn, M) and is settled with the principal
+  // (利随本清 for the loan) at the end of M − 1, due on M and overdue from M + 1.
   for (const d of state.drawdowns) {
-    if (d.status === 'OVERDUE' || toDay(d.maturityDate) !== day) continue;
+    if (d.status === 'OVERDUE' || toDay(d.maturityDate) !== day + 1) continue;
     const interest = crystallise(state, d.interestAcc);
     if (interest > 0) {
-      d.interestItems.push({ settledOn: date, overdueFrom: fromDay(day + 1), amountFen: interest });
+      d.interestItems.push({ settledOn: date, overdueFrom: fromDay(day + 2), amountFen: interest });
       postings.push(...transfer('INTEREST_RECEIVABLE', 'INTEREST_INCOME', interest));
       interestTotal += interest;
       settlements.push({ drawdownId: d.drawdownId, interestFen: interest, reason: 'MATURITY' });
     }
+  }
+  // Principal still unpaid at the end of M is overdue from M + 1 (DPD 1); penalty has run on it since M.
+  for (const d of state.drawdowns) {
+    if (d.status !== 'ACTIVE' || toDay(d.maturityDate) !== day) continue;
     if (d.principalFen > 0) {
       d.status = 'OVERDUE';
       d.overdueSince = fromDay(day + 1);

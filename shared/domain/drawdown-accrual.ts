@@ -6,9 +6,16 @@
  */
 import { accumulate, interestFen, type RateBucket } from './accrual.ts';
 import { fromDay, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
-import type { Drawdown, FacilityState } from './state.ts';
+import type { Drawdown, FacilityState, InterestItem } from './state.ts';
 
-/** Principal, overdue interest and their rates are constant between boundaries, so one multiply covers a span. */
+/**
+ * Adds the days [accruedUntil, untilDay) to the accumulators. Principal, unpaid interest and their
+ * rates are constant between boundaries, so one multiply covers a span:
+ *  - contract interest on the principal for [drawn, M) (算头不算尾: the maturity date M does not count);
+ *  - penalty interest (罚息) on principal unpaid at maturity from M itself: 逾期天数 = 还款日 − 到期日, so
+ *    principal repaid at DPD n has paid n penalty days;
+ *  - compound interest (复利) on interest due and unpaid from its 付息日 (`compoundsFrom`).
+ */
 export function accrueTo(state: FacilityState, untilDay: number): void {
   const from = toDay(state.accruedUntil);
   const days = untilDay - from;
@@ -16,15 +23,35 @@ export function accrueTo(state: FacilityState, untilDay: number): void {
   const compound = state.terms.compoundInterest;
   for (const d of state.drawdowns) {
     if (d.principalFen > 0) {
-      if (d.status === 'ACTIVE') accumulate(d.interestAcc, d.ratePpm, d.principalFen, days);
-      else if (d.status === 'OVERDUE') accumulate(d.penaltyAcc, d.penaltyRatePpm, d.principalFen, days);
+      if (d.status === 'ACTIVE') {
+        const contractDays = Math.max(0, Math.min(days, toDay(d.maturityDate) - from));
+        accumulate(d.interestAcc, d.ratePpm, d.principalFen, contractDays);
+        accumulate(d.penaltyAcc, d.penaltyRatePpm, d.principalFen, days - contractDays);
+      } else if (d.status === 'OVERDUE') accumulate(d.penaltyAcc, d.penaltyRatePpm, d.principalFen, days);
     }
     if (compound) {
-      const overdueInterest = overdueInterestOn(d, from);
-      if (overdueInterest > 0) accumulate(d.compoundAcc, d.penaltyRatePpm, overdueInterest, days);
+      const unpaid = compoundingInterestOn(d, from);
+      if (unpaid > 0) accumulate(d.compoundAcc, d.penaltyRatePpm, unpaid, days);
     }
   }
   state.accruedUntil = fromDay(untilDay);
+}
+
+/**
+ * The first day an unpaid interest item accrues compound interest: its 付息日 D (the 21st after a
+ * monthly settlement, the maturity date for interest settled with principal), i.e. the last day
+ * before it falls overdue. With grace days it is the last day of grace, so interest paid within
+ * grace costs nothing more and interest paid at DPD n has paid n days of compound interest.
+ */
+export function compoundsFrom(item: InterestItem): number {
+  return toDay(item.overdueFrom) - 1;
+}
+
+/** Settled interest of the drawdown that accrues compound interest on `day`. */
+export function compoundingInterestOn(d: Drawdown, day: number): number {
+  let sum = 0;
+  for (const item of d.interestItems) if (compoundsFrom(item) <= day) sum += item.amountFen;
+  return sum;
 }
 
 /** Settled interest of the drawdown that is overdue on `day`. */

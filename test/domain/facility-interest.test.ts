@@ -215,22 +215,22 @@ describe('settlement cycles', () => {
     expect(q.state.drawdowns[0]!.interestItems).toEqual([{ settledOn: '2026-03-20', overdueFrom: '2026-03-22', amountFen: 718_750 }]);
   });
 
-  it('with principal (利随本清): nothing settles before maturity; paid off on maturity day with 90 days’ interest', () => {
-    const r = run([openCommand({}, { settlementCycle: 'WITH_PRINCIPAL' }), draw('2026-01-05', MILLION_YUAN, { termDays: 90 }), eod('2026-04-04')]);
+  it('with principal (利随本清): nothing settles before the eve of maturity; paid off on maturity day with 90 days’ interest', () => {
+    const r = run([openCommand({}, { settlementCycle: 'WITH_PRINCIPAL' }), draw('2026-01-05', MILLION_YUAN, { termDays: 90 }), eod('2026-04-03')]);
     expect(r.state.drawdowns[0]!.maturityDate).toBe('2026-04-05'); // Jan 5 + 90 days
     expect(eventsOfType(r.events, 'InterestSettled')).toEqual([]);
-    // Payable on 4/5: interest Jan 5…Apr 4 = 90 days; 9e9 × 34 500 / 3.6e8 = 862 500 exactly
+    // Interest [Jan 5, Apr 5) = 90 days; 9e9 × 34 500 / 3.6e8 = 862 500 exactly, settled the evening of Apr 4, due on Apr 5
     expect(payoffOn(r.state, '2026-04-05')).toBe(MILLION_YUAN + 862_500);
     const paid = run([repayCmd('2026-04-05', MILLION_YUAN + 862_500)], r);
     expect(paid.state.drawdowns).toEqual([]);
-    expect(paid.results.at(-1)).toMatchObject({ allocation: { PRINCIPAL: MILLION_YUAN, ACCRUED_INTEREST: 862_500 } });
+    expect(paid.results.at(-1)).toMatchObject({ allocation: { PRINCIPAL: MILLION_YUAN, INTEREST_DUE: 862_500, PENALTY_INTEREST: 0 } });
   });
 
-  it('with principal, unpaid at maturity: the maturity day counts too (91 days) and falls overdue the next day', () => {
+  it('with principal, unpaid at maturity: 90 days’ interest (the maturity day does not count), overdue from the next day', () => {
     const r = run([openCommand({}, { settlementCycle: 'WITH_PRINCIPAL' }), draw('2026-01-05', MILLION_YUAN, { termDays: 90 }), eod('2026-04-05')]);
     const d = r.state.drawdowns[0]!;
-    // 9.1e9 × 34 500 / 3.6e8 = 872 083.33 → 872 083
-    expect(d.interestItems).toEqual([{ settledOn: '2026-04-05', overdueFrom: '2026-04-06', amountFen: 872_083 }]);
+    // 9e9 × 34 500 / 3.6e8 = 862 500, settled the evening of Apr 4; the principal accrues penalty from Apr 5
+    expect(d.interestItems).toEqual([{ settledOn: '2026-04-04', overdueFrom: '2026-04-06', amountFen: 862_500 }]);
     expect(d.status).toBe('OVERDUE');
     expect(d.overdueSince).toBe('2026-04-06');
     expect(valuationAsOf(r.state, '2026-04-06').daysPastDue).toBe(1);

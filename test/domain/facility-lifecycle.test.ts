@@ -188,12 +188,14 @@ describe('maturity and closing', () => {
     expect(paid.state.status).toBe('CLOSED');
   });
 
-  it('principal alone repaid on the maturity day: the interest is settled that evening and overdue the next day', () => {
+  it('the principal amount paid on the maturity day meets the interest due first; the rest of the principal falls overdue the next day', () => {
     const r = run([open, draw('2026-12-01', MILLION_YUAN, { termDays: 10 }), repayCmd('2026-12-11', MILLION_YUAN), eod('2026-12-11')]);
-    expect(r.state.drawdowns[0]!.interestItems).toEqual([{ settledOn: '2026-12-11', overdueFrom: '2026-12-12', amountFen: 95_833 }]);
+    // Interest [Dec 1, Dec 11) = 10 days = 95 833, settled the evening of Dec 10 and due on M: paid before principal
+    expect(r.results[2]).toMatchObject({ allocation: { INTEREST_DUE: 95_833, PRINCIPAL: MILLION_YUAN - 95_833 } });
+    expect(r.state.drawdowns[0]!).toMatchObject({ status: 'OVERDUE', overdueSince: '2026-12-12', principalFen: 95_833, interestItems: [] });
     const v = valuationAsOf(r.state, '2026-12-20');
-    // Compound Dec 12…20 = 9 days: 95 833 × 9 × 51 750 / 3.6e8 = 123.98 → 124
-    expect(v.totals).toMatchObject({ OVERDUE_INTEREST: 95_833, COMPOUND_INTEREST: 124, PENALTY_INTEREST: 0 });
+    // Penalty Dec 11…20 = 10 days on the 95 833 left: 95 833 × 10 × 51 750 / 3.6e8 = 137.76 → 138
+    expect(v.totals).toMatchObject({ OVERDUE_PRINCIPAL: 95_833, OVERDUE_INTEREST: 0, COMPOUND_INTEREST: 0, PENALTY_INTEREST: 138 });
     expect(v.daysPastDue).toBe(9); // overdue since Dec 12
     refused(r, { type: 'Close', date: '2026-12-12' }, 'outstanding-balance');
   });

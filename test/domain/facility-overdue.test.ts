@@ -5,49 +5,71 @@
  * The short loan used throughout: 1 000 000.00 yuan drawn 2026-01-05 for 10 days, maturing
  * 2026-01-15, at 34 500 ppm; penalty rate 34 500 × 1.5 = 51 750 ppm, i.e. on 10^8 fen
  * 10^8 × 51 750 / 3.6e8 = 14 375 fen a day exactly.
+ *
+ * The day count (DESIGN §4, corrected): contract interest runs for [drawn, M) = Jan 5…14, 10 days:
+ * 1e9 × 34 500 / 3.6e8 = 95 833.33 → 95 833, settled the evening of Jan 14 and due on M (利随本清 for
+ * the loan). Unpaid, the principal accrues penalty from M itself and the interest compound from M
+ * (its 付息日): 逾期天数 = 还款日 − 到期日, so repaid at DPD n the loan has paid n days of each.
  */
 import { describe, expect, it } from 'vitest';
 import { advance } from '#domain/advance.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
-import { MILLION_YUAN, draw, eod, eventsOfType, expectDomainError, openCommand, repayCmd, run } from './support.ts';
+import { MILLION_YUAN, draw, eod, eventsOfType, expectDomainError, openCommand, payableOn as payableOnTotals, payoffOn, repayCmd, run } from './support.ts';
 
 const open = openCommand();
 const shortLoan = [open, draw('2026-01-05', MILLION_YUAN, { termDays: 10 })];
 
 describe('a drawdown unpaid at maturity', () => {
-  it('is normal on its maturity day, with 11 days of interest accrued (5th…15th)', () => {
+  it('is normal on its maturity day: 10 days of interest (5th…14th) due, and day M counted as penalty and compound should it stay unpaid', () => {
     const r = run(shortLoan);
     expect(r.state.drawdowns[0]!.maturityDate).toBe('2026-01-15');
     const v = valuationAsOf(r.state, '2026-01-15');
-    // 1.1e9 × 34 500 / 3.6e8 = 105 416.67 → 105 417
-    expect(v.totals).toMatchObject({ PRINCIPAL: MILLION_YUAN, OVERDUE_PRINCIPAL: 0, ACCRUED_INTEREST: 105_417, PENALTY_INTEREST: 0 });
+    // Interest [Jan 5, Jan 15) = 95 833 settled the evening of Jan 14, due today; "as of" the 15th counts
+    // the 15th itself: penalty 14 375 on the principal, compound 95 833 × 51 750 / 3.6e8 = 13.78 → 14
+    expect(v.totals).toEqual({ COMPOUND_INTEREST: 14, PENALTY_INTEREST: 14_375, OVERDUE_INTEREST: 0, OVERDUE_PRINCIPAL: 0, INTEREST_DUE: 95_833, PRINCIPAL: MILLION_YUAN, ACCRUED_INTEREST: 0 });
     expect(v.daysPastDue).toBe(0);
     expect(v.classification).toBe('NORMAL');
   });
 
-  it('at the end of maturity day: interest settled and overdue from maturity + 1, principal overdue (DPD 1)', () => {
+  it('repaid in full on the maturity day (DPD 0): 10 days of interest and no penalty, 1 000 958.33', () => {
+    // A payment on the 15th meets interest through the 14th: 10^8 + 95 833; day M itself is not charged (算头不算尾)
+    expect(payoffOn(run(shortLoan).state, '2026-01-15')).toBe(100_095_833);
+  });
+
+  it('the issue\'s worked example: repaid in full on 2026-01-16 (DPD 1) pays 1 001 102.22', () => {
+    const state = run(shortLoan).state;
+    // Contract interest 10 days = 95 833; penalty 1 day (Jan 15) on the principal = 14 375;
+    // compound 1 day on 958.33: 95 833 × 51 750 / 3.6e8 = 13.78 → 14.
+    // 100 000 000 + 95 833 + 14 375 + 14 = 100 110 222 fen = 1 001 102.22 yuan
+    expect(payableOnTotals(state, '2026-01-16')).toMatchObject({ COMPOUND_INTEREST: 14, PENALTY_INTEREST: 14_375, OVERDUE_INTEREST: 95_833, OVERDUE_PRINCIPAL: MILLION_YUAN });
+    expect(payoffOn(state, '2026-01-16')).toBe(100_110_222);
+    const r = run([repayCmd('2026-01-16', 100_110_222)], run(shortLoan));
+    expect(r.state.drawdowns).toEqual([]);
+    expect(r.state.dpdHistory).toEqual([{ from: '2026-01-16', to: '2026-01-16', maxDpd: 1 }]);
+  });
+
+  it('at the end of maturity day: interest (settled the evening before) overdue from maturity + 1, principal overdue (DPD 1)', () => {
     const r = run([...shortLoan, eod('2026-01-15')]);
     const d = r.state.drawdowns[0]!;
     expect(d.status).toBe('OVERDUE');
     expect(d.overdueSince).toBe('2026-01-16');
-    expect(d.interestItems).toEqual([{ settledOn: '2026-01-15', overdueFrom: '2026-01-16', amountFen: 105_417 }]);
-    expect(new Set(r.events.filter((e) => e.date === '2026-01-15').map((e) => e.type))).toEqual(
-      new Set(['InterestSettled', 'PrincipalOverdue', 'InterestOverdue', 'ClassificationChanged']),
-    );
-    expect(eventsOfType(r.events, 'InterestSettled')[0]!.data).toMatchObject({ interestFen: 105_417, drawdowns: [{ reason: 'MATURITY', interestFen: 105_417 }] });
+    expect(d.interestItems).toEqual([{ settledOn: '2026-01-14', overdueFrom: '2026-01-16', amountFen: 95_833 }]);
+    expect(r.events.filter((e) => e.date === '2026-01-14').map((e) => e.type)).toEqual(['InterestSettled']);
+    expect(new Set(r.events.filter((e) => e.date === '2026-01-15').map((e) => e.type))).toEqual(new Set(['PrincipalOverdue', 'InterestOverdue', 'ClassificationChanged']));
+    expect(eventsOfType(r.events, 'InterestSettled')[0]!.data).toMatchObject({ interestFen: 95_833, drawdowns: [{ reason: 'MATURITY', interestFen: 95_833 }] });
     expect(eventsOfType(r.events, 'PrincipalOverdue')[0]!.data).toMatchObject({ principalFen: MILLION_YUAN, overdueSince: '2026-01-16', penaltyRatePpm: 51_750 });
     expect(eventsOfType(r.events, 'ClassificationChanged')[0]!.data).toEqual({ from: 'NORMAL', to: 'SPECIAL_MENTION' });
     expect(r.state.classification).toBe('SPECIAL_MENTION');
   });
 
-  it('day one overdue: penalty 14 375 on the principal and compound 15 on the overdue interest', () => {
+  it('as of day one overdue: penalty for the 15th and 16th (28 750) and compound 28 on the overdue interest', () => {
     const v = valuationAsOf(run(shortLoan).state, '2026-01-16');
     expect(v.totals).toEqual({
-      // 105 417 × 51 750 / 3.6e8 = 15.15 → 15
-      COMPOUND_INTEREST: 15,
-      // 10^8 × 51 750 / 3.6e8 = 14 375
-      PENALTY_INTEREST: 14_375,
-      OVERDUE_INTEREST: 105_417,
+      // 95 833 × 2 × 51 750 / 3.6e8 = 27.55 → 28
+      COMPOUND_INTEREST: 28,
+      // 2 × 10^8 × 51 750 / 3.6e8 = 28 750
+      PENALTY_INTEREST: 28_750,
+      OVERDUE_INTEREST: 95_833,
       OVERDUE_PRINCIPAL: MILLION_YUAN,
       INTEREST_DUE: 0,
       PRINCIPAL: 0,
@@ -55,45 +77,97 @@ describe('a drawdown unpaid at maturity', () => {
       ACCRUED_INTEREST: 0,
     });
     expect(v.daysPastDue).toBe(1);
-    expect(v.payoffFen).toBe(15 + 14_375 + 105_417 + MILLION_YUAN);
+    expect(v.payoffFen).toBe(28 + 28_750 + 95_833 + MILLION_YUAN);
   });
 
-  it('settlement on the 20th crystallises 5 days of penalty (71 875) and compound (76)', () => {
+  it('settlement on the 20th crystallises 6 days of penalty (86 250) and compound (83)', () => {
     const r = run([...shortLoan, eod('2026-01-20')]);
     const d = r.state.drawdowns[0]!;
-    // Penalty: 14 375 × 5 (16th…20th) = 71 875
-    expect(d.penaltyDueFen).toBe(71_875);
-    // Compound: 105 417 × 5 = 527 085; × 51 750 / 3.6e8 = 75.77 → 76
-    expect(d.compoundDueFen).toBe(76);
+    // Penalty: 14 375 × 6 (15th…20th) = 86 250
+    expect(d.penaltyDueFen).toBe(86_250);
+    // Compound: 95 833 × 6 = 574 998; × 51 750 / 3.6e8 = 82.66 → 83
+    expect(d.compoundDueFen).toBe(83);
     expect(d.penaltyAcc).toEqual([]);
     expect(d.compoundAcc).toEqual([]);
     const settled = eventsOfType(r.events, 'InterestSettled').find((e) => e.date === '2026-01-20')!;
-    expect(settled.data).toMatchObject({ interestFen: 0, penaltyFen: 71_951 }); // 71 875 + 76
+    expect(settled.data).toMatchObject({ interestFen: 0, penaltyFen: 86_333 }); // 86 250 + 83
     expect(settled.postings).toEqual([
-      { account: 'PENALTY_RECEIVABLE', side: 'DR', amountFen: 71_951 },
-      { account: 'PENALTY_INCOME', side: 'CR', amountFen: 71_951 },
+      { account: 'PENALTY_RECEIVABLE', side: 'DR', amountFen: 86_333 },
+      { account: 'PENALTY_INCOME', side: 'CR', amountFen: 86_333 },
     ]);
   });
 
   it('a month later (Feb 20), compound runs on the overdue interest only, not on the settled penalty', () => {
     const r = run([...shortLoan, eod('2026-02-20')]);
     const d = r.state.drawdowns[0]!;
-    // Penalty: 71 875 + 31 days (Jan 21…Feb 20) × 14 375 = 71 875 + 445 625 = 517 500
-    expect(d.penaltyDueFen).toBe(517_500);
-    // Compound: 76 + round(105 417 × 31 × 51 750 / 3.6e8 = 469.76) = 76 + 470 = 546
-    expect(d.compoundDueFen).toBe(546);
+    // Penalty: 86 250 + 31 days (Jan 21…Feb 20) × 14 375 = 86 250 + 445 625 = 531 875
+    expect(d.penaltyDueFen).toBe(531_875);
+    // Compound: 83 + round(95 833 × 31 × 51 750 / 3.6e8 = 427.05) = 83 + 427 = 510
+    expect(d.compoundDueFen).toBe(510);
   });
 
   it('without compound interest, overdue interest accrues nothing', () => {
     const r = run([openCommand({}, { compoundInterest: false }), draw('2026-01-05', MILLION_YUAN, { termDays: 10 }), eod('2026-01-20')]);
     expect(r.state.drawdowns[0]!.compoundDueFen).toBe(0);
-    expect(r.state.drawdowns[0]!.penaltyDueFen).toBe(71_875);
+    expect(r.state.drawdowns[0]!.penaltyDueFen).toBe(86_250);
   });
 
-  it('a 30% uplift: 34 500 × 1.3 = 44 850 ppm; 5 days = 5e8 × 44 850 / 3.6e8 = 62 291.67 → 62 292', () => {
+  it('a 30% uplift: 34 500 × 1.3 = 44 850 ppm; 6 days (15th…20th) = 6e8 × 44 850 / 3.6e8 = 74 750', () => {
     const r = run([openCommand({}, { penaltyUpliftPct: 30 }), draw('2026-01-05', MILLION_YUAN, { termDays: 10 }), eod('2026-01-20')]);
     expect(r.state.drawdowns[0]!.penaltyRatePpm).toBe(44_850);
-    expect(r.state.drawdowns[0]!.penaltyDueFen).toBe(62_292);
+    expect(r.state.drawdowns[0]!.penaltyDueFen).toBe(74_750);
+  });
+});
+
+describe('penalty and compound run for the days past due (逾期天数 = 还款日 − 到期日)', () => {
+  // The short loan unpaid: 95 833 interest due Jan 15 (overdue from the 16th), 10^8 principal overdue from the 16th.
+  it('repaid in full at DPD 11 (Jan 26): 11 days of penalty, 11 days of compound', () => {
+    const state = run(shortLoan).state;
+    // Penalty Jan 15…25 = 11 days × 14 375 = 158 125 (86 250 crystallised on the 20th + 5 days × 14 375 = 71 875 since);
+    // compound 83 (Jan 15…20) + 95 833 × 5 × 51 750 / 3.6e8 = 68.88 → 69 (Jan 21…25) = 152
+    expect(payableOnTotals(state, '2026-01-26')).toMatchObject({ PENALTY_INTEREST: 158_125, COMPOUND_INTEREST: 152, OVERDUE_INTEREST: 95_833, OVERDUE_PRINCIPAL: MILLION_YUAN });
+    // 10^8 + 95 833 + 158 125 + 152
+    expect(payoffOn(state, '2026-01-26')).toBe(100_254_110);
+    const paid = run([repayCmd('2026-01-26', 100_254_110)], run(shortLoan));
+    expect(paid.state.drawdowns).toEqual([]);
+    expect(paid.state.dpdHistory).toEqual([{ from: '2026-01-16', to: '2026-01-26', maxDpd: 11 }]);
+  });
+
+  it('repaid in full at DPD 91 (Apr 16): 91 days of penalty and compound, crystallised on each 20th and the rest accrued', () => {
+    const state = run(shortLoan).state;
+    expect(valuationAsOf(state, '2026-04-16').daysPastDue).toBe(91); // Jan 16 + 90 days
+    // Penalty Jan 15…Apr 15 = 91 days × 14 375 = 1 308 125 (a whole number of fen a day, so the parts add up exactly).
+    // Compound on 95 833, one rounding per settlement: Jan 15…20 (6 days) 82.66 → 83; Jan 21…Feb 20 (31) 427.05 → 427;
+    // Feb 21…Mar 20 (28) 385.72 → 386; Mar 21…Apr 15 (26) accrued 358.17 → 358: 83 + 427 + 386 + 358 = 1 254
+    expect(payableOnTotals(state, '2026-04-16')).toMatchObject({ PENALTY_INTEREST: 1_308_125, COMPOUND_INTEREST: 1_254, OVERDUE_INTEREST: 95_833, OVERDUE_PRINCIPAL: MILLION_YUAN });
+    // 10^8 + 95 833 + 1 308 125 + 1 254
+    expect(payoffOn(state, '2026-04-16')).toBe(101_405_212);
+  });
+
+  it('a drawdown straddling the 20th: interest settled on the 20th compounds from the 21st, interest settled at maturity from M', () => {
+    // 1 000 000.00 drawn Jan 15 for 10 days, maturing Jan 25.
+    const r = run([open, draw('2026-01-15', MILLION_YUAN, { termDays: 10 }), eod('2026-01-25')]);
+    // Settlement on the 20th: [Jan 15, Jan 21) = 6 days, 6e8 × 34 500 / 3.6e8 = 57 500, due the 21st, overdue from the 22nd;
+    // at maturity: [Jan 21, Jan 25) = 4 days, 4e8 × 34 500 / 3.6e8 = 38 333.33 → 38 333, due the 25th, overdue from the 26th
+    expect(r.state.drawdowns[0]!.interestItems).toEqual([
+      { settledOn: '2026-01-20', overdueFrom: '2026-01-22', amountFen: 57_500 },
+      { settledOn: '2026-01-24', overdueFrom: '2026-01-26', amountFen: 38_333 },
+    ]);
+    // Paid on Jan 26: DPD 5 (the oldest item overdue since the 22nd), the principal at DPD 1.
+    // Penalty 1 day (Jan 25) = 14 375; compound (57 500 × 5 days Jan 21…25 + 38 333 × 1 day Jan 25) × 51 750 / 3.6e8
+    //   = 325 833 × 51 750 / 3.6e8 = 46.84 → 47 (one rounding for the drawdown's compound)
+    expect(valuationAsOf(r.state, '2026-01-26').daysPastDue).toBe(5);
+    expect(payableOnTotals(r.state, '2026-01-26')).toMatchObject({ PENALTY_INTEREST: 14_375, COMPOUND_INTEREST: 47, OVERDUE_INTEREST: 95_833, OVERDUE_PRINCIPAL: MILLION_YUAN });
+    // 10^8 + 57 500 + 38 333 + 14 375 + 47
+    expect(payoffOn(r.state, '2026-01-26')).toBe(100_110_255);
+  });
+
+  it('with grace days, compound starts on the last day of grace: paid at DPD 1 it has run one day', () => {
+    // 3 grace days: interest settled on the 20th (153 333) is due the 21st, overdue from the 25th, compounds from the 24th
+    const r = run([openCommand({}, { graceDays: 3 }), draw('2026-01-05', MILLION_YUAN), eod('2026-01-20')]);
+    expect(payableOnTotals(r.state, '2026-01-24').COMPOUND_INTEREST).toBe(0); // paid within grace: nothing more
+    // On the 25th (DPD 1): one day, 153 333 × 51 750 / 3.6e8 = 22.04 → 22
+    expect(payableOnTotals(r.state, '2026-01-25').COMPOUND_INTEREST).toBe(22);
   });
 });
 
@@ -102,12 +176,13 @@ describe('long horizons', () => {
     const max = openCommand({ limitFen: 1_000_000_000_000 }, { settlementCycle: 'WITH_PRINCIPAL' });
     const r = run([max, draw('2026-01-05', 1_000_000_000_000, { termDays: 10 })]);
     const v = valuationAsOf(r.state, '2060-01-01');
-    // Interest at maturity: 10^12 × 11 days × 34 500 / 3.6e8 = 1 054 166 666.67 → 1 054 166 667, overdue from 2026-01-16
-    // Penalty days 2026-01-16…2060-01-01 = 12 404; with no periodic settlement nothing is crystallised:
-    //   penalty 10^12 × 12 404 × 51 750 / 3.6e8 = 1 783 075 000 000 exactly (10^12 × 12 404 ≈ 1.24e16 > 2^53)
-    //   compound 1 054 166 667 × 12 404 × 51 750 / 3.6e8 = 1 879 658 229.76 → 1 879 658 230
-    expect(v.totals).toMatchObject({ OVERDUE_PRINCIPAL: 1_000_000_000_000, OVERDUE_INTEREST: 1_054_166_667, PENALTY_INTEREST: 1_783_075_000_000, COMPOUND_INTEREST: 1_879_658_230 });
-    expect(v.payoffFen).toBe(2_786_008_824_897);
+    // Interest at maturity: 10^12 × 10 days × 34 500 / 3.6e8 = 958 333 333.33 → 958 333 333, due 2026-01-15, overdue from the 16th
+    // Penalty and compound days 2026-01-15…2060-01-01 = 12 405; with no periodic settlement nothing is crystallised:
+    //   penalty 10^12 × 12 405 × 51 750 / 3.6e8 = 1 783 218 750 000 exactly (10^12 × 12 405 ≈ 1.24e16 > 2^53)
+    //   compound 958 333 333 × 12 405 × 51 750 / 3.6e8 = 1 708 917 968.16 → 1 708 917 968
+    expect(v.totals).toMatchObject({ OVERDUE_PRINCIPAL: 1_000_000_000_000, OVERDUE_INTEREST: 958_333_333, PENALTY_INTEREST: 1_783_218_750_000, COMPOUND_INTEREST: 1_708_917_968 });
+    // 10^12 + 958 333 333 + 1 783 218 750 000 + 1 708 917 968
+    expect(v.payoffFen).toBe(2_785_886_001_301);
     expect(v.classification).toBe('LOSS');
   });
 });
@@ -115,19 +190,19 @@ describe('long horizons', () => {
 describe('paying arrears: compound → penalty → overdue interest → overdue principal', () => {
   const settled = [...shortLoan, eod('2026-01-20')];
 
-  it('100 000 fen on Jan 21 meets compound 76, penalty 71 875, and 28 049 of the overdue interest', () => {
+  it('100 000 fen on Jan 21 meets compound 83, penalty 86 250, and 13 667 of the overdue interest', () => {
     const r = run([...settled, repayCmd('2026-01-21', 100_000)]);
-    // 100 000 − 76 − 71 875 = 28 049 left for the overdue interest of 105 417 → 77 368 stays overdue
+    // 100 000 − 83 − 86 250 = 13 667 left for the overdue interest of 95 833 → 82 166 stays overdue
     expect(r.results.at(-1)).toMatchObject({
-      allocation: { COMPOUND_INTEREST: 76, PENALTY_INTEREST: 71_875, OVERDUE_INTEREST: 28_049, OVERDUE_PRINCIPAL: 0, INTEREST_DUE: 0, PRINCIPAL: 0, ACCRUED_INTEREST: 0 },
+      allocation: { COMPOUND_INTEREST: 83, PENALTY_INTEREST: 86_250, OVERDUE_INTEREST: 13_667, OVERDUE_PRINCIPAL: 0, INTEREST_DUE: 0, PRINCIPAL: 0, ACCRUED_INTEREST: 0 },
     });
     const d = r.state.drawdowns[0]!;
-    expect(d.interestItems).toEqual([{ settledOn: '2026-01-15', overdueFrom: '2026-01-16', amountFen: 77_368 }]);
+    expect(d.interestItems).toEqual([{ settledOn: '2026-01-14', overdueFrom: '2026-01-16', amountFen: 82_166 }]);
     expect(d.penaltyDueFen).toBe(0);
     expect(d.compoundDueFen).toBe(0);
     const v = valuationAsOf(r.state, '2026-01-21');
-    // Compound from the 21st on the reduced base: 77 368 × 51 750 / 3.6e8 = 11.12 → 11
-    expect(v.totals.COMPOUND_INTEREST).toBe(11);
+    // Compound from the 21st on the reduced base: 82 166 × 51 750 / 3.6e8 = 11.81 → 12
+    expect(v.totals.COMPOUND_INTEREST).toBe(12);
     expect(v.totals.PENALTY_INTEREST).toBe(14_375);
     // Still 6 days past due (the principal and the rest of the interest are overdue since the 16th)
     expect(v.daysPastDue).toBe(6);
@@ -135,9 +210,9 @@ describe('paying arrears: compound → penalty → overdue interest → overdue 
   });
 
   it('paying the principal down to 5 × 10^7 halves the penalty base: 7 187.5 → 7 188 a day', () => {
-    // 76 + 71 875 + 105 417 + 50 000 000 = 50 177 368
-    const r = run([...settled, repayCmd('2026-01-21', 50_177_368)]);
-    expect(r.results.at(-1)).toMatchObject({ allocation: { COMPOUND_INTEREST: 76, PENALTY_INTEREST: 71_875, OVERDUE_INTEREST: 105_417, OVERDUE_PRINCIPAL: 50_000_000 } });
+    // 83 + 86 250 + 95 833 + 50 000 000 = 50 182 166
+    const r = run([...settled, repayCmd('2026-01-21', 50_182_166)]);
+    expect(r.results.at(-1)).toMatchObject({ allocation: { COMPOUND_INTEREST: 83, PENALTY_INTEREST: 86_250, OVERDUE_INTEREST: 95_833, OVERDUE_PRINCIPAL: 50_000_000 } });
     const v1 = valuationAsOf(r.state, '2026-01-21');
     // 5e7 × 51 750 / 3.6e8 = 7 187.5: a tie, half-up → 7 188; no overdue interest left, so no compound
     expect(v1.totals).toMatchObject({ PENALTY_INTEREST: 7_188, COMPOUND_INTEREST: 0, OVERDUE_PRINCIPAL: 50_000_000 });
@@ -147,9 +222,9 @@ describe('paying arrears: compound → penalty → overdue interest → overdue 
 
   it('the payoff taken from valuation as of the 21st clears everything on the 22nd; the episode closes at DPD 7', () => {
     const partly = run([...settled, repayCmd('2026-01-21', 100_000)]);
-    // Through Jan 21: compound 11 + penalty 14 375 + overdue interest 77 368 + principal 10^8 = 100 091 754
+    // Through Jan 21: compound 12 + penalty 14 375 + overdue interest 82 166 + principal 10^8 = 100 096 553
     const payoff = valuationAsOf(partly.state, '2026-01-21').payoffFen;
-    expect(payoff).toBe(100_091_754);
+    expect(payoff).toBe(100_096_553);
     expectDomainError(() => run([repayCmd('2026-01-22', payoff + 1)], partly), 'overpayment');
     const r = run([repayCmd('2026-01-22', payoff)], partly);
     expect(r.state.drawdowns).toEqual([]);
@@ -215,7 +290,9 @@ describe('days past due and the five-tier classification', () => {
     expect(run([draw('2026-01-21', 100_00)], r).state.drawdowns).toHaveLength(2);
     const error = expectDomainError(() => run([draw('2026-01-22', 100_00)], r), 'facility-in-arrears');
     expect(error.details).toEqual({ daysPastDue: 1 });
-    // Paying the overdue interest (153 333) lifts the block the same day
-    expect(run([repayCmd('2026-01-22', 153_333), draw('2026-01-22', 100_00)], r).state.drawdowns).toHaveLength(2);
+    // Paying the overdue interest (153 333) and its compound since the 21st (its 付息日):
+    // 153 333 × 51 750 / 3.6e8 = 22.04 → 22, so 153 355 lifts the block the same day
+    expectDomainError(() => run([repayCmd('2026-01-22', 153_333), draw('2026-01-22', 100_00)], r), 'facility-in-arrears');
+    expect(run([repayCmd('2026-01-22', 153_355), draw('2026-01-22', 100_00)], r).state.drawdowns).toHaveLength(2);
   });
 });

@@ -143,9 +143,10 @@ describe('full payoff', () => {
   it('… and after overdue, where sub-fen penalty would otherwise keep a 利随本清 line open for ever', () => {
     const wp = openCommand({}, { settlementCycle: 'WITH_PRINCIPAL' });
     const r = run([wp, draw('2026-01-05', 100_00, { termDays: 10 }), eod('2026-01-15')]);
-    // 10 000 fen × 11 days × 34 500 / 3.6e8 = 10.54 → 11 fen, overdue from the 16th with the principal
-    expect(r.state.drawdowns[0]!.interestItems).toEqual([{ settledOn: '2026-01-15', overdueFrom: '2026-01-16', amountFen: 11 }]);
-    // Jan 16: 11 fen of overdue interest and 7 000 of overdue principal → 3 000 fen left
+    // 10 000 fen × 10 days (5th…14th) × 34 500 / 3.6e8 = 9.58 → 10 fen, due the 15th, overdue from the 16th with the principal
+    expect(r.state.drawdowns[0]!.interestItems).toEqual([{ settledOn: '2026-01-14', overdueFrom: '2026-01-16', amountFen: 10 }]);
+    // Jan 16: penalty for the 15th 10 000 × 51 750 / 3.6e8 = 1.44 → 1 fen (compound 10 × 51 750 / 3.6e8 → 0),
+    // 10 fen of overdue interest and 7 000 of overdue principal → 3 000 fen left
     const partly = run([repayCmd('2026-01-16', 7_011)], r);
     expect(partly.state.drawdowns[0]!.principalFen).toBe(3_000);
     // Jan 17 pays through Jan 16: penalty 3 000 × 51 750 / 3.6e8 = 0.43 → 0, so the payoff is the principal

@@ -155,27 +155,32 @@ class Model {
     if (left !== 0) throw new Error('model: repayment above principal');
   }
 
-  /** Accrues day `day` (balances as they stand after that day's commands). */
+  /**
+   * Accrues day `day` (balances as they stand after that day's commands): contract interest for
+   * [drawn, M), penalty on unpaid principal from M itself, compound on unpaid interest from its
+   * 付息日 (the day before it falls overdue).
+   */
   accrue(day: number): void {
     for (const l of this.loans) {
       if (this.p.compound) {
-        const overdue = l.items.filter((i) => i.overdueFrom <= day).reduce((sum, i) => sum + i.amount, 0n);
-        l.compoundSum += overdue * l.penaltyRate;
+        const unpaid = l.items.filter((i) => i.overdueFrom - 1 <= day).reduce((sum, i) => sum + i.amount, 0n);
+        l.compoundSum += unpaid * l.penaltyRate;
       }
       if (l.principal === 0) continue;
-      if (day <= l.maturity) l.interestSum += BigInt(l.principal) * l.rate;
+      if (day < l.maturity) l.interestSum += BigInt(l.principal) * l.rate;
       else l.penaltySum += BigInt(l.principal) * l.penaltyRate;
     }
   }
 
   /** Settlement at the end of `day` (after its accrual). */
   settle(day: number): void {
+    // Interest for [drawn, M) is settled at the end of M − 1, due on M, overdue from M + 1.
     for (const l of this.loans) {
-      if (l.maturity !== day) continue;
+      if (l.maturity !== day + 1) continue;
       const interest = this.round(l.interestSum);
       l.interestSum = 0n;
       if (interest > 0n) {
-        l.items.push({ amount: interest, overdueFrom: day + 1 });
+        l.items.push({ amount: interest, overdueFrom: day + 2 });
         this.settlements.push(`${dateOf(day)} ${l.id} MATURITY interest ${interest}`);
       }
     }
