@@ -8,7 +8,7 @@
 import { interestFen, isEmpty, type RateBucket } from './accrual.ts';
 import { accrueTo, compoundsFrom, crystallise, overdueFromForSettlement } from './drawdown-accrual.ts';
 import { addDays, fromDay, isSettlementDay, nextSettlementDay, parseBusinessDate, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
-import { DPD_THRESHOLDS, oldestOverdueDay, updateDelinquency } from './classification.ts';
+import { dpdThresholds, oldestOverdueDay, updateDelinquency } from './classification.ts';
 import { DomainError, invariant } from './errors.ts';
 import { transfer } from './postings.ts';
 import { contractRatePpm, penaltyRatePpm } from './rates.ts';
@@ -73,10 +73,13 @@ export function nextBoundaryDay(state: FacilityState): number {
   if (renewal !== null) consider(renewal);
   const oldest = oldestOverdueDay(state, current);
   if (oldest !== null) {
-    consider(oldest + DPD_THRESHOLDS.SUBSTANDARD - 1);
-    consider(oldest + DPD_THRESHOLDS.DOUBTFUL - 1);
-    consider(oldest + DPD_THRESHOLDS.LOSS - 1);
+    const tiers = dpdThresholds(state.terms);
+    consider(oldest + tiers.SUBSTANDARD - 1);
+    consider(oldest + tiers.DOUBTFUL - 1);
+    consider(oldest + tiers.LOSS - 1);
+    consider(oldest + state.terms.nonAccrualFromDpd - 1);
   }
+  if (state.cureObservation !== null) consider(toDay(state.cureObservation.endsOn));
   return next;
 }
 
@@ -168,10 +171,7 @@ export function endOfDay(state: FacilityState, day: number, events: DomainEvent[
   for (const d of state.drawdowns) if (d.principalFen === 0 && d.status === 'ACTIVE') d.status = 'REPAID';
   dropCleanDrawdowns(state);
   state.businessDate = fromDay(day + 1);
-  const previous = updateDelinquency(state, day + 1);
-  if (previous !== null) {
-    events.push({ type: 'ClassificationChanged', date, data: { from: previous, to: state.classification }, postings: [] });
-  }
+  updateDelinquency(state, day + 1, events, date);
 }
 
 /** Rolls the facility to the opening of `toDate`. Pure: returns a new state. `lpr` reprices floating rates. */

@@ -1,13 +1,21 @@
 /**
- * Days past due and the five-tier classification (simplified from the 2023 rules on risk
- * classification of financial assets): DPD 0 NORMAL, 1–90 SPECIAL_MENTION, 91–180
- * SUBSTANDARD, 181–360 DOUBTFUL, >360 LOSS.
+ * Days past due and the five-tier classification of 《商业银行金融资产风险分类办法》 (2023), with the
+ * product's thresholds (defaults): any principal or interest overdue → at least SPECIAL_MENTION;
+ * DPD > 90 → at least SUBSTANDARD; > 270 → at least DOUBTFUL; > 360 → LOSS.
+ *
+ * No instant cure: a non-performing facility (SUBSTANDARD, DOUBTFUL, LOSS) keeps its class after its
+ * arrears are paid, through an observation period of normal service (the longer of two settlement
+ * periods and six months); new arrears during it restart it. SPECIAL_MENTION returns to NORMAL as soon
+ * as the arrears are paid: our policy choice, as the rule only sets the floors.
  */
-import { fromDay, toDay, type BusinessDate } from './calendar.ts';
-import type { Classification, DpdEpisode, FacilityState } from './state.ts';
+import { addDays, addMonths, fromDay, toDay, type BusinessDate } from './calendar.ts';
+import type { Classification, DomainEvent, DpdEpisode, FacilityState } from './state.ts';
+import { DEFAULT_TERMS, type ProductTerms } from './terms.ts';
 
-/** DPD at which each non-normal tier starts. */
-export const DPD_THRESHOLDS = { SPECIAL_MENTION: 1, SUBSTANDARD: 91, DOUBTFUL: 181, LOSS: 361 } as const;
+/** The first DPD of each tier under the product's thresholds. */
+export function dpdThresholds(terms: ProductTerms): { SPECIAL_MENTION: number; SUBSTANDARD: number; DOUBTFUL: number; LOSS: number } {
+  return { SPECIAL_MENTION: 1, SUBSTANDARD: terms.substandardAfterDpd + 1, DOUBTFUL: terms.doubtfulAfterDpd + 1, LOSS: terms.lossAfterDpd + 1 };
+}
 /** DPD episodes kept in the state (two years of monthly episodes is far more than renewal needs). */
 export const MAX_DPD_EPISODES = 24;
 
@@ -29,12 +37,37 @@ export function reportedClassification(state: Pick<FacilityState, 'classificatio
   return state.borrowerClassification === null ? state.classification : worseClassification(state.classification, state.borrowerClassification);
 }
 
-export function classify(dpd: number): Classification {
-  if (dpd >= DPD_THRESHOLDS.LOSS) return 'LOSS';
-  if (dpd >= DPD_THRESHOLDS.DOUBTFUL) return 'DOUBTFUL';
-  if (dpd >= DPD_THRESHOLDS.SUBSTANDARD) return 'SUBSTANDARD';
-  if (dpd >= DPD_THRESHOLDS.SPECIAL_MENTION) return 'SPECIAL_MENTION';
+/** The class the DPD alone calls for (a floor: a non-performing facility may stand worse). */
+export function classify(dpd: number, terms: ProductTerms = DEFAULT_TERMS): Classification {
+  const t = dpdThresholds(terms);
+  if (dpd >= t.LOSS) return 'LOSS';
+  if (dpd >= t.DOUBTFUL) return 'DOUBTFUL';
+  if (dpd >= t.SUBSTANDARD) return 'SUBSTANDARD';
+  if (dpd >= t.SPECIAL_MENTION) return 'SPECIAL_MENTION';
   return 'NORMAL';
+}
+
+/** SUBSTANDARD, DOUBTFUL and LOSS are non-performing (不良). */
+export function isNonPerforming(classification: Classification): boolean {
+  return classification === 'SUBSTANDARD' || classification === 'DOUBTFUL' || classification === 'LOSS';
+}
+
+/**
+ * The day a cure observation started on `startDay` ends: the longer of `cureMinMonths` months and
+ * `cureSettlementPeriods` settlement periods (a month, a quarter, or for 利随本清 the product's
+ * maximum drawdown term).
+ */
+export function observationEndDay(terms: ProductTerms, startDay: number): number {
+  const start = fromDay(startDay);
+  const byMonths = toDay(addMonths(start, terms.cureMinMonths));
+  const periods = terms.cureSettlementPeriods;
+  const byPeriods =
+    terms.settlementCycle === 'MONTHLY'
+      ? toDay(addMonths(start, periods))
+      : terms.settlementCycle === 'QUARTERLY'
+        ? toDay(addMonths(start, 3 * periods))
+        : toDay(addDays(start, periods * terms.maxDrawdownTermDays));
+  return Math.max(byMonths, byPeriods, startDay + 1);
 }
 
 /** First day of the oldest unpaid overdue item (principal or interest) on `day`, or null. */
@@ -61,12 +94,12 @@ export function daysPastDue(state: FacilityState, day: number): number {
 }
 
 /**
- * Brings classification and the DPD history up to `day` (mutates the draft state). An open
- * episode's peak is not rewritten every day (it is the current DPD until a payment lowers it,
- * see `notePeakDpd`), so advancing day by day and in one jump leave identical states.
- * Returns the previous classification when it changed.
+ * Brings the DPD history, the cure observation and the classification up to `day` (mutates the draft
+ * state) and records what changed as events dated `eventDate`. An open episode's peak is not
+ * rewritten every day (it is the current DPD until a payment lowers it, see `notePeakDpd`), so
+ * advancing day by day and in one jump leave identical states.
  */
-export function updateDelinquency(state: FacilityState, day: number): Classification | null {
+export function updateDelinquency(state: FacilityState, day: number, events: DomainEvent[], eventDate: BusinessDate): void {
   const dpd = daysPastDue(state, day);
   const open = openEpisode(state);
   if (dpd > 0 && open === null) {
@@ -75,11 +108,29 @@ export function updateDelinquency(state: FacilityState, day: number): Classifica
   } else if (dpd === 0 && open !== null) {
     open.to = fromDay(day);
   }
-  const next = classify(dpd);
-  if (next === state.classification) return null;
-  const previous = state.classification;
+  const current = state.classification;
+  const byDpd = classify(dpd, state.terms);
+  let next = byDpd;
+  let reason = dpd > 0 ? `DPD ${dpd}` : 'arrears paid';
+  if (isNonPerforming(current)) {
+    next = worseClassification(current, byDpd);
+    const observation = state.cureObservation;
+    if (dpd > 0 && observation !== null) {
+      // New arrears during observation: it starts again once they are paid.
+      state.cureObservation = null;
+      events.push({ type: 'CureObservationInterrupted', date: eventDate, data: { startedOn: observation.startedOn, daysPastDue: dpd }, postings: [] });
+    } else if (dpd === 0 && observation === null) {
+      state.cureObservation = { startedOn: fromDay(day), endsOn: fromDay(observationEndDay(state.terms, day)) };
+      events.push({ type: 'CureObservationStarted', date: eventDate, data: { ...state.cureObservation, classification: current }, postings: [] });
+    } else if (dpd === 0 && observation !== null && day >= toDay(observation.endsOn)) {
+      state.cureObservation = null;
+      next = byDpd;
+      reason = 'observation ended';
+    }
+  }
+  if (next === current) return;
   state.classification = next;
-  return previous;
+  events.push({ type: 'ClassificationChanged', date: eventDate, data: { from: current, to: next, reason }, postings: [] });
 }
 
 /** Records the DPD reached so far in the open episode; called before a payment may lower it. */

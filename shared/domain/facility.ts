@@ -134,6 +134,8 @@ export function openFacility(command: OpenFacilityCommand): Transition {
     renewalCount: 0,
     classification: 'NORMAL',
     borrowerClassification: null,
+    cureObservation: null,
+    nonAccrualSince: null,
     businessDate: date,
     accruedUntil: date,
     drawdowns: [],
@@ -220,11 +222,10 @@ export function repay(state: FacilityState, command: RepaymentCommand): Transiti
   const allocation = allocate(draft, date, amountFen, due);
   dropCleanDrawdowns(draft);
   draft.repaymentCount += 1;
-  const previous = updateDelinquency(draft, day);
   const repaymentId = `${draft.facilityId}-R${String(draft.repaymentCount).padStart(4, '0')}`;
   const result: RepaymentResult = { repaymentId, amountFen, allocation: allocation.totals, byDrawdown: allocation.byDrawdown };
   events.push({ type: 'RepaymentApplied', date, data: { ...result }, postings: allocation.postings });
-  if (previous !== null) events.push({ type: 'ClassificationChanged', date, data: { from: previous, to: draft.classification }, postings: [] });
+  updateDelinquency(draft, day, events, date);
   return finish(draft, events, result);
 }
 

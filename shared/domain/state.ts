@@ -80,6 +80,13 @@ export interface FacilityState {
    */
   borrowerClassification: Classification | null;
   /**
+   * A non-performing facility whose arrears are all paid is observed before it may move up: normal
+   * service from `startedOn` until `endsOn` (exclusive) cures it. Null when no observation runs.
+   */
+  cureObservation: { startedOn: BusinessDate; endsOn: BusinessDate } | null;
+  /** Non-accrual (表外) since this business day: interest owed is booked off balance sheet. Null while accruing. */
+  nonAccrualSince: BusinessDate | null;
+  /**
    * The business day this state opens: the end of every earlier day has been applied
    * (settlement, overdue, classification). Commands are dated on or after it.
    */

@@ -36,6 +36,19 @@ export interface ProductTerms {
   rateType: 'FIXED' | 'FLOATING';
   /** Repricing dates of a floating rate: each 1 January, or each anniversary of the drawdown. */
   repricing: 'JANUARY_FIRST' | 'ANNIVERSARY';
+  /**
+   * Five-tier classification (《商业银行金融资产风险分类办法》, 2023): any arrears → at least SPECIAL_MENTION;
+   * more than this many days past due → at least SUBSTANDARD, DOUBTFUL, LOSS.
+   */
+  substandardAfterDpd: number;
+  doubtfulAfterDpd: number;
+  lossAfterDpd: number;
+  /** A non-performing facility is cured after the longer of this many months … */
+  cureMinMonths: number;
+  /** … and this many settlement periods (利随本清: the product's maximum drawdown term) of normal service. */
+  cureSettlementPeriods: number;
+  /** From this DPD a facility is non-accrual (表外): its interest is owed but booked off balance sheet. */
+  nonAccrualFromDpd: number;
 }
 
 export const MAX_GRACE_DAYS = 30;
@@ -47,6 +60,8 @@ export const MAX_OPEN_DRAWDOWNS = 100;
 export const MAX_DRAWDOWN_TERM_DAYS = 1_096;
 /** A facility's term: 5 years at most (renewals extend it term by term). */
 export const MAX_FACILITY_TERM_DAYS = 1_827;
+/** Classification and non-accrual thresholds stay within ten years of days past due. */
+export const MAX_THRESHOLD_DPD = 3_650;
 
 export const DEFAULT_TERMS: Readonly<ProductTerms> = Object.freeze({
   dayCount: 'ACT_360',
@@ -61,6 +76,12 @@ export const DEFAULT_TERMS: Readonly<ProductTerms> = Object.freeze({
   maxOpenDrawdowns: 20,
   rateType: 'FIXED',
   repricing: 'JANUARY_FIRST',
+  substandardAfterDpd: 90,
+  doubtfulAfterDpd: 270,
+  lossAfterDpd: 360,
+  cureMinMonths: 6,
+  cureSettlementPeriods: 2,
+  nonAccrualFromDpd: 91,
 });
 
 /** Fills defaults and validates; throws one ValidationError listing every bad field. */
@@ -90,6 +111,15 @@ export function resolveTerms(overrides: Partial<ProductTerms> = {}, path = 'term
   intIn('minDrawdownFen', 1, 1_000_000_000_00);
   intIn('maxDrawdownTermDays', 1, MAX_DRAWDOWN_TERM_DAYS);
   intIn('maxOpenDrawdowns', 1, MAX_OPEN_DRAWDOWNS);
+  intIn('substandardAfterDpd', 1, MAX_THRESHOLD_DPD);
+  intIn('doubtfulAfterDpd', 1, MAX_THRESHOLD_DPD);
+  intIn('lossAfterDpd', 1, MAX_THRESHOLD_DPD);
+  intIn('cureMinMonths', 0, 36);
+  intIn('cureSettlementPeriods', 0, 12);
+  intIn('nonAccrualFromDpd', 1, MAX_THRESHOLD_DPD);
+  if (issues.length === 0 && !(terms.substandardAfterDpd < terms.doubtfulAfterDpd && terms.doubtfulAfterDpd < terms.lossAfterDpd)) {
+    bad('doubtfulAfterDpd', 'the thresholds must rise: substandardAfterDpd < doubtfulAfterDpd < lossAfterDpd');
+  }
   const order = terms.allocationOrder;
   if (
     !Array.isArray(order) ||

@@ -4,17 +4,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { advance } from '#domain/advance.ts';
-import { DPD_THRESHOLDS, classify, maxDpdWithin, reportedClassification, worseClassification } from '#domain/classification.ts';
+import { classify, dpdThresholds, maxDpdWithin, observationEndDay, reportedClassification, worseClassification } from '#domain/classification.ts';
+import { toDay } from '#domain/calendar.ts';
+import { DEFAULT_TERMS, resolveTerms } from '#domain/terms.ts';
 import { MILLION_YUAN, draw, openCommand, payoffOn, repayCmd, run } from './support.ts';
 
-describe('classify: DPD 0 NORMAL, 1–90 SPECIAL_MENTION, 91–180 SUBSTANDARD, 181–360 DOUBTFUL, ≥ 361 LOSS', () => {
+describe('classify (2023 rule, default thresholds): DPD 0 NORMAL, 1–90 SPECIAL_MENTION, 91–270 SUBSTANDARD, 271–360 DOUBTFUL, ≥ 361 LOSS', () => {
   it.each([
     [0, 'NORMAL'],
     [1, 'SPECIAL_MENTION'],
     [90, 'SPECIAL_MENTION'],
     [91, 'SUBSTANDARD'],
     [180, 'SUBSTANDARD'],
-    [181, 'DOUBTFUL'],
+    // DOUBTFUL starts after 270 days under the 2023 rule (it was 180 under the old five-tier guidance)
+    [181, 'SUBSTANDARD'],
+    [270, 'SUBSTANDARD'],
+    [271, 'DOUBTFUL'],
     [360, 'DOUBTFUL'],
     [361, 'LOSS'],
     [5_000, 'LOSS'],
@@ -23,7 +28,35 @@ describe('classify: DPD 0 NORMAL, 1–90 SPECIAL_MENTION, 91–180 SUBSTANDARD, 
   });
 
   it('the thresholds are the first DPD of each tier', () => {
-    expect(DPD_THRESHOLDS).toEqual({ SPECIAL_MENTION: 1, SUBSTANDARD: 91, DOUBTFUL: 181, LOSS: 361 });
+    expect(dpdThresholds(DEFAULT_TERMS)).toEqual({ SPECIAL_MENTION: 1, SUBSTANDARD: 91, DOUBTFUL: 271, LOSS: 361 });
+  });
+
+  it('the thresholds are the product’s: a stricter product classifies DPD 61 SUBSTANDARD', () => {
+    const strict = resolveTerms({ substandardAfterDpd: 60, doubtfulAfterDpd: 180, lossAfterDpd: 360 });
+    expect(classify(61, strict)).toBe('SUBSTANDARD');
+    expect(classify(181, strict)).toBe('DOUBTFUL');
+  });
+
+  it('thresholds that do not rise are refused', () => {
+    expect(() => resolveTerms({ substandardAfterDpd: 300, doubtfulAfterDpd: 270 })).toThrow(/must rise/);
+  });
+});
+
+describe('the cure observation period: the longer of two settlement periods and six months', () => {
+  it.each([
+    // Monthly: 2 months < 6 months → six months, 2026-08-03 → 2027-02-03
+    ['MONTHLY', '2027-02-03'],
+    // Quarterly: 2 quarters = 6 months
+    ['QUARTERLY', '2027-02-03'],
+    // 利随本清: two of the product's longest drawdown terms, 2 × 365 days → 2028-08-02
+    ['WITH_PRINCIPAL', '2028-08-02'],
+  ] as const)('%s: observation from 2026-08-03 ends %s', (settlementCycle, end) => {
+    expect(observationEndDay(resolveTerms({ settlementCycle }), toDay('2026-08-03'))).toBe(toDay(end));
+  });
+
+  it('three quarterly periods outlast six months', () => {
+    // 3 quarters = 9 months: 2026-08-03 → 2027-05-03
+    expect(observationEndDay(resolveTerms({ settlementCycle: 'QUARTERLY', cureSettlementPeriods: 3 }), toDay('2026-08-03'))).toBe(toDay('2027-05-03'));
   });
 });
 

@@ -58,7 +58,7 @@ describe('a drawdown unpaid at maturity', () => {
     expect(new Set(r.events.filter((e) => e.date === '2026-01-15').map((e) => e.type))).toEqual(new Set(['PrincipalOverdue', 'InterestOverdue', 'ClassificationChanged']));
     expect(eventsOfType(r.events, 'InterestSettled')[0]!.data).toMatchObject({ interestFen: 95_833, drawdowns: [{ reason: 'MATURITY', interestFen: 95_833 }] });
     expect(eventsOfType(r.events, 'PrincipalOverdue')[0]!.data).toMatchObject({ principalFen: MILLION_YUAN, overdueSince: '2026-01-16', penaltyRatePpm: 51_750 });
-    expect(eventsOfType(r.events, 'ClassificationChanged')[0]!.data).toEqual({ from: 'NORMAL', to: 'SPECIAL_MENTION' });
+    expect(eventsOfType(r.events, 'ClassificationChanged')[0]!.data).toEqual({ from: 'NORMAL', to: 'SPECIAL_MENTION', reason: 'DPD 1' });
     expect(r.state.classification).toBe('SPECIAL_MENTION');
   });
 
@@ -229,7 +229,7 @@ describe('paying arrears: compound → penalty → overdue interest → overdue 
     const r = run([repayCmd('2026-01-22', payoff)], partly);
     expect(r.state.drawdowns).toEqual([]);
     expect(r.state.classification).toBe('NORMAL');
-    expect(eventsOfType(r.events, 'ClassificationChanged').at(-1)!.data).toEqual({ from: 'SPECIAL_MENTION', to: 'NORMAL' });
+    expect(eventsOfType(r.events, 'ClassificationChanged').at(-1)!.data).toEqual({ from: 'SPECIAL_MENTION', to: 'NORMAL', reason: 'arrears paid' });
     // Overdue since the 16th; on the 22nd, before the payment, DPD = 22 − 16 + 1 = 7
     expect(r.state.dpdHistory).toEqual([{ from: '2026-01-16', to: '2026-01-22', maxDpd: 7 }]);
     expect(run([{ type: 'Close', date: '2026-01-22' }], r).state.status).toBe('CLOSED');
@@ -243,8 +243,9 @@ describe('days past due and the five-tier classification', () => {
     ['2026-01-16', 1, 'SPECIAL_MENTION'],
     ['2026-04-15', 90, 'SPECIAL_MENTION'], // Jan 16 + 89 days
     ['2026-04-16', 91, 'SUBSTANDARD'],
-    ['2026-07-14', 180, 'SUBSTANDARD'], // Jan 16 + 179
-    ['2026-07-15', 181, 'DOUBTFUL'],
+    ['2026-07-15', 181, 'SUBSTANDARD'], // Jan 16 + 180: DOUBTFUL only after 270 days (2023 rule)
+    ['2026-10-12', 270, 'SUBSTANDARD'], // Jan 16 + 269
+    ['2026-10-13', 271, 'DOUBTFUL'],
     ['2027-01-10', 360, 'DOUBTFUL'], // Jan 16 + 359
     ['2027-01-11', 361, 'LOSS'],
     ['2027-06-30', 531, 'LOSS'], // 361 + (Jan 11 → Jun 30 = 170 days)
@@ -259,10 +260,10 @@ describe('days past due and the five-tier classification', () => {
   it('each change is one ClassificationChanged event, dated the evening before the new tier', () => {
     const r = run([...shortLoan, eod('2027-01-31')]);
     expect(eventsOfType(r.events, 'ClassificationChanged').map((e) => [e.date, e.data])).toEqual([
-      ['2026-01-15', { from: 'NORMAL', to: 'SPECIAL_MENTION' }],
-      ['2026-04-15', { from: 'SPECIAL_MENTION', to: 'SUBSTANDARD' }],
-      ['2026-07-14', { from: 'SUBSTANDARD', to: 'DOUBTFUL' }],
-      ['2027-01-10', { from: 'DOUBTFUL', to: 'LOSS' }],
+      ['2026-01-15', { from: 'NORMAL', to: 'SPECIAL_MENTION', reason: 'DPD 1' }],
+      ['2026-04-15', { from: 'SPECIAL_MENTION', to: 'SUBSTANDARD', reason: 'DPD 91' }],
+      ['2026-10-12', { from: 'SUBSTANDARD', to: 'DOUBTFUL', reason: 'DPD 271' }],
+      ['2027-01-10', { from: 'DOUBTFUL', to: 'LOSS', reason: 'DPD 361' }],
     ]);
     // The facility matured at the end of 2026-12-31 meanwhile
     expect(r.state.status).toBe('MATURED');
@@ -294,5 +295,53 @@ describe('days past due and the five-tier classification', () => {
     // 153 333 × 51 750 / 3.6e8 = 22.04 → 22, so 153 355 lifts the block the same day
     expectDomainError(() => run([repayCmd('2026-01-22', 153_333), draw('2026-01-22', 100_00)], r), 'facility-in-arrears');
     expect(run([repayCmd('2026-01-22', 153_355), draw('2026-01-22', 100_00)], r).state.drawdowns).toHaveLength(2);
+  });
+});
+
+describe('no instant cure: a non-performing facility is observed before it moves up', () => {
+  // The short loan unpaid: DPD 200 on 2026-08-03 (Jan 16 + 199 days), SUBSTANDARD (91–270).
+  const unpaid = run(shortLoan);
+  const cured = run([repayCmd('2026-08-03', payoffOn(unpaid.state, '2026-08-03'))], unpaid);
+
+  it('paying every arrear at DPD 200 leaves it SUBSTANDARD and starts six months of observation', () => {
+    expect(valuationAsOf(unpaid.state, '2026-08-03')).toMatchObject({ daysPastDue: 200, classification: 'SUBSTANDARD' });
+    expect(cured.state.classification).toBe('SUBSTANDARD');
+    // The longer of two monthly settlement periods (2 months) and six months: 2026-08-03 + 6 months
+    expect(cured.state.cureObservation).toEqual({ startedOn: '2026-08-03', endsOn: '2027-02-03' });
+    expect(eventsOfType(cured.events, 'CureObservationStarted').map((e) => e.data)).toEqual([
+      { startedOn: '2026-08-03', endsOn: '2027-02-03', classification: 'SUBSTANDARD' },
+    ]);
+    expect(eventsOfType(cured.events, 'ClassificationChanged').filter((e) => e.date >= '2026-08-03')).toEqual([]);
+  });
+
+  it('the next day and the last day of observation it is still SUBSTANDARD; NORMAL from 2027-02-03', () => {
+    expect(valuationAsOf(cured.state, '2026-08-04')).toMatchObject({ daysPastDue: 0, classification: 'SUBSTANDARD' });
+    expect(valuationAsOf(cured.state, '2027-02-02').classification).toBe('SUBSTANDARD');
+    const after = advance(cured.state, '2027-02-03');
+    expect(after.state.classification).toBe('NORMAL');
+    expect(after.state.cureObservation).toBeNull();
+    expect(eventsOfType(after.events, 'ClassificationChanged').map((e) => [e.date, e.data])).toEqual([
+      ['2027-02-02', { from: 'SUBSTANDARD', to: 'NORMAL', reason: 'observation ended' }],
+    ]);
+  });
+
+  it('new arrears during observation restart it: interest settled Aug 20 unpaid on the 22nd, paid on the 25th', () => {
+    const drawn = run([draw('2026-08-10', 100_000_00, { termDays: 60 }), eod('2026-08-24')], cured);
+    // 1e7 fen × 11 days (Aug 10…20) × 34 500 / 3.6e8 = 10 541.67 → 10 542, due Aug 21, overdue from Aug 22
+    expect(eventsOfType(drawn.events, 'CureObservationInterrupted').map((e) => [e.date, e.data])).toEqual([
+      ['2026-08-21', { startedOn: '2026-08-03', daysPastDue: 1 }],
+    ]);
+    expect(drawn.state).toMatchObject({ classification: 'SUBSTANDARD', cureObservation: null });
+    const repaid = run([repayCmd('2026-08-25', payableOnTotals(drawn.state, '2026-08-25').OVERDUE_INTEREST + payableOnTotals(drawn.state, '2026-08-25').COMPOUND_INTEREST)], drawn);
+    expect(valuationAsOf(repaid.state, '2026-08-25').daysPastDue).toBe(0);
+    // A fresh six months from the day the new arrears were paid
+    expect(repaid.state.cureObservation).toEqual({ startedOn: '2026-08-25', endsOn: '2027-02-25' });
+    expect(valuationAsOf(repaid.state, '2027-02-03').classification).toBe('SUBSTANDARD');
+  });
+
+  it('SPECIAL_MENTION, by contrast, returns to NORMAL the day its arrears are paid (our policy choice)', () => {
+    const late = run([repayCmd('2026-01-26', payoffOn(unpaid.state, '2026-01-26'))], unpaid);
+    expect(late.state.classification).toBe('NORMAL');
+    expect(late.state.cureObservation).toBeNull();
   });
 });

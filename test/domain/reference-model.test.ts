@@ -34,13 +34,21 @@ function roundDiv(n: bigint, d: bigint, mode: 'HALF_UP' | 'HALF_EVEN'): bigint {
   return q;
 }
 
-function classify(dpd: number): string {
+/** The class DPD alone calls for (2023 rule): 1–90 SPECIAL_MENTION, 91–270 SUBSTANDARD, 271–360 DOUBTFUL, then LOSS. */
+function byDpd(dpd: number): string {
   if (dpd === 0) return 'NORMAL';
   if (dpd <= 90) return 'SPECIAL_MENTION';
-  if (dpd <= 180) return 'SUBSTANDARD';
+  if (dpd <= 270) return 'SUBSTANDARD';
   if (dpd <= 360) return 'DOUBTFUL';
   return 'LOSS';
 }
+const TIERS = ['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS'];
+const SIX_MONTHS_LATER = (day: number) => {
+  const d = new Date(day * MS);
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 6, 1));
+  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  return Date.UTC(target.getUTCFullYear(), target.getUTCMonth(), Math.min(d.getUTCDate(), last)) / MS;
+};
 
 // ---- the model ------------------------------------------------------------------------------
 interface Loan {
@@ -82,6 +90,9 @@ class Model {
   loans: Loan[] = [];
   count = 0;
   settlements: string[] = [];
+  /** The five-tier class, with no instant cure for non-performing loans. */
+  cls = 'NORMAL';
+  observationEnd: number | null = null;
   readonly p: Product;
   readonly divisor: bigint;
   readonly maturity: number;
@@ -107,6 +118,29 @@ class Model {
       for (const item of l.items) if (item.amount > 0n && item.overdueFrom <= day) oldest = Math.min(oldest, item.overdueFrom);
     }
     return oldest === Infinity ? 0 : day - oldest + 1;
+  }
+
+  /**
+   * The class at `day` (at its opening, and again after a repayment): the DPD floor, except that
+   * SUBSTANDARD and worse move up only after all arrears are paid and six months (for 利随本清 two
+   * maximal terms, 730 days) passed with no new arrears.
+   */
+  classifyAt(day: number): void {
+    const dpd = this.dpd(day);
+    const floor = byDpd(dpd);
+    if (TIERS.indexOf(this.cls) < 2) {
+      this.cls = floor;
+      return;
+    }
+    if (dpd > 0) {
+      this.observationEnd = null;
+      if (TIERS.indexOf(floor) > TIERS.indexOf(this.cls)) this.cls = floor;
+    } else if (this.observationEnd === null) {
+      this.observationEnd = this.p.cycle === 'WITH_PRINCIPAL' ? Math.max(SIX_MONTHS_LATER(day), day + 2 * MAX_TERM) : SIX_MONTHS_LATER(day);
+    } else if (day >= this.observationEnd) {
+      this.observationEnd = null;
+      this.cls = 'NORMAL';
+    }
   }
 
   /** Why a drawdown on `day` would be refused, in the order a bank checks: status, term, arrears, amounts, count. */
@@ -273,6 +307,7 @@ describe('the domain agrees with an independent day-by-day reference model', () 
           for (; modelDay < day; modelDay++) {
             model.accrue(modelDay);
             model.settle(modelDay);
+            model.classifyAt(modelDay + 1);
           }
         };
 
@@ -303,6 +338,7 @@ describe('the domain agrees with an independent day-by-day reference model', () 
             t = applyCommand(state, command);
             expect(t.result).toMatchObject({ amountFen: amount });
             model.repay(amount);
+            model.classifyAt(day);
           }
           state = t.state;
           events.push(...t.events);
@@ -349,7 +385,7 @@ describe('the domain agrees with an independent day-by-day reference model', () 
           ACCRUED_INTEREST: Number(accrued),
         });
         expect(v.daysPastDue).toBe(model.dpd(end));
-        expect(v.classification).toBe(classify(model.dpd(end)));
+        expect(v.classification).toBe(model.cls);
         expect(v.availableFen).toBe(p.limitFen - model.outstanding());
         const byId = Object.fromEntries(state.drawdowns.map((d) => [d.drawdownId, d.principalFen]));
         for (const l of model.loans) expect(byId[l.id] ?? 0, l.id).toBe(l.principal);
