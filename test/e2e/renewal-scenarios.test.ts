@@ -146,30 +146,33 @@ const DRAWN = { draw: '2026-10-25', amount: '500000.00' } as const;
  * the 21st and overdue from the 22nd (DPD 1). Each `payoff` is the exact amount payable that day.
  */
 const EPISODE = {
-  /** Paid on 22 March (DPD 1): 100 000.00 + 168.89 + 21 March accrued (10 000 000 × 38 000 / 360 000 000 = 1 055.56 → 10.56) = 100 179.45. */
+  /**
+   * Paid on 22 March (DPD 1): 100 000.00 + 168.89 + 21 March accrued (10 000 000 × 38 000 / 360 000 000 = 1 055.56 → 10.56)
+   * + compound on 168.89 at 57 000 ppm from its 付息日, 21 March (1 day: 16 889 × 57 000 / 360 000 000 = 2.67 → 0.03) = 100 179.48.
+   */
   dpd1: (year: number): Step[] => [
     { draw: `${year}-03-05`, amount: '100000.00' },
-    { repay: `${year}-03-22`, amount: '100179.45', clears: true },
+    { repay: `${year}-03-22`, amount: '100179.48', clears: true },
   ],
   /**
    * Paid on 20 April (DPD 30: 22 March..20 April): 100 000.00 + 168.89
    * + accrued 21 March..19 April (30 days: 300 000 000 × 38 000 / 360 000 000 = 31 666.67 → 316.67)
-   * + compound on 168.89 at 57 000 ppm for 22 March..19 April (29 days: 16 889 × 29 × 57 000 / 360 000 000 = 77.55 → 0.78)
-   * = 100 486.34.
+   * + compound on 168.89 at 57 000 ppm for 21 March..19 April (30 days: 16 889 × 30 × 57 000 / 360 000 000 = 80.22 → 0.80)
+   * = 100 486.36.
    */
   dpd30: (): Step[] => [
     { draw: '2026-03-05', amount: '100000.00' },
-    { repay: '2026-04-20', amount: '100486.34', clears: true },
+    { repay: '2026-04-20', amount: '100486.36', clears: true },
   ],
   /**
    * Paid on 21 April (DPD 31), after April's settlement: 100 000.00 + 168.89
    * + April's interest, 21 March..20 April (31 days: 310 000 000 × 38 000 / 360 000 000 = 32 722.22 → 327.22)
-   * + compound settled on the 20th, 22 March..20 April (30 days: 16 889 × 30 × 57 000 / 360 000 000 = 80.22 → 0.80)
-   * = 100 496.91.
+   * + compound settled on the 20th, 21 March..20 April (31 days: 16 889 × 31 × 57 000 / 360 000 000 = 82.89 → 0.83)
+   * = 100 496.94.
    */
   dpd31: (): Step[] => [
     { draw: '2026-03-05', amount: '100000.00' },
-    { repay: '2026-04-21', amount: '100496.91', clears: true },
+    { repay: '2026-04-21', amount: '100496.94', clears: true },
   ],
 };
 
@@ -212,8 +215,10 @@ const scenarios: readonly Scenario[] = [
   },
   {
     // November's interest, 25 Oct..20 Nov = 27 days: 50 000 000 × 27 × 38 000 / 360 000 000 = 142 500 → 1 425.00, paid when due.
-    name: 'the maturity date itself, November’s interest paid on time (approved and executed at once)',
-    steps: [DRAWN, { repay: '2026-11-21', amount: '1425.00' }],
+    // Interest for [21 November, 1 December) is settled the evening before maturity and due on it (利随本清 for
+    // the loan): 50 000 000 × 10 × 38 000 / 360 000 000 = 52 777.78 → 527.78, paid before applying.
+    name: 'the maturity date itself, November’s interest paid on time and the interest due at maturity paid first (approved and executed at once)',
+    steps: [DRAWN, { repay: '2026-11-21', amount: '1425.00' }, { repay: MATURITY, amount: '527.78' }],
     applyOn: MATURITY,
     decision: 'APPROVED',
     params: { 'application-window': { daysToMaturity: 0, maturityDate: MATURITY } },

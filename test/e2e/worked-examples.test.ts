@@ -133,24 +133,26 @@ describe('worked example 1: 1 000 000.00 drawn on 2026-01-05 at 3.45%', () => {
     expect(on20th.body).toMatchObject({ asOf: '2026-01-20', accruedInterest: '1533.33', interestDue: '0.00', overdueInterest: '0.00', payoffAmount: '1001533.33', daysPastDue: 0 });
 
     // Settled at the end of the 20th, due on the 21st; the 21st itself accrues one day: 9 583.33 → 95.83.
+    // Interest due accrues compound interest (复利) from its 付息日, the 21st, should it stay unpaid that day:
+    // 153 333 × 51 750 / 360 000 000 = 22.04 → 0.22 (a payment on the 21st does not owe it).
     const on21st = await valueAsOf(facilityId, '2026-01-21');
-    expect(on21st.body).toMatchObject({ interestDue: '1533.33', accruedInterest: '95.83', overdueInterest: '0.00', daysPastDue: 0, classification: 'NORMAL' });
-    // 1 000 000.00 + 1 533.33 + 95.83
-    expect(on21st.body.payoffAmount).toBe('1001629.16');
+    expect(on21st.body).toMatchObject({ interestDue: '1533.33', accruedInterest: '95.83', overdueInterest: '0.00', compoundInterest: '0.22', daysPastDue: 0, classification: 'NORMAL' });
+    // 1 000 000.00 + 1 533.33 + 95.83 + 0.22
+    expect(on21st.body.payoffAmount).toBe('1001629.38');
 
     // Unpaid at the end of the 21st: overdue on the 22nd, DPD 1, special mention.
-    // Accrued: 2 days = 19 166.67 → 191.67. Compound interest (复利) on the overdue 1 533.33 at the
-    // penalty rate 34 500 × 1.5 = 51 750 ppm for the 22nd: 153 333 × 51 750 / 360 000 000 = 22.04 → 0.22.
+    // Accrued: 2 days = 19 166.67 → 191.67. Compound on the overdue 1 533.33 at the penalty rate
+    // 34 500 × 1.5 = 51 750 ppm for the 21st and 22nd: 153 333 × 2 × 51 750 / 360 000 000 = 44.08 → 0.44.
     const on22nd = await valueAsOf(facilityId, '2026-01-22');
     expect(on22nd.body).toMatchObject({
       interestDue: '0.00',
       overdueInterest: '1533.33',
       accruedInterest: '191.67',
-      compoundInterest: '0.22',
+      compoundInterest: '0.44',
       penaltyInterest: '0.00',
       daysPastDue: 1,
       classification: 'SPECIAL_MENTION',
-      payoffAmount: '1001725.22', // 1 000 000.00 + 1 533.33 + 191.67 + 0.22
+      payoffAmount: '1001725.44', // 1 000 000.00 + 1 533.33 + 191.67 + 0.44
     });
 
     const refused = await draw(facilityId, '2026-01-22', '100.00');
@@ -158,11 +160,11 @@ describe('worked example 1: 1 000 000.00 drawn on 2026-01-05 at 3.45%', () => {
     expect(await e2e.lastSeq(facilityId)).toBe(2);
 
     // A payment on the 22nd meets interest through the 21st (the payment day does not accrue):
-    // the overdue 1 533.33 and no compound yet. It clears the arrears, so drawing works again.
-    const paid = await repay(facilityId, '2026-01-22', '1533.33');
+    // compound for the 21st (0.22, paid first) and the overdue 1 533.33. It clears the arrears, so drawing works again.
+    const paid = await repay(facilityId, '2026-01-22', '1533.55');
     expect(paid.status, paid.text).toBe(201);
     expect(paid.body.allocation).toEqual({
-      compoundInterest: '0.00',
+      compoundInterest: '0.22',
       penaltyInterest: '0.00',
       overdueInterest: '1533.33',
       overduePrincipal: '0.00',
