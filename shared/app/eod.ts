@@ -15,8 +15,10 @@ import { catchUpChunk, stateAsOf, withLpr } from './facilities.ts';
 import { EOD_MAX_LISTED_FAILURES } from '#api/eod.ts';
 import { DomainError, invariant, ValidationError } from '#domain/errors.ts';
 import { LedgerError } from '#ledger/errors.ts';
-import type { FacilityState } from '#domain/state.ts';
-import { valuationAsOf } from '#domain/valuation.ts';
+import type { Classification, DomainEvent, FacilityState } from '#domain/state.ts';
+import { debtorClassification } from '#domain/classification.ts';
+import type { BorrowerProfile } from '#domain/profile.ts';
+import { classificationAfterEndOfDay, valuationAsOf } from '#domain/valuation.ts';
 import { executeCommand } from '#ledger/command.ts';
 import type { EodPart, EodReport, PortfolioTotals } from '#api/eod.ts';
 import { EOD_SHARD_COUNT, SHARDS_PER_PARTITION } from '#ledger/schema.ts';
@@ -132,9 +134,19 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
   // A re-run (or a command dated after D) finds the state past D: value the event before it.
   const asOf = await stateAsOf(deps, latest, date);
   if (asOf !== null) addValuation(result.totals, asOf, date, lpr);
-  const command: EndOfDayCommand = withLpr({ type: 'EndOfDay', date }, latest.state, lpr) as EndOfDayCommand;
-  const transition = applyCommand(latest.state, command);
-  if (transition.events.length === 0) return;
+  const command: EndOfDayCommand = { type: 'EndOfDay', date };
+  const transition = applyCommand(latest.state, withLpr(command, latest.state, lpr));
+  if (transition.events.length > 0) await appendEndOfDay(deps, facilityId, command, lpr, result);
+  const classChanged = transition.events.some((e) => e.type === 'ClassificationChanged');
+  await applyBorrowerClassification(deps, transition.state, classChanged, date, lpr, result);
+}
+
+/**
+ * Appends the end-of-day event for `command` unless a racing command already applied it (the state is
+ * re-read on every attempt); counts what it wrote in `result`.
+ */
+async function appendEndOfDay(deps: AppDeps, facilityId: string, command: EndOfDayCommand, lpr: LprSchedule, result: EodShardResult): Promise<void> {
+  let written: DomainEvent[] = [];
   let seenSeq: number | null = null;
   try {
     const appended = await executeCommand<FacilityState>(
@@ -143,13 +155,15 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
         facilityId,
         decide: (current) => {
           seenSeq ??= current!.seq;
-          const t = applyCommand(current!.state, withLpr(command, current!.state, lpr));
+          const dated = withLpr(command, current!.state, lpr);
+          const t = applyCommand(current!.state, dated);
           if (t.events.length === 0) throw new NothingToDo();
+          written = t.events;
           return {
             type: 'EndOfDay',
-            businessDate: date,
+            businessDate: command.date,
             actor: EOD_ACTOR,
-            data: { command: withLpr(command, current!.state, lpr), events: t.events.map(({ type, date: d, data }) => ({ type, date: d, data })) },
+            data: { command: dated, events: t.events.map(({ type, date: d, data }) => ({ type, date: d, data })) },
             postings: t.events.flatMap((e) => e.postings),
             state: t.state,
           };
@@ -166,7 +180,57 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
     throw error;
   }
   result.changed += 1;
-  for (const e of transition.events) result.eventsByType[e.type] = (result.eventsByType[e.type] ?? 0) + 1;
+  for (const e of written) result.eventsByType[e.type] = (result.eventsByType[e.type] ?? 0) + 1;
+}
+
+/** A borrower's facilities end of day values for its debtor-level class; bounds the per-borrower reads. */
+export const MAX_BORROWER_FACILITIES = 50;
+
+/**
+ * The debtor-level class (债务人维度, 2023 rule) of `borrowerId` once the end of `date` is applied: every
+ * facility of the borrower (borrower index) valued at the same date with the pure `advance`, so the
+ * answer is the same whichever shard or order end of day meets them in. Null where the rule does not
+ * apply: a borrower with one facility, or one that is not an ENTERPRISE (missing profile: ENTERPRISE).
+ */
+export async function borrowerClassificationOn(
+  deps: AppDeps,
+  borrowerId: string,
+  date: string,
+  lpr: LprSchedule,
+): Promise<{ classification: Classification | null; facilities: FacilityState[] }> {
+  const page = await deps.store.listFacilitiesByBorrower(borrowerId, { limit: MAX_BORROWER_FACILITIES });
+  const facilities: FacilityState[] = [];
+  for (const id of page.items) {
+    const latest = await deps.store.loadLatest<FacilityState>(id);
+    if (latest !== null && latest.state.status !== 'CLOSED') facilities.push(latest.state);
+  }
+  if (facilities.length <= 1) return { classification: null, facilities };
+  const record = await deps.store.getBorrower<BorrowerProfile>(borrowerId);
+  if ((record?.profile?.borrowerType ?? 'ENTERPRISE') !== 'ENTERPRISE') return { classification: null, facilities };
+  return { classification: debtorClassification(facilities.map((s) => classificationAfterEndOfDay(s, date, lpr))), facilities };
+}
+
+/**
+ * The per-facility debtor-level step of end of day, after the facility's own end of day: works out the
+ * borrower's class and records it on each of its facilities where it differs (a BorrowerClassificationChanged
+ * event). Cheap on a healthy book: only a facility that is not NORMAL, carries a borrower class or changed
+ * class today looks at its siblings.
+ */
+export async function applyBorrowerClassification(
+  deps: AppDeps,
+  state: FacilityState,
+  classChanged: boolean,
+  date: string,
+  lpr: LprSchedule,
+  result: EodShardResult,
+): Promise<void> {
+  if (state.status === 'CLOSED' || (state.classification === 'NORMAL' && state.borrowerClassification === null && !classChanged)) return;
+  const { classification, facilities } = await borrowerClassificationOn(deps, state.borrowerId, date, lpr);
+  for (const sibling of facilities) {
+    const command: EndOfDayCommand = { type: 'EndOfDay', date, borrowerClassification: classification };
+    const probe = applyCommand(sibling, withLpr(command, sibling, lpr));
+    if (probe.events.some((e) => e.type === 'BorrowerClassificationChanged')) await appendEndOfDay(deps, sibling.facilityId, command, lpr, result);
+  }
 }
 
 export function emptyPart(date: string, range: EodRange): EodPart {

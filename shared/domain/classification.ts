@@ -38,6 +38,31 @@ export function reportedClassification(state: Pick<FacilityState, 'classificatio
 }
 
 /** The class the DPD alone calls for (a floor: a non-performing facility may stand worse). */
+/** The debtor-level class (债务人维度, 2023 rule): the worst class among a borrower's facilities. */
+export function debtorClassification(classes: Iterable<Classification>): Classification {
+  let worst: Classification = 'NORMAL';
+  for (const c of classes) worst = worseClassification(worst, c);
+  return worst;
+}
+
+/**
+ * Records on a draft the debtor-level class end of day worked out for its borrower (null: the rule does
+ * not apply, e.g. a non-enterprise borrower). It is kept only where it is worse than the facility's own
+ * class; a change is a BorrowerClassificationChanged event with reason `borrower class`.
+ */
+export function recordBorrowerClassification(state: FacilityState, borrowerClass: Classification | null, events: DomainEvent[], eventDate: BusinessDate): void {
+  const kept = borrowerClass !== null && worseClassification(borrowerClass, state.classification) !== state.classification ? borrowerClass : null;
+  if (kept === state.borrowerClassification) return;
+  const from = reportedClassification(state);
+  state.borrowerClassification = kept;
+  events.push({
+    type: 'BorrowerClassificationChanged',
+    date: eventDate,
+    data: { from, to: reportedClassification(state), classification: state.classification, borrowerClassification: borrowerClass, reason: 'borrower class' },
+    postings: [],
+  });
+}
+
 export function classify(dpd: number, terms: ProductTerms = DEFAULT_TERMS): Classification {
   const t = dpdThresholds(terms);
   if (dpd >= t.LOSS) return 'LOSS';

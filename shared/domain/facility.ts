@@ -7,7 +7,7 @@
 import { advanceDraft, cloneState, dropCleanDrawdowns } from './advance.ts';
 import { allocate, type Allocation } from './allocation.ts';
 import { addDays, daysBetween, parseBusinessDate, toDay, type BusinessDate } from './calendar.ts';
-import { notePeakDpd, daysPastDue, updateDelinquency } from './classification.ts';
+import { CLASSIFICATIONS, notePeakDpd, daysPastDue, recordBorrowerClassification, updateDelinquency } from './classification.ts';
 import { begin, finish, type DatedCommand } from './command-base.ts';
 import { accrueTo } from './drawdown-accrual.ts';
 import { newDrawdown } from './drawdowns.ts';
@@ -16,7 +16,7 @@ import { assertFen, formatYuan } from './money.ts';
 import { transfer } from './postings.ts';
 import { assertRatePpm, assertSpreadBp, contractRatePpm } from './rates.ts';
 import { applyRenewal, decideRenewal, type ApplyRenewalCommand, type DecideRenewalCommand } from './renewal-commands.ts';
-import type { DomainEvent, FacilityState, Pricing, Transition } from './state.ts';
+import type { Classification, DomainEvent, FacilityState, Pricing, Transition } from './state.ts';
 import { MAX_FACILITY_TERM_DAYS, resolveTerms, type ProductTerms } from './terms.ts';
 import { payableOnDraft, payoffOf, principalOutstanding, sumAmounts, type CategoryAmounts } from './valuation.ts';
 
@@ -59,6 +59,11 @@ export interface CloseCommand extends DatedCommand {
 /** End of day `date`: the state then opens on the next day. Running it twice changes nothing. */
 export interface EndOfDayCommand extends DatedCommand {
   type: 'EndOfDay';
+  /**
+   * The debtor-level class end of day worked out for the borrower (the worst among its facilities, for an
+   * ENTERPRISE borrower), or null where the rule does not apply; absent leaves the recorded one alone.
+   */
+  borrowerClassification?: Classification | null;
 }
 export type Command =
   | OpenFacilityCommand
@@ -266,14 +271,25 @@ export function close(state: FacilityState, command: CloseCommand): Transition {
   return finish(draft, events, undefined);
 }
 
-/** Persists what `advance` produces for the end of `date`; a no-op when that end is already applied. */
+/**
+ * Persists what `advance` produces for the end of `date`, then records the borrower's class when the
+ * command carries one; a no-op when that end is already applied and nothing is to be recorded.
+ */
 export function endOfDay(state: FacilityState, command: EndOfDayCommand): Transition {
   const date = parseBusinessDate(command.date, 'date');
+  const borrowerClass = command.borrowerClassification;
+  if (borrowerClass !== undefined && borrowerClass !== null && !CLASSIFICATIONS.includes(borrowerClass)) {
+    throw ValidationError.of('borrowerClassification', `must be one of ${CLASSIFICATIONS.join(', ')}`);
+  }
   const next = toDay(date) + 1;
-  if (next <= toDay(state.businessDate)) return { state, events: [], result: undefined };
+  const opened = toDay(state.businessDate);
+  // A state already past the next day has moved on: a later end of day records the class then.
+  if (next < opened || (next === opened && borrowerClass === undefined)) return { state, events: [], result: undefined };
   const draft = cloneState(state);
   const events: DomainEvent[] = [];
-  advanceDraft(draft, next, events, command.lpr);
+  if (next > opened) advanceDraft(draft, next, events, command.lpr);
+  if (borrowerClass !== undefined) recordBorrowerClassification(draft, borrowerClass, events, date);
+  if (events.length === 0) return { state, events: [], result: undefined };
   return finish(draft, events, undefined);
 }
 

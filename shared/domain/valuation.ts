@@ -7,7 +7,7 @@
  *    categories as they stand on D (D's own end-of-day settlement and overdue moves show on D + 1).
  */
 import { interestFen } from './accrual.ts';
-import { toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
+import { fromDay, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
 import { daysPastDue, reportedClassification } from './classification.ts';
 import { advance } from './advance.ts';
 import { accrueTo, overdueInterestOn } from './drawdown-accrual.ts';
@@ -101,6 +101,17 @@ export function payableOnDraft(draft: FacilityState, date: BusinessDate): Drawdo
 /** What a payment made during `date` meets, per drawdown, without changing `state`. */
 export function payableOn(state: FacilityState, date: BusinessDate, lpr?: LprSchedule): DrawdownAmounts[] {
   return payableOnDraft(advance(state, date, lpr).state, date);
+}
+
+/**
+ * The facility's own class once the end of `date` is applied, without changing `state`: what end of day
+ * compares across a borrower's facilities, whichever shard or order it meets them in. A state already
+ * past that day keeps its class.
+ */
+export function classificationAfterEndOfDay(state: FacilityState, date: BusinessDate, lpr?: LprSchedule): Classification {
+  const next = toDay(date) + 1;
+  if (state.status === 'CLOSED' || next < toDay(state.businessDate)) return state.classification;
+  return advance(state, fromDay(next), lpr).state.classification;
 }
 
 /** The facility as of the end of `date` (day `date`'s interest counted), without changing `state`. */
