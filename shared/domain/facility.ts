@@ -289,7 +289,7 @@ export function endOfDay(state: FacilityState, command: EndOfDayCommand): Transi
   const events: DomainEvent[] = [];
   if (next > opened) advanceDraft(draft, next, events, command.lpr);
   if (borrowerClass !== undefined) recordBorrowerClassification(draft, borrowerClass, events, date);
-  if (events.length === 0) return { state, events: [], result: undefined };
+  if (events.length === 0 && next === opened) return { state, events: [], result: undefined };
   return finish(draft, events, undefined);
 }
 

@@ -132,7 +132,9 @@ describe('scope and conditions: every threshold in the product configuration', (
     // A day later it is overdue: arrears, and the class (DPD 1) is SPECIAL_MENTION.
     const late = assess(profile(), '2026-12-22');
     expect(notPassing(late.checks)).toEqual({ 'no-arrears': 'REJECT', classification: 'REFER', 'dpd-history': 'REFER' });
-    expect(outcome(late.checks, 'no-arrears')).toMatchObject({ reason: 'arrears-unpaid', params: { amount: '2491.67' } });
+    // The arrears now include compound interest for the 21st, the interest's 付息日 (issue 9 §1):
+    // 249 167 × 51 750 / 360 000 000 = 35.82 → 0.36, so 2 491.67 + 0.36 = 2 492.03.
+    expect(outcome(late.checks, 'no-arrears')).toMatchObject({ reason: 'arrears-unpaid', params: { amount: '2492.03' } });
     expect(outcome(late.checks, 'classification')).toMatchObject({ reason: 'class-special-mention' });
   });
 });
