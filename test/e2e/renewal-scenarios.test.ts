@@ -249,7 +249,9 @@ const scenarios: readonly Scenario[] = [
     decision: 'REJECTED',
     notPass: { 'no-arrears': 'REJECT', classification: 'REFER', 'dpd-history': 'REFER' },
     reasons: { 'no-arrears': 'arrears-unpaid', classification: 'class-special-mention' },
-    params: { 'no-arrears': { amount: '1425.00' } },
+    // Arrears: the 1 425.00 and its compound interest for the 21st, its 付息日 (issue 9 §1):
+    // 142 500 × 57 000 / 360 000 000 = 22.56 → 0.23.
+    params: { 'no-arrears': { amount: '1425.23' } },
   },
   {
     name: 'interest overdue 1 day in March, paid up since',
@@ -580,11 +582,13 @@ describe('an approved renewal: a new contract that settles the old 借据 at its
     expect(paidOld.body.allocation).toMatchObject({ interestDue: '791.67', principal: '0.00' });
 
     const events = await e2e.events(l.facilityId);
-    // The repayment's catch-up executed the contract: one journal event, the switch first.
+    // The repayment's catch-up executed the contract: one journal event. The old 借据's interest for [21 Dec, M)
+    // is settled the evening before M (issue 9 §1: InterestSettled, reason MATURITY), then the switch.
     const last = events.at(-1)!;
     const steps = (last.data as { events: { type: string; date: string; data: Record<string, unknown> }[] }).events;
-    expect(steps.map((e) => e.type)).toEqual(['FacilityRenewed', 'RepaymentApplied']);
-    expect(steps[0]!.data).toMatchObject({
+    expect(steps.map((e) => e.type)).toEqual(['InterestSettled', 'FacilityRenewed', 'RepaymentApplied']);
+    expect(steps[0]!.data).toMatchObject({ interestFen: 79_167, drawdowns: [{ drawdownId: `${l.facilityId}-D0001`, interestFen: 79_167, reason: 'MATURITY' }] });
+    expect(steps[1]!.data).toMatchObject({
       applicationId,
       renewalNumber: 1,
       oldMaturityDate: OLD_MATURITY,
@@ -605,7 +609,7 @@ describe('an approved renewal: a new contract that settles the old 借据 at its
         },
       ],
     });
-    expect((steps[0]!.data['checks'] as { outcome: string }[]).map((c) => c.outcome)).toEqual(CHECKS.map(() => 'PASS'));
+    expect((steps[1]!.data['checks'] as { outcome: string }[]).map((c) => c.outcome)).toEqual(CHECKS.map(() => 'PASS'));
     // Postings balance; the principal moves from the old 借据 to the new one, no cash.
     expect(last.postings.filter((p) => p.account === 'LOAN_PRINCIPAL')).toEqual([
       { account: 'LOAN_PRINCIPAL', side: 'DR', amountFen: 50_000_000 },
@@ -709,7 +713,8 @@ describe('a referred renewal must be decided before the old maturity ends', () =
       ['ACTIVE', '3.6100'],
     ]);
     const last = (await e2e.events(l.facilityId)).at(-1)!;
-    expect((last.data as { events: { type: string }[] }).events.map((e) => e.type)).toEqual(['RenewalApproved', 'FacilityRenewed']);
+    // The catch-up to M settles the old 借据's interest the evening before (issue 9 §1), then the decision executes.
+    expect((last.data as { events: { type: string }[] }).events.map((e) => e.type)).toEqual(['InterestSettled', 'RenewalApproved', 'FacilityRenewed']);
   });
 
   it('undecided at the end of the maturity date it expires: end of day records it, the queue moves it to EXPIRED, a late decision is 422 renewal-expired, the loan falls overdue', async () => {
