@@ -145,7 +145,7 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
  * Appends the end-of-day event for `command` unless a racing command already applied it (the state is
  * re-read on every attempt); counts what it wrote in `result`.
  */
-async function appendEndOfDay(deps: AppDeps, facilityId: string, command: EndOfDayCommand, lpr: LprSchedule, result: EodShardResult): Promise<void> {
+async function appendEndOfDay(deps: AppDeps, facilityId: string, command: EndOfDayCommand, lpr: LprSchedule, result: EodPart): Promise<void> {
   let written: DomainEvent[] = [];
   let seenSeq: number | null = null;
   try {
@@ -169,7 +169,7 @@ async function appendEndOfDay(deps: AppDeps, facilityId: string, command: EndOfD
           };
         },
         // A facility no end of day reached for years catches up in chunks, as a command would.
-        catchUp: (current) => catchUpChunk(current.state, date, lpr),
+        catchUp: (current) => catchUpChunk(current.state, command.date, lpr),
       },
       deps.runtime,
     );
@@ -222,7 +222,7 @@ export async function applyBorrowerClassification(
   classChanged: boolean,
   date: string,
   lpr: LprSchedule,
-  result: EodShardResult,
+  result: EodPart,
 ): Promise<void> {
   if (state.status === 'CLOSED' || (state.classification === 'NORMAL' && state.borrowerClassification === null && !classChanged)) return;
   const { classification, facilities } = await borrowerClassificationOn(deps, state.borrowerId, date, lpr);

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createAppDeps, type AppDeps } from '#app/deps.ts';
-import { runEod, runEodShard } from '#app/eod.ts';
+import { runEod, runEodRange } from '#app/eod.ts';
 import { drawdown, openFacility } from '#app/facilities.ts';
 import { facilityView } from '#app/views.ts';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
@@ -76,10 +76,11 @@ describe('the debtor-level class across two facilities of one ENTERPRISE borrowe
   it('gives the same states whichever facility end of day meets first', async () => {
     const forward = await borrowerWithTwoLines('ORDER1');
     const backward = await borrowerWithTwoLines('ORDER2');
-    await runEodShard(forward.deps, '2026-04-15', eodShardOf(forward.a));
-    await runEodShard(forward.deps, '2026-04-15', eodShardOf(forward.b));
-    await runEodShard(backward.deps, '2026-04-15', eodShardOf(backward.b));
-    await runEodShard(backward.deps, '2026-04-15', eodShardOf(backward.a));
+    const shardOf = (id: string) => ({ from: eodShardOf(id), to: eodShardOf(id) + 1 });
+    await runEodRange(forward.deps, '2026-04-15', shardOf(forward.a));
+    await runEodRange(forward.deps, '2026-04-15', shardOf(forward.b));
+    await runEodRange(backward.deps, '2026-04-15', shardOf(backward.b));
+    await runEodRange(backward.deps, '2026-04-15', shardOf(backward.a));
     const strip = (s: FacilityState) => ({ ...s, facilityId: '', borrowerId: '', drawdowns: s.drawdowns.map((d) => ({ ...d, drawdownId: '' })) });
     expect(strip(await stateOf(forward.deps, forward.a))).toEqual(strip(await stateOf(backward.deps, backward.a)));
     expect(strip(await stateOf(forward.deps, forward.b))).toEqual(strip(await stateOf(backward.deps, backward.b)));
