@@ -28,13 +28,13 @@ function bundle(): string {
 }
 
 describe(`bundling ${OPERATION} for real`, () => {
-  const started = performance.now();
   const assetDir = bundle();
-  const bundleMs = performance.now() - started;
   const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
 
-  it('takes seconds, offline, without Docker', () => {
-    expect(bundleMs).toBeLessThan(20_000);
+  it('is built offline by the local esbuild, without Docker', () => {
+    // No wall-clock bound here (timings are for `npm run bench`): what matters is that the
+    // staged asset exists although this machine has no Docker engine and no network.
+    expect(existsSync(join(assetDir, 'index.mjs'))).toBe(true);
   });
 
   it('is one minified ES module with the AWS SDK inside, not left to the runtime', () => {
