@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServerProcess } from './server-process.ts';
-import { audit, auditPasses, formatAudit, readJournal, send, setUpFacilities, type AuditResult, type CommandRecord } from './workload.ts';
+import { audit, auditPasses, formatAudit, readJournal, resendUnanswered, send, setUpFacilities, type AuditResult, type CommandRecord } from './workload.ts';
 
 export interface HotFacilityOptions {
   readonly writers: number;
@@ -48,12 +48,8 @@ export async function runHotFacility(options: HotFacilityOptions): Promise<HotFa
     const startedMs = performance.now();
     await Promise.all(Array.from({ length: options.writers }, (_, w) => writer(w)));
     const elapsedMs = performance.now() - startedMs;
-    // What the client timeout left unanswered is resent with its key and body, as a client would.
-    for (const record of records) {
-      if (record.first !== null) continue;
-      const answer = await send(server.url, record.command);
-      if (answer !== null) record.resends.push(answer);
-    }
+    // Writes left unanswered (autocannon's time ran out, a client timeout) are resent, as a client would.
+    await resendUnanswered(server.url, records);
     await server.stop();
     stopped = true;
     const result = audit(records, await readJournal(dir, [HOT_FACILITY_ID]));

@@ -28,7 +28,7 @@ import {
   commandPath,
   formatAudit,
   readJournal,
-  send,
+  resendUnanswered,
   setUpFacilities,
   type AuditResult,
   type CommandRecord,
@@ -189,12 +189,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         `${rssMbPer1000Writes.toFixed(2)} MB per 1 000 writes (target < ${RSS_TARGET_MB_PER_1000_WRITES})`,
     );
 
-    // Writes autocannon left unanswered when time ran out: resend them, as a client would.
-    for (const record of records) {
-      if (record.first !== null) continue;
-      const answer = await send(server.url, record.command);
-      if (answer !== null) record.resends.push(answer);
-    }
+    // Writes left unanswered (autocannon's time ran out, a client timeout) are resent, as a client would.
+    await resendUnanswered(server.url, records);
     await server.stop();
     stopped = true;
     const result = audit(records, await readJournal(dir, facilityIds));

@@ -90,6 +90,15 @@ export async function send(baseUrl: string, command: WriteCommand): Promise<Answ
   }
 }
 
+/** What went unanswered (a client timeout, a run that ended) is sent once more with its key and body, as a client would. */
+export async function resendUnanswered(baseUrl: string, records: readonly CommandRecord[]): Promise<void> {
+  for (const record of records) {
+    if (record.first !== null) continue;
+    const answer = await send(baseUrl, record.command);
+    if (answer !== null) record.resends.push(answer);
+  }
+}
+
 /** LPR fixing and facilities, through the API; idempotent, so every cycle can call it. */
 export async function setUpFacilities(baseUrl: string, facilityIds: readonly string[]): Promise<void> {
   const put = async (path: string, principal: string, body: unknown): Promise<void> => {
