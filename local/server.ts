@@ -48,6 +48,8 @@ export interface LocalServerOptions {
   readonly functionsDir?: string;
   /** Static pages served on GET before any route (the /docs API reference: local/docs.ts). */
   readonly pages?: ReadonlyMap<string, StaticPage>;
+  /** Answers requests no route matches (the web apps' files); returns false to leave them to the 404. */
+  readonly fallback?: (request: IncomingMessage, response: ServerResponse, pathname: string) => boolean;
   /** Told about requests that failed inside the server itself (a handler that does not load). */
   readonly onError?: (message: string, error: unknown) => void;
 }
@@ -93,6 +95,7 @@ export async function startServer(options: LocalServerOptions): Promise<LocalSer
     }
     const match = router.match(request.method ?? 'GET', url.pathname);
     if (match.kind === 'not-found') {
+      if (options.fallback?.(request, response, url.pathname) === true) return;
       return send(response, requestId, problemResult(problemOf('not-found', `No route matches ${url.pathname}.`, { instance: url.pathname })));
     }
     if (match.kind === 'method-not-allowed') {

@@ -7,6 +7,8 @@ import {
   DecisionRequest,
   EodPath,
   EodReportView,
+  LprList,
+  LprListQuery,
   LprPath,
   LprRequest,
   LprView,
@@ -35,6 +37,18 @@ function freezeRoute<const A extends 'freeze' | 'unfreeze'>(action: A, summary: 
 }
 
 export const opsRoutes = [
+  defineRoute({
+    operation: 'ops-list-lpr',
+    method: 'GET',
+    path: '/v1/ops/lpr',
+    auth: 'iam',
+    roles: ['ops'],
+    summary: 'The LPR fixings published, most recent first',
+    description:
+      'Every published 1-year and 5-year LPR fixing (percent with 4 decimals), newest first, at most `limit` of them (default and bounds in the query schema). What the console lists before publishing a new one with PUT /v1/ops/lpr/{date}.',
+    request: { query: LprListQuery },
+    responses: { 200: LprList },
+  }),
   defineRoute({
     operation: 'ops-put-lpr',
     method: 'PUT',

@@ -1,6 +1,6 @@
 /** SME self-service routes (Cognito JWT with a borrower_id claim): own facilities and renewal. */
 import { defineRoute } from '#http/route.ts';
-import { AsOfQuery, FacilityList, FacilityPath, StatementQuery, StatementResponse } from '#api/facilities.ts';
+import { AsOfQuery, EventsPage, EventsQuery, FacilityList, FacilityPath, StatementQuery, StatementResponse } from '#api/facilities.ts';
 import { facilityReadRoute } from './channel.ts';
 import { RenewalCheckView, RenewalView } from '#api/ops.ts';
 
@@ -35,6 +35,18 @@ export const smeRoutes = [
       'The daily statement of one of the SME\'s own lines; another borrower\'s line is 404, never 403.',
     request: { path: FacilityPath, query: StatementQuery },
     responses: { 200: StatementResponse },
+  }),
+  defineRoute({
+    operation: 'my-events',
+    method: 'GET',
+    path: '/v1/me/facilities/{facilityId}/events',
+    auth: 'cognito',
+    roles: ['sme'],
+    summary: 'What happened on one of my credit lines: drawdowns, repayments, settlements, charges and renewal decisions (paged journal)',
+    description:
+      "The journal of one of the SME's own lines in order, one event per command, amounts and rates in the API's units (yuan and percent strings); page with `limit` (1 to 100) and the `nextCursor` of the previous page. Another borrower's line is 404, never 403.",
+    request: { path: FacilityPath, query: EventsQuery },
+    responses: { 200: EventsPage },
   }),
   defineRoute({
     operation: 'my-renewal-check',

@@ -79,7 +79,10 @@ export const FacilityView = z.strictObject({
   overduePrincipal: Yuan,
   penaltyInterest: Yuan,
   compoundInterest: Yuan,
+  /** Everything owed at the end of `asOf`, day `asOf`'s interest included (as end of day values it). */
   payoffAmount: Yuan,
+  /** What a repayment on `asOf` may pay to settle everything: interest through the day before (算头不算尾); more is `overpayment`. */
+  payableToday: Yuan,
   /** The facility's own five-tier class (风险分类). */
   classification: Classification,
   /** The class reports and the renewal checks use: for an ENTERPRISE borrower the worst class among its facilities (债务人维度), else the own class. */

@@ -6,13 +6,16 @@ import { BORROWER_TYPES, COLLATERAL_TYPES, ENTERPRISE_SIZES, REGISTRATION_STATUS
 import { RENEWAL_QUEUE_STATUSES } from '#domain/renewal-checks.ts';
 import { RENEWAL_CHECKS, RENEWAL_REASONS } from '#domain/state.ts';
 import { FacilityView } from './facilities.ts';
-import { BorrowerId, BusinessDate, FacilityId, Money, PageQuery, Percent, RatePercent, Yuan, page } from './primitives.ts';
+import { BorrowerId, BusinessDate, FacilityId, Money, PageLimit, PageQuery, Percent, RatePercent, Yuan, page } from './primitives.ts';
 import * as z from './z.ts';
 
 
 export const LprPath = z.strictObject({ date: BusinessDate });
 export const LprRequest = z.strictObject({ oneYear: RatePercent, fiveYear: RatePercent });
 export const LprView = z.strictObject({ date: BusinessDate, oneYear: Percent, fiveYear: Percent });
+/** The most recent fixings first; `limit` of them (default 24: two years of monthly fixings). */
+export const LprListQuery = z.strictObject({ limit: z.optional(PageLimit) });
+export const LprList = z.strictObject({ items: z.array(LprView) });
 
 export const BorrowerPath = z.strictObject({ borrowerId: BorrowerId });
 const FundsUseCompliant = z.union([z.boolean(), z.literal('unknown')]).check(

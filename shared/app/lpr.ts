@@ -4,7 +4,7 @@
  * journal's two queries and one put, not a third query.
  */
 import { DomainError, ValidationError } from '#domain/errors.ts';
-import { PPM_PER_BP } from '#domain/rates.ts';
+import { PPM_PER_BP, formatPercent } from '#domain/rates.ts';
 import type { LprFixing, LprFixings } from '#ledger/journal.ts';
 import type { Clock } from '#domain/calendar.ts';
 import type { LprSchedule } from '#domain/repricing.ts';
@@ -60,6 +60,12 @@ export class LprLookup {
     return schedule;
   }
 
+  /** The `limit` most recent fixings, newest first, read from the store (never cached: ops lists them right after publishing). */
+  async latest(limit: number): Promise<readonly LprFixing[]> {
+    const fixings = await this.store.listRecentLpr(limit);
+    return [...fixings].sort((a, b) => b.date.localeCompare(a.date));
+  }
+
   /** A new or corrected fixing: forget cached answers so it takes effect at once in this process. */
   async publish(fixing: LprFixing): Promise<void> {
     assertLprFixing(fixing);
@@ -67,4 +73,13 @@ export class LprLookup {
     this.cache.clear();
     this.recent = null;
   }
+}
+
+/** Fixings listed when no limit is asked for: two years of monthly fixings. */
+export const DEFAULT_LPR_LIST_LENGTH = 24;
+
+/** The published fixings, most recent first, as the API shows them. */
+export async function listLpr(lpr: LprLookup, limit: number = DEFAULT_LPR_LIST_LENGTH): Promise<{ date: string; oneYear: string; fiveYear: string }[]> {
+  const fixings = await lpr.latest(limit);
+  return fixings.map((f) => ({ date: f.date, oneYear: formatPercent(f.oneYearPpm), fiveYear: formatPercent(f.fiveYearPpm) }));
 }

@@ -59,6 +59,7 @@ export function facilityView(valuation: Valuation): FacilityView {
     penaltyInterest: formatYuan(t.PENALTY_INTEREST),
     compoundInterest: formatYuan(t.COMPOUND_INTEREST),
     payoffAmount: formatYuan(valuation.payoffFen),
+    payableToday: formatYuan(valuation.payableFen),
     classification: valuation.classification,
     borrowerClassification: valuation.borrowerClassification,
     daysPastDue: valuation.daysPastDue,

@@ -29,7 +29,10 @@ export interface Valuation {
   availableFen: number;
   principalOutstandingFen: number;
   totals: CategoryAmounts;
+  /** Everything owed at the end of `asOf` (day `asOf`'s interest included). */
   payoffFen: number;
+  /** What a repayment made during `asOf` may pay: interest through `asOf` − 1 (算头不算尾), the repayment's own ceiling. */
+  payableFen: number;
   daysPastDue: number;
   /** The facility's own class. */
   classification: Classification;
@@ -118,6 +121,8 @@ export function classificationAfterEndOfDay(state: FacilityState, date: Business
 export function valuationAsOf(state: FacilityState, date: BusinessDate, lpr?: LprSchedule): Valuation {
   const opened = advance(state, date, lpr).state;
   const day = toDay(date);
+  // First what a payment during the day meets (the repayment's own ceiling), then the day's own interest.
+  const payableFen = payoffOf(sumAmounts(payableOnDraft(opened, date)));
   accrueTo(opened, day + 1);
   const drawdowns = opened.drawdowns.map((d) => drawdownAmounts(opened, d, day));
   const totals = sumAmounts(drawdowns);
@@ -131,6 +136,7 @@ export function valuationAsOf(state: FacilityState, date: BusinessDate, lpr?: Lp
     principalOutstandingFen: outstanding,
     totals,
     payoffFen: payoffOf(totals),
+    payableFen,
     daysPastDue: dpd,
     classification: opened.classification,
     borrowerClassification: reportedClassification(opened),

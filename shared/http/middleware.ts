@@ -22,6 +22,7 @@ import { parseJsonBody } from './body.ts';
 import { devBusinessDate } from './dev.ts';
 import { isServerProblem, toProblem } from './errors.ts';
 import { headersOf, type RequestHeaders } from './headers.ts';
+import { localizeProblem, prefersChinese, ZH_CN } from './problem-zh.ts';
 import { IDEMPOTENT_REPLAYED_HEADER, readIdempotencyKey } from './idempotency.ts';
 import { businessMetrics, createLogger, createMetrics, flushMetrics, type BusinessMetrics, type Logger, type Metrics } from './observability.ts';
 import { ANONYMOUS, channelOf, type Principal } from './principal.ts';
@@ -195,8 +196,11 @@ function problems(logger: Logger): HttpMiddleware {
       const state = states.get(request.event);
       if (state !== undefined) state.problem = problem;
       const headers: Record<string, string> = problem.code === 'service-unavailable' ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
+      const chinese = state !== undefined && prefersChinese(state.headers.get('accept-language')?.join(','));
       // Set, not returned: later onError middlewares (access log, metrics) must still run.
-      request.response = problemResult(problem, headers);
+      request.response = chinese
+        ? problemResult(localizeProblem(problem), { ...headers, 'content-language': ZH_CN, vary: 'Accept-Language' })
+        : problemResult(problem, headers);
     },
   };
 }

@@ -84,9 +84,11 @@ const fixtures: Record<Operation, () => Fixture> = {
   'pricing-quote': () => ({ path: '/v1/pricing/quotes', body: { borrowerId: owner, asOf: DAY } }),
   'my-facilities': () => ({ path: '/v1/me/facilities', query: { asOf: DAY } }),
   'my-facility': () => ({ path: `/v1/me/facilities/${main}` }),
+  'my-events': () => ({ path: `/v1/me/facilities/${main}/events`, query: { limit: '10' } }),
   'my-statement': () => ({ path: `/v1/me/facilities/${main}/statement`, query: { from: '2026-01-05', to: DAY } }),
   'my-renewal-check': () => ({ path: `/v1/me/facilities/${main}/renewal-checks` }),
   'my-renewal': () => ({ path: `/v1/me/facilities/${main}/renewals` }),
+  'ops-list-lpr': () => ({ path: '/v1/ops/lpr', query: { limit: '5' } }),
   'ops-put-lpr': () => ({ path: '/v1/ops/lpr/2025-05-20', body: { oneYear: '3.00', fiveYear: '3.50' } }),
   'ops-put-profile': () => ({
     path: `/v1/ops/borrowers/${uniqueId('B')}/profile`,

@@ -227,8 +227,15 @@ const bases: Record<Operation, Base> = {
   'my-facilities': { caller: sme, params: {}, paramKinds: {}, ...asOfQuery },
   'my-facility': { caller: sme, ...onFacility, ...asOfQuery },
   'my-statement': { caller: sme, ...onFacility, ...statementQuery },
+  'my-events': {
+    caller: sme,
+    ...onFacility,
+    query: { limit: '10' },
+    queryKinds: { limit: { kind: 'limit', required: false }, cursor: { kind: 'cursor', required: false } },
+  },
   'my-renewal-check': { caller: sme, ...onFacility },
   'my-renewal': { caller: sme, ...onFacility },
+  'ops-list-lpr': { caller: OPS, params: {}, paramKinds: {}, query: { limit: '10' }, queryKinds: { limit: { kind: 'limit', required: false } } },
   'ops-put-lpr': {
     caller: OPS,
     params: { date: '2025-06-20' },

@@ -21,7 +21,7 @@ import type { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
 import type { JournalEvent } from '#ledger/journal.ts';
 
 import { routes } from '../../functions/routes.ts';
-import { startServer, type LocalServer } from '../../local/server.ts';
+import { startServer, type LocalServer, type LocalServerOptions } from '../../local/server.ts';
 import { assertInContract } from './contract.ts';
 import { freshTable, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
 
@@ -181,7 +181,7 @@ export interface E2e {
  * handlers read (table, endpoint, LOCAL_DEV) is set before any handler is loaded: the server
  * imports each handler on its route's first request.
  */
-export async function startE2e(name: string): Promise<E2e> {
+export async function startE2e(name: string, options: { fallback?: LocalServerOptions['fallback'] } = {}): Promise<E2e> {
   const client = ledgerClient();
   const tableName = await freshTable(client, `e2e-${name}`);
   process.env[TABLE_NAME_ENV] = tableName;
@@ -192,7 +192,12 @@ export async function startE2e(name: string): Promise<E2e> {
   process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
   // The use-cases' dependencies are built from the environment just set (functions/wiring.ts).
   const serverErrors: string[] = [];
-  const server: LocalServer = await startServer({ routes, port: 0, onError: (message, error) => serverErrors.push(`${message}: ${String(error)}`) });
+  const server: LocalServer = await startServer({
+    routes,
+    port: 0,
+    ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
+    onError: (message, error) => serverErrors.push(`${message}: ${String(error)}`),
+  });
   const store = ledgerStore(client, { tableName });
   const api = (principal: string | undefined, date?: string) => new Api(server.url, principal, date);
 
