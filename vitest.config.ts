@@ -8,6 +8,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // One in-memory embedded DynamoDB store per run; tests get its endpoint via inject().
-    globalSetup: ['test/setup/embedded-store.ts'],
+    globalSetup: ['test/setup/embedded-store.ts', 'test/setup/browser.ts'],
   },
 });

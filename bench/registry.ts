@@ -18,4 +18,5 @@ export const BENCHMARKS: readonly RegistryEntry[] = [
   { id: 'eod', rows: ['eod-vs-read'], load: () => import('./eod.ts') },
   { id: 'eod-scale', rows: ['eod-scale'], load: () => import('./eod-scale.ts') },
   { id: 'bundle', rows: ['bundle-size', 'bundle-init'], load: () => import('./bundle.ts') },
+  { id: 'web', rows: ['web-sme-js', 'web-ops-js'], load: () => import('./web.ts') },
 ];

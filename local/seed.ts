@@ -24,6 +24,23 @@ const LPR_FIXINGS = [
   { date: '2025-05-20', oneYearPpm: 30_000, fiveYearPpm: 35_000 },
 ];
 
+/**
+ * The web apps' demo borrowers (the SME sign-in offers them locally). On the demo business date,
+ * 2026-12-10, each line is inside its 30-day renewal window with nothing overdue (drawn after the
+ * November settlement): BOR-DEMO-002 renews at once (APPROVED); BOR-DEMO-003, a MEDIUM enterprise
+ * rated C whose use of funds is unverified and whose profile is five months old, is REFERRED to
+ * operations for those three reasons.
+ */
+export const WEB_DEMO = {
+  businessDate: '2026-12-10',
+  borrowers: [
+    { id: 'BOR-DEMO-002', name: '示例小微企业（可即时续贷）', facilityId: 'FAC-DEMO-002' },
+    { id: 'BOR-DEMO-003', name: '示例中型企业（需人工审核）', facilityId: 'FAC-DEMO-003' },
+    { id: DEMO.borrowerId, name: '示例企业（按月付息）', facilityId: DEMO.facilityId },
+  ],
+  opsUsers: ['ops-desk', 'ops-reviewer'],
+} as const;
+
 export async function seedDemo(): Promise<void> {
   if (optionalEnv(SEED_DEMO_ENV, '1') === '0') {
     console.log('[local] seed: skipped (SEED_DEMO=0)');
@@ -32,6 +49,7 @@ export async function seedDemo(): Promise<void> {
   const deps = appDeps();
   if ((await deps.store.loadLatest(DEMO.facilityId)) !== null) {
     console.log('[local] seed: demo data already present');
+    await seedWebDemo();
     return;
   }
   for (const fixing of LPR_FIXINGS) await deps.lpr.publish(fixing);
@@ -61,6 +79,7 @@ export async function seedDemo(): Promise<void> {
     `[local] seed: LPR fixings, borrower ${DEMO.borrowerId}, facility ${DEMO.facilityId} with 1 000 000.00 drawn on 2026-01-05` +
       (paid.length === 0 ? '' : `, its interest paid each month on the 21st (${paid[0]} … ${paid.at(-1)}): NORMAL today`),
   );
+  await seedWebDemo();
 }
 
 /**
@@ -81,4 +100,34 @@ async function payInterestUntil(deps: ReturnType<typeof appDeps>, until: string)
     paid.push(date);
   }
   return paid;
+}
+
+/** The web demo's two extra borrowers and lines (once; also added to a store seeded before they existed). */
+async function seedWebDemo(): Promise<void> {
+  const deps = appDeps();
+  if ((await deps.store.loadLatest('FAC-DEMO-002')) !== null) return;
+  const profile = {
+    borrowerType: 'ENTERPRISE',
+    registrationStatus: 'ACTIVE',
+    collateral: 'GUARANTEE',
+    relationship: { depositBalanceFen: 500_000_00, settlementVolumeFen: 3_000_000_00 },
+  } as const;
+  await putProfile(deps, { ...profile, borrowerId: 'BOR-DEMO-002', enterpriseSize: 'SMALL', taxRating: 'A', riskGrade: 3, profileDate: '2026-12-01', fundsUseCompliant: true });
+  await putProfile(deps, { ...profile, borrowerId: 'BOR-DEMO-003', enterpriseSize: 'MEDIUM', taxRating: 'C', riskGrade: 5, profileDate: '2026-06-30', fundsUseCompliant: 'unknown' });
+  const lines = [
+    { facilityId: 'FAC-DEMO-002', borrowerId: 'BOR-DEMO-002', limitFen: 1_000_000_00, maturityDate: '2027-01-05', drawnFen: 300_000_00 },
+    { facilityId: 'FAC-DEMO-003', borrowerId: 'BOR-DEMO-003', limitFen: 3_000_000_00, maturityDate: '2027-01-08', drawnFen: 800_000_00 },
+  ];
+  for (const line of lines) {
+    await openFacility(deps, { date: '2026-06-01', actor: DEMO.channel }, {
+      facilityId: line.facilityId,
+      borrowerId: line.borrowerId,
+      limitFen: line.limitFen,
+      effectiveDate: '2026-06-01',
+      maturityDate: line.maturityDate,
+      spreadBp: 60,
+    });
+    await drawdown(deps, line.facilityId, { date: '2026-11-21', idempotencyKey: `seed-${line.facilityId}-1`, actor: DEMO.channel }, { amountFen: line.drawnFen });
+  }
+  console.log('[local] seed: web demo borrowers BOR-DEMO-002 (renews at once) and BOR-DEMO-003 (referred), lines drawn on 2026-11-21');
 }

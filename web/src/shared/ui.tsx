@@ -1,0 +1,65 @@
+/** Small shared pieces: the language switch, labelled fields, figures, problems and a loading state. */
+import type { ComponentChildren } from 'preact';
+import { useId } from 'preact/hooks';
+import { ApiError } from './api.ts';
+import { LANGS, useLang, type Lang } from './i18n.ts';
+
+const LANG_NAMES: Record<Lang, string> = { 'zh-CN': '中文', en: 'English' };
+
+export function LangSwitch() {
+  const { lang, setLang } = useLang();
+  return (
+    <div class="lang" role="group" aria-label={lang === 'zh-CN' ? '语言' : 'Language'}>
+      {LANGS.map((l) => (
+        <button type="button" key={l} lang={l} aria-pressed={l === lang} onClick={() => setLang(l)}>
+          {LANG_NAMES[l]}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function Field(props: { label: string; hint?: string; children: (id: string) => ComponentChildren }) {
+  const id = useId();
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      {props.children(id)}
+      {props.hint === undefined ? null : <small>{props.hint}</small>}
+    </div>
+  );
+}
+
+/** A term and its value, e.g. 可用额度 ¥1,000,000.00. */
+export function Figure(props: { term: string; value: ComponentChildren; testId?: string; strong?: boolean }) {
+  return (
+    <div class={props.strong === true ? 'figure strong' : 'figure'}>
+      <dt>{props.term}</dt>
+      <dd data-testid={props.testId}>{props.value}</dd>
+    </div>
+  );
+}
+
+export function ErrorNote({ error }: { error: unknown }) {
+  if (error === null || error === undefined) return null;
+  const text = error instanceof ApiError ? error.problem.detail : error instanceof Error ? error.message : String(error);
+  const code = error instanceof ApiError ? error.problem.code : undefined;
+  return (
+    <p class="error" role="alert">
+      {text}
+      {code === undefined ? null : <span class="code"> ({code})</span>}
+    </p>
+  );
+}
+
+export function Loading({ label }: { label: string }) {
+  return (
+    <p class="loading" role="status">
+      {label}
+    </p>
+  );
+}
+
+export function Badge({ tone, children }: { tone: 'ok' | 'warn' | 'bad' | 'info'; children: ComponentChildren }) {
+  return <span class={`badge ${tone}`}>{children}</span>;
+}
