@@ -19,7 +19,7 @@ import { addDays, date, epochSeconds, percent, yuan, yuanForChart } from '../sha
 import { go, useHashPath, useLoad } from '../shared/hooks.ts';
 import { initialLang, LangContext, rememberLang, useLang, useMessages, type Lang } from '../shared/i18n.ts';
 import type { Decision, Facility, Lprs, Profile, ProfileInput, Renewals } from '../shared/types.ts';
-import { Badge, ErrorNote, Field, Figure, LangSwitch, Loading } from '../shared/ui.tsx';
+import { Badge, ErrorNote, Field, Figure, HostedSignIn, LangSwitch, Loading } from '../shared/ui.tsx';
 import '../shared/style.css';
 import { MESSAGES } from './messages.ts';
 import { CLASSES, reportRows, toCsv, type Report } from './report.ts';
@@ -79,17 +79,7 @@ function SignIn({ config, auth, onSignedIn }: { config: SiteConfig; auth: Auth; 
   const users = config.demo?.opsUsers ?? ['ops-desk'];
   const [user, setUser] = useState(users[0] ?? 'ops-desk');
   const [businessDate, setBusinessDate] = useState(config.demo?.businessDate ?? '');
-  if (auth.mode === 'cognito') {
-    return (
-      <section class="card narrow">
-        <h2>{m.signInTitle}</h2>
-        <p>{m.signInHostedIntro}</p>
-        <button type="button" class="primary" onClick={() => void auth.signInHosted()}>
-          {m.signInHosted}
-        </button>
-      </section>
-    );
-  }
+  if (auth.mode === 'cognito') return <HostedSignIn title={m.signInTitle} intro={m.signInHostedIntro} action={m.signInHosted} onSignIn={() => void auth.signInHosted()} />;
   return (
     <form
       class="card narrow"

@@ -1,4 +1,4 @@
-/** Small shared pieces: the language switch, labelled fields, figures, problems and a loading state. */
+/** Small shared pieces: the language switch, the hosted sign-in card, labelled fields, figures, problems and a loading state. */
 import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 import { ApiError } from './api.ts';
@@ -62,4 +62,17 @@ export function Loading({ label }: { label: string }) {
 
 export function Badge({ tone, children }: { tone: 'ok' | 'warn' | 'bad' | 'info'; children: ComponentChildren }) {
   return <span class={`badge ${tone}`}>{children}</span>;
+}
+
+/** In AWS: one button to the user pool's hosted sign-in page (the OAuth code flow with PKCE, auth.ts). */
+export function HostedSignIn(props: { title: string; intro: string; action: string; onSignIn: () => void }) {
+  return (
+    <section class="card narrow">
+      <h2>{props.title}</h2>
+      <p>{props.intro}</p>
+      <button type="button" class="primary" onClick={props.onSignIn}>
+        {props.action}
+      </button>
+    </section>
+  );
 }

@@ -16,7 +16,7 @@ import { domainEvents, type DomainEvent } from '../shared/journal.ts';
 import { parseYuan } from '#domain/money.ts';
 import { fenToYuan } from '../shared/money.ts';
 import type { Check, Facilities, Facility, Events, JournalEntry, Renewal, RenewalCheck, Statement } from '../shared/types.ts';
-import { Badge, ErrorNote, Field, Figure, LangSwitch, Loading } from '../shared/ui.tsx';
+import { Badge, ErrorNote, Field, Figure, HostedSignIn, LangSwitch, Loading } from '../shared/ui.tsx';
 import '../shared/style.css';
 import { MESSAGES } from './messages.ts';
 
@@ -71,17 +71,7 @@ function SignIn({ config, auth, onSignedIn }: { config: SiteConfig; auth: Auth; 
   const borrowers = config.demo?.borrowers ?? [];
   const [borrower, setBorrower] = useState(borrowers[0]?.id ?? '');
   const [businessDate, setBusinessDate] = useState(config.demo?.businessDate ?? '');
-  if (auth.mode === 'cognito') {
-    return (
-      <section class="card narrow">
-        <h2>{m.signInTitle}</h2>
-        <p>{m.signInHostedIntro}</p>
-        <button type="button" class="primary" onClick={() => void auth.signInHosted()}>
-          {m.signInHosted}
-        </button>
-      </section>
-    );
-  }
+  if (auth.mode === 'cognito') return <HostedSignIn title={m.signInTitle} intro={m.signInHostedIntro} action={m.signInHosted} onSignIn={() => void auth.signInHosted()} />;
   return (
     <form
       class="card narrow"
