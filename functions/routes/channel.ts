@@ -65,7 +65,7 @@ export const channelRoutes = [
     roles: ['channel'],
     summary: 'Draw down on a credit line (借款)',
     description:
-      'Borrows from the line on the request\'s business date at LPR (1-year fixing in force) + the facility\'s spread. Refused while the line is frozen, matured or in arrears, below the minimum drawdown, beyond the facility\'s maturity or the available limit. The Idempotency-Key makes a retry safe: the same key and body replay the stored 201.',
+      'Borrows from the line on the request\'s business date at LPR (1-year fixing in force) + the facility\'s spread. Refused while the line is frozen, matured, in arrears, non-performing (不良, until cured) or non-accrual (表外), below the minimum drawdown, beyond the facility\'s maturity or the available limit. The Idempotency-Key makes a retry safe: the same key and body replay the stored 201.',
     examples: { request: { amount: '50000.00', termDays: 90 } },
     request: { path: FacilityPath, body: DrawdownRequest },
     responses: { 201: DrawdownResponse },
@@ -74,6 +74,7 @@ export const channelRoutes = [
       'facility-frozen',
       'facility-not-active',
       'facility-in-arrears',
+      'facility-non-performing',
       'below-minimum-drawdown',
       'outside-facility-term',
       'term-too-long',

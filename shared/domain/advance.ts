@@ -10,7 +10,7 @@ import { accrueTo, compoundsFrom, crystallise, overdueFromForSettlement } from '
 import { addDays, fromDay, isSettlementDay, nextSettlementDay, parseBusinessDate, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
 import { dpdThresholds, oldestOverdueDay, updateDelinquency } from './classification.ts';
 import { DomainError, invariant } from './errors.ts';
-import { transfer } from './postings.ts';
+import { bookInterest } from './non-accrual.ts';
 import { contractRatePpm, penaltyRatePpm } from './rates.ts';
 import { lprOn, nextRepricingDay, type LprSchedule } from './repricing.ts';
 import { renewalBoundaryDay, renewalDayEnd } from './renewal-execution.ts';
@@ -99,7 +99,7 @@ export function endOfDay(state: FacilityState, day: number, events: DomainEvent[
     const interest = crystallise(state, d.interestAcc);
     if (interest > 0) {
       d.interestItems.push({ settledOn: date, overdueFrom: fromDay(day + 2), amountFen: interest });
-      postings.push(...transfer('INTEREST_RECEIVABLE', 'INTEREST_INCOME', interest));
+      postings.push(...bookInterest(state, 'INTEREST', interest));
       interestTotal += interest;
       settlements.push({ drawdownId: d.drawdownId, interestFen: interest, reason: 'MATURITY' });
     }
@@ -129,8 +129,8 @@ export function endOfDay(state: FacilityState, day: number, events: DomainEvent[
       if (interest > 0) d.interestItems.push({ settledOn: date, overdueFrom, amountFen: interest });
       d.penaltyDueFen += penalty;
       d.compoundDueFen += compound;
-      postings.push(...transfer('INTEREST_RECEIVABLE', 'INTEREST_INCOME', interest));
-      postings.push(...transfer('PENALTY_RECEIVABLE', 'PENALTY_INCOME', penalty + compound));
+      postings.push(...bookInterest(state, 'INTEREST', interest));
+      postings.push(...bookInterest(state, 'PENALTY', penalty + compound));
       interestTotal += interest;
       penaltyTotal += penalty + compound;
       if (interest + penalty + compound > 0) {

@@ -9,6 +9,7 @@ import { nextSettlementDay, toDay, fromDay, type BusinessDate } from './calendar
 import { crystallise, overdueFromForSettlement } from './drawdown-accrual.ts';
 import type { RateBucket } from './accrual.ts';
 import { invariant } from './errors.ts';
+import { bookInterest, collectInterest } from './non-accrual.ts';
 import { transfer } from './postings.ts';
 import type { AllocationCategory } from './terms.ts';
 import type { Drawdown, FacilityState, InterestItem, Posting } from './state.ts';
@@ -61,11 +62,11 @@ export function allocate(state: FacilityState, date: BusinessDate, amountFen: nu
           break;
         case 'OVERDUE_INTEREST':
           payItems(d.interestItems, amount, (item) => toDay(item.overdueFrom) <= day);
-          postings.push(...transfer('BORROWER_SETTLEMENT', 'INTEREST_RECEIVABLE', amount));
+          postings.push(...collectInterest(state, 'INTEREST', amount));
           break;
         case 'INTEREST_DUE':
           payItems(d.interestItems, amount, (item) => toDay(item.overdueFrom) > day);
-          postings.push(...transfer('BORROWER_SETTLEMENT', 'INTEREST_RECEIVABLE', amount));
+          postings.push(...collectInterest(state, 'INTEREST', amount));
           break;
         case 'OVERDUE_PRINCIPAL':
         case 'PRINCIPAL':
@@ -75,11 +76,11 @@ export function allocate(state: FacilityState, date: BusinessDate, amountFen: nu
         case 'ACCRUED_INTEREST': {
           // Crystallised when paid: the unpaid rest stays as interest due when it would have fallen due anyway.
           const crystallised = crystallise(state, d.interestAcc);
-          postings.push(...transfer('INTEREST_RECEIVABLE', 'INTEREST_INCOME', crystallised));
+          postings.push(...bookInterest(state, 'INTEREST', crystallised));
           if (crystallised > amount) {
             d.interestItems.push({ settledOn: date, overdueFrom: accruedDueOverdueFrom(state, d, day), amountFen: crystallised - amount });
           }
-          postings.push(...transfer('BORROWER_SETTLEMENT', 'INTEREST_RECEIVABLE', amount));
+          postings.push(...collectInterest(state, 'INTEREST', amount));
           break;
         }
       }
@@ -102,13 +103,13 @@ export function allocate(state: FacilityState, date: BusinessDate, amountFen: nu
 }
 
 /**
- * Penalty (罚息) and compound (复利) interest: crystallise what has accrued, book it as income,
- * then pay `amount` of the receivable. Returns the receivable left.
+ * Penalty (罚息) and compound (复利) interest: crystallise what has accrued, book it (as income, or off balance
+ * sheet for a non-accrual facility), then pay `amount` of it. Returns the receivable left.
  */
 function payPenaltyKind(state: FacilityState, accrued: RateBucket[], dueFen: number, amount: number, postings: Posting[]): number {
   const crystallised = crystallise(state, accrued);
-  postings.push(...transfer('PENALTY_RECEIVABLE', 'PENALTY_INCOME', crystallised));
-  postings.push(...transfer('BORROWER_SETTLEMENT', 'PENALTY_RECEIVABLE', amount));
+  postings.push(...bookInterest(state, 'PENALTY', crystallised));
+  postings.push(...collectInterest(state, 'PENALTY', amount));
   return dueFen + crystallised - amount;
 }
 

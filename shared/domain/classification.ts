@@ -9,6 +9,7 @@
  * as the arrears are paid: our policy choice, as the rule only sets the floors.
  */
 import { addDays, addMonths, fromDay, toDay, type BusinessDate } from './calendar.ts';
+import { updateNonAccrual } from './non-accrual.ts';
 import type { Classification, DomainEvent, DpdEpisode, FacilityState } from './state.ts';
 import { DEFAULT_TERMS, type ProductTerms } from './terms.ts';
 
@@ -119,7 +120,7 @@ export function daysPastDue(state: FacilityState, day: number): number {
 }
 
 /**
- * Brings the DPD history, the cure observation and the classification up to `day` (mutates the draft
+ * Brings the DPD history, the cure observation, the classification and non-accrual up to `day` (mutates the draft
  * state) and records what changed as events dated `eventDate`. An open episode's peak is not
  * rewritten every day (it is the current DPD until a payment lowers it, see `notePeakDpd`), so
  * advancing day by day and in one jump leave identical states.
@@ -153,9 +154,12 @@ export function updateDelinquency(state: FacilityState, day: number, events: Dom
       reason = 'observation ended';
     }
   }
-  if (next === current) return;
-  state.classification = next;
-  events.push({ type: 'ClassificationChanged', date: eventDate, data: { from: current, to: next, reason }, postings: [] });
+  if (next !== current) {
+    state.classification = next;
+    events.push({ type: 'ClassificationChanged', date: eventDate, data: { from: current, to: next, reason }, postings: [] });
+  }
+  // Non-accrual follows the same DPD and the same cure (non-accrual.ts).
+  updateNonAccrual(state, day, dpd, !isNonPerforming(next), reason, events, eventDate);
 }
 
 /** Records the DPD reached so far in the open episode; called before a payment may lower it. */

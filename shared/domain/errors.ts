@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'facility-frozen'
   | 'facility-not-active'
   | 'facility-in-arrears'
+  | 'facility-non-performing'
   | 'facility-closed'
   | 'overpayment'
   | 'below-minimum-drawdown'

@@ -7,10 +7,11 @@
 import { advanceDraft, cloneState, dropCleanDrawdowns } from './advance.ts';
 import { allocate, type Allocation } from './allocation.ts';
 import { addDays, daysBetween, parseBusinessDate, toDay, type BusinessDate } from './calendar.ts';
-import { CLASSIFICATIONS, notePeakDpd, daysPastDue, recordBorrowerClassification, updateDelinquency } from './classification.ts';
+import { CLASSIFICATIONS, isNonPerforming, notePeakDpd, daysPastDue, recordBorrowerClassification, reportedClassification, updateDelinquency } from './classification.ts';
 import { begin, finish, type DatedCommand } from './command-base.ts';
 import { accrueTo } from './drawdown-accrual.ts';
 import { newDrawdown } from './drawdowns.ts';
+import { isNonAccrual } from './non-accrual.ts';
 import { DomainError, ValidationError } from './errors.ts';
 import { assertFen, formatYuan } from './money.ts';
 import { transfer } from './postings.ts';
@@ -175,6 +176,15 @@ export function drawdown(state: FacilityState, command: DrawdownCommand): Transi
   }
   const dpd = daysPastDue(draft, toDay(date));
   if (dpd > 0) throw new DomainError('facility-in-arrears', `facility ${draft.facilityId} is ${dpd} days past due; repay the arrears first`, { daysPastDue: dpd });
+  // A non-performing (不良) or non-accrual (表外) line lends nothing new until it is cured, arrears paid or not.
+  const reported = reportedClassification(draft);
+  if (isNonPerforming(reported) || isNonAccrual(draft)) {
+    throw new DomainError(
+      'facility-non-performing',
+      `facility ${draft.facilityId} is ${reported}${isNonAccrual(draft) ? ` and non-accrual since ${draft.nonAccrualSince}` : ''}; no new drawdowns until it is cured`,
+      { classification: reported, nonAccrualSince: draft.nonAccrualSince, cureObservationEndsOn: draft.cureObservation?.endsOn ?? null },
+    );
+  }
   if (amountFen < terms.minDrawdownFen) {
     throw new DomainError('below-minimum-drawdown', `the minimum drawdown is ${formatYuan(terms.minDrawdownFen)} yuan`, { minimum: formatYuan(terms.minDrawdownFen) });
   }

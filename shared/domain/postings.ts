@@ -12,6 +12,8 @@ export const ACCOUNTS: readonly Account[] = [
   'INTEREST_INCOME',
   'PENALTY_INCOME',
   'BORROWER_SETTLEMENT',
+  'OFF_BALANCE_INTEREST',
+  'OFF_BALANCE_INTEREST_CONTRA',
 ];
 
 /** A debit to `debit` and a credit to `credit` of the same amount; nothing for zero. */
@@ -37,15 +39,37 @@ export function balances(postings: Iterable<Posting>): Record<Account, number> {
   return out;
 }
 
-/** The receivable balances a state implies: what the asset accounts must hold. */
-export function stateBalances(state: FacilityState): Pick<Record<Account, number>, 'LOAN_PRINCIPAL' | 'INTEREST_RECEIVABLE' | 'PENALTY_RECEIVABLE'> {
-  let principal = 0;
-  let interest = 0;
-  let penalty = 0;
+/**
+ * The interest a state has booked and not yet been paid, in two kinds: contract interest (the interest
+ * items) and penalty with compound interest. Where it is held, receivable or memo, is the non-accrual rule's
+ * (non-accrual.ts).
+ */
+export function bookedInterest(state: FacilityState): { interestFen: number; penaltyFen: number } {
+  let interestFen = 0;
+  let penaltyFen = 0;
   for (const d of state.drawdowns) {
-    principal += d.principalFen;
-    for (const item of d.interestItems) interest += item.amountFen;
-    penalty += d.penaltyDueFen + d.compoundDueFen;
+    for (const item of d.interestItems) interestFen += item.amountFen;
+    penaltyFen += d.penaltyDueFen + d.compoundDueFen;
   }
-  return { LOAN_PRINCIPAL: principal, INTEREST_RECEIVABLE: interest, PENALTY_RECEIVABLE: penalty };
+  return { interestFen, penaltyFen };
+}
+
+export type StateAccounts = Pick<Record<Account, number>, 'LOAN_PRINCIPAL' | 'INTEREST_RECEIVABLE' | 'PENALTY_RECEIVABLE' | 'OFF_BALANCE_INTEREST' | 'OFF_BALANCE_INTEREST_CONTRA'>;
+
+/**
+ * The balances a state implies: what the asset and memo accounts must hold. While the facility accrues its
+ * booked interest is receivable; while it is non-accrual (表外) all of it is in the memo account.
+ */
+export function stateBalances(state: FacilityState): StateAccounts {
+  let principal = 0;
+  for (const d of state.drawdowns) principal += d.principalFen;
+  const { interestFen, penaltyFen } = bookedInterest(state);
+  const offBalance = state.nonAccrualSince !== null;
+  return {
+    LOAN_PRINCIPAL: principal,
+    INTEREST_RECEIVABLE: offBalance ? 0 : interestFen,
+    PENALTY_RECEIVABLE: offBalance ? 0 : penaltyFen,
+    OFF_BALANCE_INTEREST: offBalance ? interestFen + penaltyFen : 0,
+    OFF_BALANCE_INTEREST_CONTRA: offBalance ? 0 - (interestFen + penaltyFen) : 0,
+  };
 }

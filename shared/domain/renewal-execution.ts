@@ -22,6 +22,7 @@ import { addDays, fromDay, toDay, type BusinessDate } from './calendar.ts';
 import { daysPastDue } from './classification.ts';
 import { accrueTo, crystallise, overdueFromForSettlement } from './drawdown-accrual.ts';
 import { newDrawdown } from './drawdowns.ts';
+import { bookInterest } from './non-accrual.ts';
 import type { DomainEvent, Drawdown, FacilityState, Posting, RenewalContract } from './state.ts';
 
 /** The opening the date engine must stop at: the old maturity date of an approved contract. */
@@ -92,7 +93,7 @@ export function executeRenewalContract(state: FacilityState, date: BusinessDate,
     const unsettled = crystallise(state, old.interestAcc);
     if (unsettled > 0) {
       old.interestItems.push({ settledOn: fromDay(day - 1), overdueFrom: overdueFromForSettlement(state, day - 1), amountFen: unsettled });
-      postings.push({ account: 'INTEREST_RECEIVABLE', side: 'DR', amountFen: unsettled }, { account: 'INTEREST_INCOME', side: 'CR', amountFen: unsettled });
+      postings.push(...bookInterest(state, 'INTEREST', unsettled));
     }
     const settledBefore = fromDay(day - 1);
     const interest = old.interestItems.filter((item) => item.settledOn === settledBefore).reduce((sum, item) => sum + item.amountFen, 0);

@@ -84,7 +84,10 @@ export interface FacilityState {
    * service from `startedOn` until `endsOn` (exclusive) cures it. Null when no observation runs.
    */
   cureObservation: { startedOn: BusinessDate; endsOn: BusinessDate } | null;
-  /** Non-accrual (表外) since this business day: interest owed is booked off balance sheet. Null while accruing. */
+  /**
+   * Non-accrual (表外) since this business day (non-accrual.ts): every interest amount the facility owes,
+   * settled or booked, is held in the memo accounts, not as a receivable. Null while accruing.
+   */
   nonAccrualSince: BusinessDate | null;
   /**
    * The business day this state opens: the end of every earlier day has been applied
@@ -216,7 +219,11 @@ export type Account =
   | 'PENALTY_RECEIVABLE'
   | 'INTEREST_INCOME'
   | 'PENALTY_INCOME'
-  | 'BORROWER_SETTLEMENT';
+  | 'BORROWER_SETTLEMENT'
+  /** Memo (表外) account: interest owed by a non-accrual facility, not on the balance sheet. */
+  | 'OFF_BALANCE_INTEREST'
+  /** Its contra: every memo entry is DR OFF_BALANCE_INTEREST / CR OFF_BALANCE_INTEREST_CONTRA or the reverse. */
+  | 'OFF_BALANCE_INTEREST_CONTRA';
 
 export interface Posting {
   account: Account;

@@ -11,6 +11,7 @@ import { fromDay, toDay, yearBasisDays, type BusinessDate } from './calendar.ts'
 import { daysPastDue, reportedClassification } from './classification.ts';
 import { advance } from './advance.ts';
 import { accrueTo, overdueInterestOn } from './drawdown-accrual.ts';
+import { stateBalances } from './postings.ts';
 import type { AllocationCategory } from './terms.ts';
 import type { LprSchedule } from './repricing.ts';
 import type { Classification, Drawdown, FacilityState } from './state.ts';
@@ -38,6 +39,10 @@ export interface Valuation {
   classification: Classification;
   /** The class reports and renewal use (`reportedClassification`): the borrower's for ENTERPRISE debtors. */
   borrowerClassification: Classification;
+  /** Non-accrual (表外) since this day, or null while the facility accrues (non-accrual.ts). */
+  nonAccrualSince: BusinessDate | null;
+  /** Interest owed and booked off balance sheet (the OFF_BALANCE_INTEREST memo balance); 0 while accruing. */
+  offBalanceInterestFen: number;
   drawdowns: DrawdownAmounts[];
 }
 
@@ -140,6 +145,8 @@ export function valuationAsOf(state: FacilityState, date: BusinessDate, lpr?: Lp
     daysPastDue: dpd,
     classification: opened.classification,
     borrowerClassification: reportedClassification(opened),
+    nonAccrualSince: opened.nonAccrualSince,
+    offBalanceInterestFen: stateBalances(opened).OFF_BALANCE_INTEREST,
     drawdowns,
   };
 }

@@ -24,6 +24,7 @@ export const ERROR_STATUS: Readonly<Record<RefusalCode, number>> = {
   'facility-frozen': 422,
   'facility-not-active': 422,
   'facility-in-arrears': 422,
+  'facility-non-performing': 422,
   'facility-closed': 422,
   overpayment: 422,
   'below-minimum-drawdown': 422,

@@ -325,14 +325,31 @@ describe('no instant cure: a non-performing facility is observed before it moves
     ]);
   });
 
-  it('new arrears during observation restart it: interest settled Aug 20 unpaid on the 22nd, paid on the 25th', () => {
-    const drawn = run([draw('2026-08-10', 100_000_00, { termDays: 60 }), eod('2026-08-24')], cured);
-    // 1e7 fen × 11 days (Aug 10…20) × 34 500 / 3.6e8 = 10 541.67 → 10 542, due Aug 21, overdue from Aug 22
-    expect(eventsOfType(drawn.events, 'CureObservationInterrupted').map((e) => [e.date, e.data])).toEqual([
+  it('a SUBSTANDARD line under observation cannot draw, though its arrears are paid (facility-non-performing)', () => {
+    // Still non-accrual too: since DPD 91 (Jan 16 + 90 days = Apr 16), until the observation ends
+    const error = expectDomainError(() => run([draw('2026-08-10', 100_000_00, { termDays: 60 })], cured), 'facility-non-performing');
+    expect(error.details).toMatchObject({ classification: 'SUBSTANDARD', nonAccrualSince: '2026-04-16', cureObservationEndsOn: '2027-02-03' });
+  });
+
+  it('new arrears during observation restart it: a second loan’s interest settled Aug 20 unpaid on the 22nd, paid on the 25th', () => {
+    // Beside the short loan, 100 000.00 drawn the same day for 300 days (matures 2026-11-01), interest
+    // settled monthly. On Aug 3 (DPD 200) only the arrears are paid: the short loan whole and the long
+    // loan's overdue interest with its compound; its principal and the interest since Jul 21 stay.
+    const both = run([open, draw('2026-01-05', MILLION_YUAN, { termDays: 10 }), draw('2026-01-05', 100_000_00, { termDays: 300 })]);
+    const owed = payableOnTotals(both.state, '2026-08-03');
+    const arrears = owed.COMPOUND_INTEREST + owed.PENALTY_INTEREST + owed.OVERDUE_INTEREST + owed.OVERDUE_PRINCIPAL;
+    const paid = run([repayCmd('2026-08-03', arrears)], both);
+    expect(paid.state.cureObservation).toEqual({ startedOn: '2026-08-03', endsOn: '2027-02-03' });
+    // The long loan: 1e7 fen × 31 days (Jul 21…Aug 20) × 34 500 / 3.6e8 = 29 708.33 → 29 708, settled Aug 20,
+    // due Aug 21, overdue from Aug 22 (DPD 1 on the opening of the 22nd, so the event is dated Aug 21)
+    const late = run([eod('2026-08-24')], paid);
+    expect(eventsOfType(late.events, 'InterestSettled').filter((e) => e.date === '2026-08-20').map((e) => e.data.interestFen)).toEqual([29_708]);
+    expect(eventsOfType(late.events, 'CureObservationInterrupted').map((e) => [e.date, e.data])).toEqual([
       ['2026-08-21', { startedOn: '2026-08-03', daysPastDue: 1 }],
     ]);
-    expect(drawn.state).toMatchObject({ classification: 'SUBSTANDARD', cureObservation: null });
-    const repaid = run([repayCmd('2026-08-25', payableOnTotals(drawn.state, '2026-08-25').OVERDUE_INTEREST + payableOnTotals(drawn.state, '2026-08-25').COMPOUND_INTEREST)], drawn);
+    expect(late.state).toMatchObject({ classification: 'SUBSTANDARD', cureObservation: null });
+    const due = payableOnTotals(late.state, '2026-08-25');
+    const repaid = run([repayCmd('2026-08-25', due.OVERDUE_INTEREST + due.COMPOUND_INTEREST)], late);
     expect(valuationAsOf(repaid.state, '2026-08-25').daysPastDue).toBe(0);
     // A fresh six months from the day the new arrears were paid
     expect(repaid.state.cureObservation).toEqual({ startedOn: '2026-08-25', endsOn: '2027-02-25' });

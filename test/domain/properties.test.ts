@@ -45,6 +45,11 @@ const product = fc.record({
   repricing: fc.constantFrom('JANUARY_FIRST' as const, 'ANNIVERSARY' as const),
   // The default order half the time, otherwise any permutation (the order is configurable per product).
   allocationOrder: fc.oneof(fc.constant([...ALLOCATION_CATEGORIES]), fc.shuffledSubarray([...ALLOCATION_CATEGORIES], { minLength: 7, maxLength: 7 })),
+  // The regulatory thresholds, or short ones so that sequences of a few months reach non-accrual and its cure.
+  tiers: fc.constantFrom({ substandardAfterDpd: 90, doubtfulAfterDpd: 270, lossAfterDpd: 360 }, { substandardAfterDpd: 10, doubtfulAfterDpd: 40, lossAfterDpd: 80 }),
+  nonAccrualFromDpd: fc.oneof(fc.constant(91), fc.integer({ min: 1, max: 60 })),
+  cureMinMonths: fc.integer({ min: 0, max: 6 }),
+  cureSettlementPeriods: fc.integer({ min: 0, max: 2 }),
 });
 type Product = typeof product extends fc.Arbitrary<infer T> ? T : never;
 
@@ -100,6 +105,10 @@ function openFor(p: Product): OpenFacilityCommand {
       rateType: p.rateType,
       repricing: p.repricing,
       allocationOrder: p.allocationOrder,
+      ...p.tiers,
+      nonAccrualFromDpd: p.nonAccrualFromDpd,
+      cureMinMonths: p.cureMinMonths,
+      cureSettlementPeriods: p.cureSettlementPeriods,
     },
   };
 }
@@ -175,10 +184,20 @@ function play(p: Product, steps: readonly Step[], check: Check): Trace {
 
 const sequences = fc.tuple(product, fc.array(step, { minLength: 5, maxLength: 40 }));
 
+/** The balances of the accounts a state implies (assets and the memo pair), from every posting so far. */
 function receivables(events: readonly DomainEvent[]) {
   const b = balances(events.flatMap((e) => e.postings));
-  return { LOAN_PRINCIPAL: b.LOAN_PRINCIPAL, INTEREST_RECEIVABLE: b.INTEREST_RECEIVABLE, PENALTY_RECEIVABLE: b.PENALTY_RECEIVABLE };
+  return {
+    LOAN_PRINCIPAL: b.LOAN_PRINCIPAL,
+    INTEREST_RECEIVABLE: b.INTEREST_RECEIVABLE,
+    PENALTY_RECEIVABLE: b.PENALTY_RECEIVABLE,
+    OFF_BALANCE_INTEREST: b.OFF_BALANCE_INTEREST,
+    OFF_BALANCE_INTEREST_CONTRA: b.OFF_BALANCE_INTEREST_CONTRA,
+  };
 }
+
+/** How many runs reached each transition: the property must meet non-accrual and its cure, not only healthy books. */
+const reached = { NonAccrualStarted: 0, NonAccrualEnded: 0, nonAccrualRepayment: 0 };
 
 /** Accrues a copy to the opening of its business date, so a lazily accrued state compares with an eagerly accrued one. */
 function accrued(state: FacilityState): FacilityState {
@@ -205,6 +224,12 @@ describe('random command sequences keep the books and the limits', () => {
             for (const posting of event.postings) expect(Number.isSafeInteger(posting.amountFen) && posting.amountFen > 0).toBe(true);
           }
           const books = stateBalances(state);
+          for (const event of outcome.events) if (event.type === 'NonAccrualStarted' || event.type === 'NonAccrualEnded') reached[event.type] += 1;
+          if (command.type === 'Repayment' && before.nonAccrualSince !== null) reached.nonAccrualRepayment += 1;
+          // Non-accrual: nothing is receivable, everything booked is in the memo account, and the memo pair nets to zero.
+          if (state.nonAccrualSince !== null) expect([books.INTEREST_RECEIVABLE, books.PENALTY_RECEIVABLE]).toEqual([0, 0]);
+          else expect(books.OFF_BALANCE_INTEREST).toBe(0);
+          expect(books.OFF_BALANCE_INTEREST + books.OFF_BALANCE_INTEREST_CONTRA).toBe(0);
           expect(books.LOAN_PRINCIPAL).toBeGreaterThanOrEqual(0);
           expect(books.LOAN_PRINCIPAL).toBeLessThanOrEqual(state.limitFen);
           expect(books.INTEREST_RECEIVABLE).toBeGreaterThanOrEqual(0);
@@ -238,6 +263,9 @@ describe('random command sequences keep the books and the limits', () => {
       }),
       { numRuns: 300 },
     );
+    expect(reached.NonAccrualStarted, 'runs turning non-accrual').toBeGreaterThan(0);
+    expect(reached.NonAccrualEnded, 'runs returning to accrual').toBeGreaterThan(0);
+    expect(reached.nonAccrualRepayment, 'repayments while non-accrual').toBeGreaterThan(0);
   });
 
   it('replaying the accepted commands reproduces the same state and events (determinism)', () => {

@@ -5,6 +5,10 @@
  * predicts which drawdowns are refused and why. Random products and command sequences are run
  * through both; settlements, refusals, the final valuation and classification must agree.
  *
+ * It keeps its own books too: interest booked as receivable and income while accruing, in the memo
+ * account from DPD 91 (non-accrual, 表外) with what was receivable reversed there, and back with the cure;
+ * the domain's postings must add up to the same balances.
+ *
  * Scope (to keep the model small): fixed rates and a product whose allocation puts principal first,
  * with repayments never above the principal outstanding, so settled interest is never paid and every
  * overdue rule (penalty, compound, DPD) is exercised.
@@ -13,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { applyCommand, type Command } from '#domain/facility.ts';
 import { DomainError } from '#domain/errors.ts';
+import { balances } from '#domain/postings.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
 import type { DomainEvent, FacilityState } from '#domain/state.ts';
 
@@ -93,6 +98,10 @@ class Model {
   /** The five-tier class, with no instant cure for non-performing loans. */
   cls = 'NORMAL';
   observationEnd: number | null = null;
+  /** Non-accrual (表外) from DPD 91 until the cure. */
+  nonAccrual = false;
+  /** The books, debit-positive: receivables and income while accruing, the memo account while not. */
+  ledger = { interestReceivable: 0n, penaltyReceivable: 0n, interestIncome: 0n, penaltyIncome: 0n, offBalance: 0n };
   readonly p: Product;
   readonly divisor: bigint;
   readonly maturity: number;
@@ -130,9 +139,7 @@ class Model {
     const floor = byDpd(dpd);
     if (TIERS.indexOf(this.cls) < 2) {
       this.cls = floor;
-      return;
-    }
-    if (dpd > 0) {
+    } else if (dpd > 0) {
       this.observationEnd = null;
       if (TIERS.indexOf(floor) > TIERS.indexOf(this.cls)) this.cls = floor;
     } else if (this.observationEnd === null) {
@@ -141,6 +148,41 @@ class Model {
       this.observationEnd = null;
       this.cls = 'NORMAL';
     }
+    this.updateNonAccrual(dpd);
+  }
+
+  /** From DPD 91 the receivable goes to the memo account; with the cure (performing, no arrears) it comes back. */
+  updateNonAccrual(dpd: number): void {
+    const l = this.ledger;
+    if (!this.nonAccrual && dpd >= 91) {
+      this.nonAccrual = true;
+      l.offBalance += l.interestReceivable + l.penaltyReceivable;
+      l.interestIncome += l.interestReceivable;
+      l.penaltyIncome += l.penaltyReceivable;
+      l.interestReceivable = 0n;
+      l.penaltyReceivable = 0n;
+    } else if (this.nonAccrual && dpd === 0 && TIERS.indexOf(this.cls) < 2) {
+      this.nonAccrual = false;
+      let interest = 0n;
+      let penalty = 0n;
+      for (const loan of this.loans) {
+        for (const item of loan.items) interest += item.amount;
+        penalty += loan.penaltyDue + loan.compoundDue;
+      }
+      l.offBalance -= interest + penalty;
+      l.interestReceivable += interest;
+      l.interestIncome -= interest;
+      l.penaltyReceivable += penalty;
+      l.penaltyIncome -= penalty;
+    }
+  }
+
+  /** Interest settled: receivable and income, or the memo account while non-accrual. */
+  book(kind: 'interest' | 'penalty', amount: bigint): void {
+    const l = this.ledger;
+    if (this.nonAccrual) l.offBalance += amount;
+    else if (kind === 'interest') [l.interestReceivable, l.interestIncome] = [l.interestReceivable + amount, l.interestIncome - amount];
+    else [l.penaltyReceivable, l.penaltyIncome] = [l.penaltyReceivable + amount, l.penaltyIncome - amount];
   }
 
   /** Why a drawdown on `day` would be refused, in the order a bank checks: status, term, arrears, amounts, count. */
@@ -148,6 +190,7 @@ class Model {
     if (day > this.maturity) return 'facility-not-active';
     if (day >= this.maturity) return 'outside-facility-term';
     if (this.dpd(day) > 0) return 'facility-in-arrears';
+    if (TIERS.indexOf(this.cls) >= 2 || this.nonAccrual) return 'facility-non-performing';
     if (amount < MIN_DRAWDOWN) return 'below-minimum-drawdown';
     if (amount > this.p.limitFen - this.outstanding()) return 'insufficient-available-limit';
     if (this.loans.filter((l) => l.principal > 0).length >= this.p.maxOpen) return 'too-many-open-drawdowns';
@@ -213,6 +256,7 @@ class Model {
       if (l.maturity !== day + 1) continue;
       const interest = this.round(l.interestSum);
       l.interestSum = 0n;
+      this.book('interest', interest);
       if (interest > 0n) {
         l.items.push({ amount: interest, overdueFrom: day + 2 });
         this.settlements.push(`${dateOf(day)} ${l.id} MATURITY interest ${interest}`);
@@ -229,6 +273,8 @@ class Model {
       if (interest > 0n) l.items.push({ amount: interest, overdueFrom: day + 2 + this.p.graceDays });
       l.penaltyDue += penalty;
       l.compoundDue += compound;
+      this.book('interest', interest);
+      this.book('penalty', penalty + compound);
       if (interest + penalty + compound > 0n) this.settlements.push(`${dateOf(day)} ${l.id} SETTLEMENT interest ${interest} penalty ${penalty} compound ${compound}`);
     }
   }
@@ -271,6 +317,9 @@ function domainSettlements(events: readonly DomainEvent[]): string[] {
   }
   return out;
 }
+
+/** Runs ending non-accrual: the comparison must meet the memo books, not only healthy ones. */
+let reachedNonAccrual = 0;
 
 describe('the domain agrees with an independent day-by-day reference model', () => {
   it('settlements, drawdown refusals, principal, accrued, penalty and compound interest, overdue items, DPD and classification', () => {
@@ -385,6 +434,25 @@ describe('the domain agrees with an independent day-by-day reference model', () 
           ACCRUED_INTEREST: Number(accrued),
         });
         expect(v.daysPastDue).toBe(model.dpd(end));
+        expect(state.nonAccrualSince !== null).toBe(model.nonAccrual);
+        const ledger = balances(events.flatMap((e) => e.postings));
+        const m = model.ledger;
+        expect({
+          INTEREST_RECEIVABLE: ledger.INTEREST_RECEIVABLE,
+          PENALTY_RECEIVABLE: ledger.PENALTY_RECEIVABLE,
+          INTEREST_INCOME: ledger.INTEREST_INCOME,
+          PENALTY_INCOME: ledger.PENALTY_INCOME,
+          OFF_BALANCE_INTEREST: ledger.OFF_BALANCE_INTEREST,
+          OFF_BALANCE_INTEREST_CONTRA: ledger.OFF_BALANCE_INTEREST_CONTRA,
+        }).toEqual({
+          INTEREST_RECEIVABLE: Number(m.interestReceivable),
+          PENALTY_RECEIVABLE: Number(m.penaltyReceivable),
+          INTEREST_INCOME: Number(m.interestIncome),
+          PENALTY_INCOME: Number(m.penaltyIncome),
+          OFF_BALANCE_INTEREST: Number(m.offBalance),
+          OFF_BALANCE_INTEREST_CONTRA: -Number(m.offBalance) || 0,
+        });
+        if (model.nonAccrual) reachedNonAccrual += 1;
         expect(v.classification).toBe(model.cls);
         expect(v.availableFen).toBe(p.limitFen - model.outstanding());
         const byId = Object.fromEntries(state.drawdowns.map((d) => [d.drawdownId, d.principalFen]));
@@ -392,5 +460,6 @@ describe('the domain agrees with an independent day-by-day reference model', () 
       }),
       { numRuns: 1500 },
     );
+    expect(reachedNonAccrual).toBeGreaterThan(0);
   });
 });
