@@ -87,6 +87,12 @@ export const FacilityView = z.strictObject({
   classification: Classification,
   /** The class reports and the renewal checks use: for an ENTERPRISE borrower the worst class among its facilities (债务人维度), else the own class. */
   borrowerClassification: Classification,
+  /** Non-accrual (表外, from DPD 91 until cured): the interest owed is booked off balance sheet and is income only when paid. */
+  nonAccrual: z.boolean(),
+  /** The day the facility became non-accrual; null while it accrues. */
+  nonAccrualSince: z.nullable(BusinessDate),
+  /** Interest owed and booked off balance sheet (the OFF_BALANCE_INTEREST memo balance); "0.00" while accruing. It is in payoffAmount. */
+  offBalanceInterest: Yuan,
   daysPastDue: z.int(),
   effectiveDate: BusinessDate,
   maturityDate: BusinessDate,
