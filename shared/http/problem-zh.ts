@@ -26,6 +26,7 @@ export const PROBLEM_DETAIL_ZH: Readonly<Record<ProblemCode, { readonly title: s
   'facility-frozen': { title: '额度已冻结', detail: '该额度已被冻结，暂不能借款；还款不受影响。' },
   'facility-not-active': { title: '额度不可用', detail: '该额度当前状态不允许此操作。' },
   'facility-in-arrears': { title: '存在欠款', detail: '该额度存在逾期本金或利息（欠贷欠息），请先归还后再操作。' },
+  'facility-non-performing': { title: '额度暂停借款', detail: '该额度已划为不良或转入表外核算，在观察期结束、恢复正常之前不能新增借款；还款不受影响。' },
   'facility-closed': { title: '额度已关闭', detail: '该额度已关闭。' },
   overpayment: { title: '还款金额超出应还', detail: '还款金额超过了今日全部应还金额，请按“今日应还”金额还款。' },
   'below-minimum-drawdown': { title: '低于最低借款金额', detail: '借款金额低于产品规定的最低借款金额。' },
