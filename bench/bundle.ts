@@ -1,6 +1,6 @@
 /**
- * Per-function bundles against a minimal middy + DynamoDB handler (the README's Benchmarks targets: ≤ 1.25× in size
- * and in import + init time), both built in the same run with the same esbuild options.
+ * Per-function bundles against a minimal middy + DynamoDB handler (the design's targets: ≤ 1.35× in size and
+ * ≤ 1.2× in import + init time), both built in the same run with the same esbuild options.
  *
  *   ours      every functions/<operation>/handler.ts, bundled as infra's function construct bundles
  *             it (its exported BUNDLING options, translated to esbuild's API: minified ESM for
@@ -14,10 +14,12 @@
  * one of each per round; the ratio is the median of the per-round ratios.
  *
  * For a function over the target, the metafile says why: the modules it has beyond the baseline,
- * grouped by package or source folder, and the import chain that brings in each big group.
+ * grouped by package or source folder, and the import chain that brings in each big group. Every
+ * function's bundle must hold its own route's definition only (foreignRoutes): a handler that
+ * imports the whole registry carries every route's schemas.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,7 +40,10 @@ export const SIZES = {
   quick: { initRounds: 3 },
 } as const;
 
-export const TARGET = 1.25;
+/** The largest function's bundle over the baseline's. */
+export const SIZE_TARGET = 1.35;
+/** The largest function's import + init time over the baseline's. */
+export const INIT_TARGET = 1.2;
 /** A child that takes longer than this to import a bundle is stuck, not slow. */
 const SPAWN_TIMEOUT_MS = 30_000;
 /** Groups listed when explaining a function's excess over the baseline. */
@@ -257,6 +262,20 @@ export function excessOver(bundle: Bundle, baseline: Bundle): Excess[] {
     .map((e) => ({ ...e, via: importChain(bundle, e.group) }));
 }
 
+/**
+ * Other operations whose route definition is in this bundle: their path template is in the code
+ * (routes sharing this function's path, e.g. PUT and GET of one resource, are told apart by
+ * nothing here and left out). Only the openapi function, which serves the whole registry, may hold
+ * them all. (The freeze/unfreeze routes build their path from a template and escape this check.)
+ */
+export function foreignRoutes(name: string, code: string, registry: readonly { operation: string; path: string }[]): string[] {
+  if (name === 'openapi') return [];
+  const own = registry.find((route) => route.operation === name)?.path;
+  return registry
+    .filter((route) => route.operation !== name && route.path !== own && [`"${route.path}"`, `'${route.path}'`, `\`${route.path}\``].some((literal) => code.includes(literal)))
+    .map((route) => route.operation);
+}
+
 export function strayImports(bundle: Bundle): { module: string; why: string }[] {
   const found: { module: string; why: string }[] = [];
   for (const input of Object.keys(bundle.inputs)) {
@@ -337,8 +356,10 @@ export async function run(context: BenchContext): Promise<ResultRow[]> {
 
     functions.sort((a, b) => b.bytes - a.bytes);
     const largest = functions[0]!;
-    const over = functions.filter((f) => f.bytes / baseline.bytes > TARGET);
+    const over = functions.filter((f) => f.bytes / baseline.bytes > SIZE_TARGET);
     const stray = Object.fromEntries(functions.map((f) => [f.name, strayImports(f)]).filter(([, found]) => (found as unknown[]).length > 0));
+    const registry = (await import('../functions/routes.ts')).routes.map(({ operation, path }) => ({ operation, path }));
+    const foreign = Object.fromEntries(functions.map((f) => [f.name, foreignRoutes(f.name, readFileSync(f.file, 'utf8'), registry)]).filter(([, found]) => (found as unknown[]).length > 0));
     const excess = over.length > 0 ? excessOver(largest, baseline) : [];
 
     started = performance.now();
@@ -359,7 +380,7 @@ export async function run(context: BenchContext): Promise<ResultRow[]> {
     });
     const table = [
       'per-function bundle sizes (minified; the baseline is 1.00×):',
-      ...functions.map((f) => `    ${f.name.padEnd(24)} ${kb(f.bytes).padStart(9)}  ${(f.bytes / baseline.bytes).toFixed(2)}×${f.bytes / baseline.bytes > TARGET ? '  over' : ''}`),
+      ...functions.map((f) => `    ${f.name.padEnd(24)} ${kb(f.bytes).padStart(9)}  ${(f.bytes / baseline.bytes).toFixed(2)}×${f.bytes / baseline.bytes > SIZE_TARGET ? '  over' : ''}`),
       `    ${'(baseline: middy + DynamoDB)'.padEnd(24)} ${kb(baseline.bytes).padStart(9)}`,
     ];
     const why =
@@ -385,13 +406,14 @@ export async function run(context: BenchContext): Promise<ResultRow[]> {
       };
     }
     const strayNotes = Object.keys(stray).length === 0 ? ['no stray imports (full zod, Tracer, CDK, dynalite, dev code) in any bundle'] : [`STRAY IMPORTS: ${JSON.stringify(stray)}`];
-    const common = { build: settings.source, functions: functions.length, largestFunction: largest.name, functionsOverTarget: over.map((f) => f.name), strayImports: stray };
+    const foreignNotes = Object.keys(foreign).length === 0 ? ['every function bundles its own route only (openapi: the whole registry)'] : [`OTHER ROUTES IN A BUNDLE: ${JSON.stringify(foreign)}`];
+    const common = { build: settings.source, functions: functions.length, largestFunction: largest.name, functionsOverTarget: over.map((f) => f.name), strayImports: stray, foreignRoutes: foreign };
     return [
       {
         id: 'bundle-size',
         title: `largest function bundle (${largest.name}) vs a minimal middy + DynamoDB handler`,
         ratio: largest.bytes / baseline.bytes,
-        target: TARGET,
+        target: SIZE_TARGET,
         better: 'lower',
         ours: sizeFigures(`functions/${largest.name} bundle`, largest),
         baseline: sizeFigures('middy + @aws-sdk/client-dynamodb bundle', baseline),
@@ -400,6 +422,7 @@ export async function run(context: BenchContext): Promise<ResultRow[]> {
           ...table,
           ...why,
           ...strayNotes,
+          ...foreignNotes,
           ...(otherResolution === undefined
             ? []
             : [
@@ -412,7 +435,7 @@ export async function run(context: BenchContext): Promise<ResultRow[]> {
         id: 'bundle-init',
         title: `import + init of the largest bundle (${largest.name}) vs the minimal handler's, fresh process each`,
         ratio: median(initRatios),
-        target: TARGET,
+        target: INIT_TARGET,
         better: 'lower',
         ours: initFigures(`import of functions/${largest.name} bundle`, init.ours, init.oursProcess),
         baseline: initFigures('import of the middy + DynamoDB bundle', init.baseline, init.baselineProcess),

@@ -4,11 +4,12 @@
  */
 import { getFacility } from '#app/facilities.ts';
 import { httpHandler } from '#http/middleware.ts';
-import type { routeOf } from './routes.ts';
+import type { getFacilityRoute } from './routes/channel.ts';
+import type { myFacilityRoute } from './routes/sme.ts';
 import { ownerScope } from './context.ts';
 import { appDeps } from './wiring.ts';
 
-export function facilityReadHandler(route: ReturnType<typeof routeOf<'get-facility' | 'my-facility'>>) {
+export function facilityReadHandler(route: typeof getFacilityRoute | typeof myFacilityRoute) {
   return httpHandler(
     route,
     async ({ deps, path, query, businessDate, principal }) => ({ status: 200, body: await getFacility(deps, path.facilityId, query.asOf ?? businessDate, ownerScope(principal)) }),

@@ -1,12 +1,14 @@
 /**
  * The route registry: every operation of the API, listed once. The OpenAPI document
  * (shared/http/openapi.ts), the local server (local/server.ts) and the CDK API construct
- * read this array; each handler takes its own entry with routeOf().
+ * read this array. A handler imports its own route by name from functions/routes/<area>.ts,
+ * never this registry: its bundle then holds that route's definition and schemas only
+ * (defineRoute is free of side effects, so esbuild drops the others; test/infra/bundling.test.ts).
  *
- * Adding an operation is one entry here plus one handler file:
+ * Adding an operation is one route in an area file plus one handler file:
  *
- *   1. Here (schemas live in shared/api/<area>.ts):
- *        defineRoute({
+ *   1. functions/routes/channel.ts (schemas live in shared/api/<area>.ts), and its name in channelRoutes:
+ *        export const drawdownRoute = defineRoute({
  *          operation: 'drawdown',                       // → functions/drawdown/handler.ts
  *          method: 'POST',                              // POST ⇒ Idempotency-Key required
  *          path: '/v1/facilities/{facilityId}/drawdowns',
@@ -15,9 +17,9 @@
  *          request: { path: FacilityPath, body: DrawdownRequest },
  *          responses: { 201: DrawdownResponse },
  *          errors: ['insufficient-available-limit', 'facility-frozen'],
- *        }),
+ *        });
  *   2. functions/drawdown/handler.ts:
- *        export const handler = httpHandler(routeOf('drawdown'), async (ctx) => { … });
+ *        export const handler = httpHandler(drawdownRoute, async (ctx) => { … });
  *
  * test/http/routes.test.ts checks that every entry has its handler file and that the
  * OpenAPI document covers exactly these routes.

@@ -1,12 +1,12 @@
 /** POST /v1/facilities/{facilityId}/drawdowns: borrow from the line (借款). */
 import { drawdown } from '#app/facilities.ts';
 import { httpHandler } from '#http/middleware.ts';
-import { routeOf } from '../routes.ts';
+import { drawdownRoute } from '../routes/channel.ts';
 import { commandContext } from '../context.ts';
 import { appDeps } from '../wiring.ts';
 
 export const handler = httpHandler(
-  routeOf('drawdown'),
+  drawdownRoute,
   async (ctx) => {
     const reply = await drawdown(ctx.deps, ctx.path.facilityId, commandContext(ctx), { amountFen: ctx.body.amount, ...(ctx.body.termDays === undefined ? {} : { termDays: ctx.body.termDays }) });
     if (!reply.replayed) {

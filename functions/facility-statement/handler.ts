@@ -1,11 +1,11 @@
 /** GET /v1/facilities/{facilityId}/statement?from&to: daily balances and accrual. */
 import { statement } from '#app/history.ts';
 import { httpHandler } from '#http/middleware.ts';
-import { routeOf } from '../routes.ts';
+import { facilityStatementRoute } from '../routes/channel.ts';
 import { appDeps } from '../wiring.ts';
 
 export const handler = httpHandler(
-  routeOf('facility-statement'),
+  facilityStatementRoute,
   async ({ deps, path, query }) => ({ status: 200, body: await statement(deps, path.facilityId, query.from, query.to) }),
   { deps: appDeps },
 );

@@ -1,5 +1,5 @@
 /** GET /v1/facilities/{facilityId}?asOf=: a channel's (or ops') view of a facility as of a date, without writing. */
-import { routeOf } from '../routes.ts';
+import { getFacilityRoute } from '../routes/channel.ts';
 import { facilityReadHandler } from '../facility-read.ts';
 
-export const handler = facilityReadHandler(routeOf('get-facility'));
+export const handler = facilityReadHandler(getFacilityRoute);

@@ -2,14 +2,14 @@
 import { applyForRenewal } from '#app/renewals.ts';
 import { parseYuan } from '#domain/money.ts';
 import { httpHandler } from '#http/middleware.ts';
-import { routeOf } from '../routes.ts';
+import { myRenewalRoute } from '../routes/sme.ts';
 import { commandContext, ownerScope } from '../context.ts';
 import { appDeps } from '../wiring.ts';
 
 const METRIC = { APPROVED: 'RenewalsApproved', REFERRED: 'RenewalsReferred', REJECTED: 'RenewalsRejected' } as const;
 
 export const handler = httpHandler(
-  routeOf('my-renewal'),
+  myRenewalRoute,
   async (ctx) => {
     const reply = await applyForRenewal(ctx.deps, ctx.path.facilityId, commandContext(ctx), ownerScope(ctx.principal));
     if (!reply.replayed) {

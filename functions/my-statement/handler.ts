@@ -1,12 +1,12 @@
 /** GET /v1/me/facilities/{facilityId}/statement: the SME's own daily statement. */
 import { statement } from '#app/history.ts';
 import { httpHandler } from '#http/middleware.ts';
-import { routeOf } from '../routes.ts';
+import { myStatementRoute } from '../routes/sme.ts';
 import { ownerScope } from '../context.ts';
 import { appDeps } from '../wiring.ts';
 
 export const handler = httpHandler(
-  routeOf('my-statement'),
+  myStatementRoute,
   async ({ deps, path, query, principal }) => ({ status: 200, body: await statement(deps, path.facilityId, query.from, query.to, ownerScope(principal)) }),
   { deps: appDeps },
 );

@@ -2,12 +2,12 @@
 import { openFacility } from '#app/facilities.ts';
 import { priceBorrower } from '#app/borrowers.ts';
 import { httpHandler } from '#http/middleware.ts';
-import { routeOf } from '../routes.ts';
+import { openFacilityRoute } from '../routes/channel.ts';
 import { actorOf } from '../context.ts';
 import { appDeps } from '../wiring.ts';
 
 export const handler = httpHandler(
-  routeOf('open-facility'),
+  openFacilityRoute,
   async ({ deps, path, body, businessDate, principal }) => {
     const spreadBp = body.pricing?.spreadBp ?? (await priceBorrower(deps, body.borrowerId, businessDate)).quote.spreadBp;
     return openFacility(deps, { date: businessDate, actor: actorOf(principal) }, {

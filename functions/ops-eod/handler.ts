@@ -6,11 +6,11 @@
 import { assertEodDateNotInFuture, eodMetricValues, recordEodReport, runEod } from '#app/eod.ts';
 import { eodReportView } from '#app/views.ts';
 import { httpHandler } from '#http/middleware.ts';
-import { routeOf } from '../routes.ts';
+import { opsEodRoute } from '../routes/ops.ts';
 import { appDeps } from '../wiring.ts';
 
 export const handler = httpHandler(
-  routeOf('ops-eod'),
+  opsEodRoute,
   async ({ deps, path, businessDate, clock, metrics }) => {
     assertEodDateNotInFuture(path.date, businessDate);
     const started = clock.now().getTime();

@@ -1,5 +1,5 @@
 /** POST /v1/ops/facilities/{facilityId}/freeze: no drawdowns until unfrozen. */
-import { routeOf } from '../routes.ts';
+import { opsFreezeRoute } from '../routes/ops.ts';
 import { freezeHandler } from '../freeze.ts';
 
-export const handler = freezeHandler(routeOf('ops-freeze'), 'Freeze');
+export const handler = freezeHandler(opsFreezeRoute, 'Freeze');

@@ -2,7 +2,7 @@
 import { loadEodReport } from '#app/eod.ts';
 import { eodReportView } from '#app/views.ts';
 import { httpHandler } from '#http/middleware.ts';
-import { routeOf } from '../routes.ts';
+import { opsPortfolioRoute } from '../routes/ops.ts';
 import { appDeps } from '../wiring.ts';
 
-export const handler = httpHandler(routeOf('ops-portfolio'), async ({ deps, query }) => ({ status: 200, body: eodReportView(await loadEodReport(deps, query.date)) }), { deps: appDeps });
+export const handler = httpHandler(opsPortfolioRoute, async ({ deps, query }) => ({ status: 200, body: eodReportView(await loadEodReport(deps, query.date)) }), { deps: appDeps });

@@ -1,11 +1,11 @@
 /** PUT /v1/ops/borrowers/{borrowerId}/profile: the borrower's non-credit data. */
 import { putProfile } from '#app/borrowers.ts';
 import { httpHandler } from '#http/middleware.ts';
-import { routeOf } from '../routes.ts';
+import { opsPutProfileRoute } from '../routes/ops.ts';
 import { appDeps } from '../wiring.ts';
 
 export const handler = httpHandler(
-  routeOf('ops-put-profile'),
+  opsPutProfileRoute,
   async ({ deps, path, body }) => {
     const { relationship, borrowerType, enterpriseSize, fundsUseCompliant, ...rest } = body;
     return putProfile(deps, {

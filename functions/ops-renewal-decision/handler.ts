@@ -2,12 +2,12 @@
 import { decideRenewal } from '#app/renewals.ts';
 import { parseYuan } from '#domain/money.ts';
 import { httpHandler } from '#http/middleware.ts';
-import { routeOf } from '../routes.ts';
+import { opsRenewalDecisionRoute } from '../routes/ops.ts';
 import { commandContext } from '../context.ts';
 import { appDeps } from '../wiring.ts';
 
 export const handler = httpHandler(
-  routeOf('ops-renewal-decision'),
+  opsRenewalDecisionRoute,
   async (ctx) => {
     const reply = await decideRenewal(ctx.deps, ctx.path.facilityId, ctx.path.applicationId, commandContext(ctx), ctx.body);
     if (!reply.replayed) {

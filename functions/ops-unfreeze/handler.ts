@@ -1,5 +1,5 @@
 /** POST /v1/ops/facilities/{facilityId}/unfreeze: drawdowns allowed again. */
-import { routeOf } from '../routes.ts';
+import { opsUnfreezeRoute } from '../routes/ops.ts';
 import { freezeHandler } from '../freeze.ts';
 
-export const handler = freezeHandler(routeOf('ops-unfreeze'), 'Unfreeze');
+export const handler = freezeHandler(opsUnfreezeRoute, 'Unfreeze');

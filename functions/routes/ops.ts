@@ -21,6 +21,7 @@ import {
 } from '#api/ops.ts';
 
 /** Freezing and unfreezing: one command each way, the same contract (functions/freeze.ts handles both). */
+/* @__NO_SIDE_EFFECTS__ */
 function freezeRoute<const A extends 'freeze' | 'unfreeze'>(action: A, summary: string) {
   return defineRoute({
     operation: `ops-${action}`,
@@ -36,139 +37,150 @@ function freezeRoute<const A extends 'freeze' | 'unfreeze'>(action: A, summary: 
   });
 }
 
-export const opsRoutes = [
-  defineRoute({
-    operation: 'ops-list-lpr',
-    method: 'GET',
-    path: '/v1/ops/lpr',
-    auth: 'iam',
-    roles: ['ops'],
-    summary: 'The LPR fixings published, most recent first',
-    description:
-      'Every published 1-year and 5-year LPR fixing (percent with 4 decimals), newest first, at most `limit` of them (default and bounds in the query schema). What the console lists before publishing a new one with PUT /v1/ops/lpr/{date}.',
-    request: { query: LprListQuery },
-    responses: { 200: LprList },
-  }),
-  defineRoute({
-    operation: 'ops-put-lpr',
-    method: 'PUT',
-    path: '/v1/ops/lpr/{date}',
-    auth: 'iam',
-    roles: ['ops'],
-    summary: 'Publish (or correct) an LPR fixing',
-    description:
-      'Publishes the 1-year and 5-year LPR fixing of a date (multiples of 5 bp). Drawdowns on or after the date use it; floating-rate lines reprice on their repricing dates. Publishing the same date again corrects it.',
-    examples: { request: { oneYear: '3.0000', fiveYear: '3.5000' } },
-    request: { path: LprPath, body: LprRequest },
-    responses: { 200: LprView },
-  }),
-  defineRoute({
-    operation: 'ops-put-profile',
-    method: 'PUT',
-    path: '/v1/ops/borrowers/{borrowerId}/profile',
-    auth: 'iam',
-    roles: ['ops'],
-    summary: "Record a borrower's profile (non-credit data for renewal and pricing)",
-    description:
-      'Records (or replaces) a borrower\'s non-credit data, used by the renewal checks and the pricing model. 201 when it is the first profile, 200 when it replaces one; a racing update answers 409 concurrent-modification.',
-    examples: { request: { enterpriseSize: 'SMALL', registrationStatus: 'ACTIVE', taxRating: 'A', riskGrade: 3, collateral: 'GUARANTEE', relationship: { depositBalance: '2000000.00', settlementVolume: '0.00' }, profileDate: '2026-12-01' } },
-    request: { path: BorrowerPath, body: ProfileRequest },
-    responses: { 200: ProfileView, 201: ProfileView },
-    errors: ['concurrent-modification'],
-  }),
-  defineRoute({
-    operation: 'ops-get-profile',
-    method: 'GET',
-    path: '/v1/ops/borrowers/{borrowerId}/profile',
-    auth: 'iam',
-    roles: ['ops'],
-    summary: "A borrower's profile",
-    description:
-      'The borrower\'s current profile with its version and, once it has borrowed, its first loan (首贷户).',
-    request: { path: BorrowerPath },
-    responses: { 200: ProfileView },
-  }),
-  freezeRoute('freeze', 'Freeze a credit line: no drawdowns until unfrozen; repayments still accepted'),
-  freezeRoute('unfreeze', 'Unfreeze a credit line: drawdowns allowed again'),
-  defineRoute({
-    operation: 'ops-limit',
-    method: 'PUT',
-    path: '/v1/ops/facilities/{facilityId}/limit',
-    auth: 'iam',
-    roles: ['ops'],
-    summary: 'Change the limit (never below the principal outstanding)',
-    description:
-      'Changes the credit limit; never below the principal outstanding (422 limit-below-outstanding). Requires an Idempotency-Key like the POST commands.',
-    examples: { request: { limit: '1500000.00' } },
-    idempotencyKey: true,
-    request: { path: FacilityPath, body: LimitRequest },
-    responses: { 200: FacilityView },
-    errors: ['limit-below-outstanding', 'facility-not-active'],
-  }),
-  defineRoute({
-    operation: 'ops-close',
-    method: 'POST',
-    path: '/v1/ops/facilities/{facilityId}/close',
-    auth: 'iam',
-    roles: ['ops'],
-    summary: 'Close a credit line that owes nothing',
-    description:
-      'Closes a line that owes nothing (no principal, interest or penalty). Closed lines take no further commands.',
-    request: { path: FacilityPath },
-    responses: { 200: FacilityView },
-    errors: ['outstanding-balance', 'facility-closed'],
-  }),
-  defineRoute({
-    operation: 'ops-renewals',
-    method: 'GET',
-    path: '/v1/ops/renewals',
-    auth: 'iam',
-    roles: ['ops'],
-    summary: 'Renewal applications by status: REFERRED (awaiting a decision), APPROVED, DECLINED or EXPIRED',
-    description:
-      'REFERRED lists only applications that can still be decided (the old maturity date has not passed); one still undecided at the end of the maturity date expires and moves to EXPIRED when end of day (or the next command on the line) records it.',
-    request: { query: RenewalsQuery },
-    responses: { 200: RenewalsPage },
-  }),
-  defineRoute({
-    operation: 'ops-renewal-decision',
-    method: 'POST',
-    path: '/v1/ops/facilities/{facilityId}/renewals/{applicationId}/decision',
-    auth: 'iam',
-    roles: ['ops'],
-    summary: 'Approve or decline a referred renewal (approval re-checks the hard rules)',
-    description:
-      'Approval records the renewal contract (new maturity, spread and rate); it executes at the opening of the old maturity date, settling each outstanding drawdown by a new one. A referral not decided by the end of the maturity date expires: deciding it then is 422 renewal-expired.',
-    examples: { request: { decision: 'APPROVE', note: 'reviewed' } },
-    request: { path: DecisionPath, body: DecisionRequest },
-    responses: { 200: DecisionView },
-    errors: ['renewal-not-eligible', 'renewal-expired'],
-  }),
-  defineRoute({
-    operation: 'ops-eod',
-    method: 'POST',
-    path: '/v1/ops/eod/{date}',
-    auth: 'iam',
-    roles: ['ops'],
-    summary: 'Run end of day for a date (idempotent: a second run changes nothing)',
-    description:
-      'Runs end of day for a date on every facility, shard by shard, within the request (small books; the nightly Step Functions run maps over the shards in AWS), and keeps the date\'s portfolio report. Idempotent by the date: a second run changes nothing.',
-    idempotencyKey: false,
-    request: { path: EodPath },
-    responses: { 200: EodReportView },
-    errors: ['eod-date-in-future'],
-  }),
-  defineRoute({
-    operation: 'ops-portfolio',
-    method: 'GET',
-    path: '/v1/ops/portfolio',
-    auth: 'iam',
-    roles: ['ops'],
-    summary: 'The portfolio report end of day kept for a date (the nightly run or a run by hand)',
-    description:
-      'The portfolio report end of day kept for the date: facilities processed and changed, failures, events by type and the portfolio totals in yuan. 404 when no end of day has run for the date.',
-    request: { query: PortfolioQuery },
-    responses: { 200: EodReportView },
-    errors: ['not-found'],
-  }),
-] as const;
+export const opsListLprRoute = /* @__PURE__ */ defineRoute({
+  operation: 'ops-list-lpr',
+  method: 'GET',
+  path: '/v1/ops/lpr',
+  auth: 'iam',
+  roles: ['ops'],
+  summary: 'The LPR fixings published, most recent first',
+  description:
+    'Every published 1-year and 5-year LPR fixing (percent with 4 decimals), newest first, at most `limit` of them (default and bounds in the query schema). What the console lists before publishing a new one with PUT /v1/ops/lpr/{date}.',
+  request: { query: LprListQuery },
+  responses: { 200: LprList },
+});
+
+export const opsPutLprRoute = /* @__PURE__ */ defineRoute({
+  operation: 'ops-put-lpr',
+  method: 'PUT',
+  path: '/v1/ops/lpr/{date}',
+  auth: 'iam',
+  roles: ['ops'],
+  summary: 'Publish (or correct) an LPR fixing',
+  description:
+    'Publishes the 1-year and 5-year LPR fixing of a date (multiples of 5 bp). Drawdowns on or after the date use it; floating-rate lines reprice on their repricing dates. Publishing the same date again corrects it.',
+  examples: { request: { oneYear: '3.0000', fiveYear: '3.5000' } },
+  request: { path: LprPath, body: LprRequest },
+  responses: { 200: LprView },
+});
+
+export const opsPutProfileRoute = /* @__PURE__ */ defineRoute({
+  operation: 'ops-put-profile',
+  method: 'PUT',
+  path: '/v1/ops/borrowers/{borrowerId}/profile',
+  auth: 'iam',
+  roles: ['ops'],
+  summary: "Record a borrower's profile (non-credit data for renewal and pricing)",
+  description:
+    'Records (or replaces) a borrower\'s non-credit data, used by the renewal checks and the pricing model. 201 when it is the first profile, 200 when it replaces one; a racing update answers 409 concurrent-modification.',
+  examples: { request: { enterpriseSize: 'SMALL', registrationStatus: 'ACTIVE', taxRating: 'A', riskGrade: 3, collateral: 'GUARANTEE', relationship: { depositBalance: '2000000.00', settlementVolume: '0.00' }, profileDate: '2026-12-01' } },
+  request: { path: BorrowerPath, body: ProfileRequest },
+  responses: { 200: ProfileView, 201: ProfileView },
+  errors: ['concurrent-modification'],
+});
+
+export const opsGetProfileRoute = /* @__PURE__ */ defineRoute({
+  operation: 'ops-get-profile',
+  method: 'GET',
+  path: '/v1/ops/borrowers/{borrowerId}/profile',
+  auth: 'iam',
+  roles: ['ops'],
+  summary: "A borrower's profile",
+  description:
+    'The borrower\'s current profile with its version and, once it has borrowed, its first loan (首贷户).',
+  request: { path: BorrowerPath },
+  responses: { 200: ProfileView },
+});
+
+export const opsFreezeRoute = /* @__PURE__ */ freezeRoute('freeze', 'Freeze a credit line: no drawdowns until unfrozen; repayments still accepted');
+
+export const opsUnfreezeRoute = /* @__PURE__ */ freezeRoute('unfreeze', 'Unfreeze a credit line: drawdowns allowed again');
+
+export const opsLimitRoute = /* @__PURE__ */ defineRoute({
+  operation: 'ops-limit',
+  method: 'PUT',
+  path: '/v1/ops/facilities/{facilityId}/limit',
+  auth: 'iam',
+  roles: ['ops'],
+  summary: 'Change the limit (never below the principal outstanding)',
+  description:
+    'Changes the credit limit; never below the principal outstanding (422 limit-below-outstanding). Requires an Idempotency-Key like the POST commands.',
+  examples: { request: { limit: '1500000.00' } },
+  idempotencyKey: true,
+  request: { path: FacilityPath, body: LimitRequest },
+  responses: { 200: FacilityView },
+  errors: ['limit-below-outstanding', 'facility-not-active'],
+});
+
+export const opsCloseRoute = /* @__PURE__ */ defineRoute({
+  operation: 'ops-close',
+  method: 'POST',
+  path: '/v1/ops/facilities/{facilityId}/close',
+  auth: 'iam',
+  roles: ['ops'],
+  summary: 'Close a credit line that owes nothing',
+  description:
+    'Closes a line that owes nothing (no principal, interest or penalty). Closed lines take no further commands.',
+  request: { path: FacilityPath },
+  responses: { 200: FacilityView },
+  errors: ['outstanding-balance', 'facility-closed'],
+});
+
+export const opsRenewalsRoute = /* @__PURE__ */ defineRoute({
+  operation: 'ops-renewals',
+  method: 'GET',
+  path: '/v1/ops/renewals',
+  auth: 'iam',
+  roles: ['ops'],
+  summary: 'Renewal applications by status: REFERRED (awaiting a decision), APPROVED, DECLINED or EXPIRED',
+  description:
+    'REFERRED lists only applications that can still be decided (the old maturity date has not passed); one still undecided at the end of the maturity date expires and moves to EXPIRED when end of day (or the next command on the line) records it.',
+  request: { query: RenewalsQuery },
+  responses: { 200: RenewalsPage },
+});
+
+export const opsRenewalDecisionRoute = /* @__PURE__ */ defineRoute({
+  operation: 'ops-renewal-decision',
+  method: 'POST',
+  path: '/v1/ops/facilities/{facilityId}/renewals/{applicationId}/decision',
+  auth: 'iam',
+  roles: ['ops'],
+  summary: 'Approve or decline a referred renewal (approval re-checks the hard rules)',
+  description:
+    'Approval records the renewal contract (new maturity, spread and rate); it executes at the opening of the old maturity date, settling each outstanding drawdown by a new one. A referral not decided by the end of the maturity date expires: deciding it then is 422 renewal-expired.',
+  examples: { request: { decision: 'APPROVE', note: 'reviewed' } },
+  request: { path: DecisionPath, body: DecisionRequest },
+  responses: { 200: DecisionView },
+  errors: ['renewal-not-eligible', 'renewal-expired'],
+});
+
+export const opsEodRoute = /* @__PURE__ */ defineRoute({
+  operation: 'ops-eod',
+  method: 'POST',
+  path: '/v1/ops/eod/{date}',
+  auth: 'iam',
+  roles: ['ops'],
+  summary: 'Run end of day for a date (idempotent: a second run changes nothing)',
+  description:
+    'Runs end of day for a date on every facility, shard by shard, within the request (small books; the nightly Step Functions run maps over the shards in AWS), and keeps the date\'s portfolio report. Idempotent by the date: a second run changes nothing.',
+  idempotencyKey: false,
+  request: { path: EodPath },
+  responses: { 200: EodReportView },
+  errors: ['eod-date-in-future'],
+});
+
+export const opsPortfolioRoute = /* @__PURE__ */ defineRoute({
+  operation: 'ops-portfolio',
+  method: 'GET',
+  path: '/v1/ops/portfolio',
+  auth: 'iam',
+  roles: ['ops'],
+  summary: 'The portfolio report end of day kept for a date (the nightly run or a run by hand)',
+  description:
+    'The portfolio report end of day kept for the date: facilities processed and changed, failures, events by type and the portfolio totals in yuan. 404 when no end of day has run for the date.',
+  request: { query: PortfolioQuery },
+  responses: { 200: EodReportView },
+  errors: ['not-found'],
+});
+
+export const opsRoutes = [opsListLprRoute, opsPutLprRoute, opsPutProfileRoute, opsGetProfileRoute, opsFreezeRoute, opsUnfreezeRoute, opsLimitRoute, opsCloseRoute, opsRenewalsRoute, opsRenewalDecisionRoute, opsEodRoute, opsPortfolioRoute] as const;

@@ -1,7 +1,7 @@
 /**
  * The middy stack every HTTP function is built with:
  *
- *   export const handler = httpHandler(routeOf('drawdown'), async ({ deps, path, body }) => drawdown(deps, …), { deps: appDeps });
+ *   export const handler = httpHandler(drawdownRoute, async ({ deps, path, body }) => drawdown(deps, …), { deps: appDeps });
  *
  * Attach order follows middy's rule (`before` in attach order, `after`/`onError` in reverse):
  * Lambda context and logging first, then the error responder, then authentication, business

@@ -113,7 +113,15 @@ const LITERAL_SEGMENT = /^[A-Za-z0-9._-]+$/;
 const PARAMETER_SEGMENT = /^\{([A-Za-z][A-Za-z0-9]*)\}$/;
 const BODY_METHODS: readonly HttpMethod[] = ['POST', 'PUT', 'PATCH'];
 
-/** Checks a route definition and completes it; throws at init on any inconsistency. */
+/**
+ * Checks a route definition and completes it; throws at init on any inconsistency.
+ *
+ * Each route file marks its calls pure (a PURE annotation comment before defineRoute, at the call
+ * site): a function's bundle then keeps the one route its handler imports, and esbuild drops the
+ * neighbours' definitions (it honours a call-site annotation across files, not a declaration's
+ * NO_SIDE_EFFECTS). test/infra/bundling.test.ts checks it. Every definition
+ * is still checked wherever the registry is loaded: tests, synth, npm start.
+ */
 export function defineRoute<const S extends RouteSpec>(spec: S): Route<S> {
   const where = `route ${spec.operation} (${spec.method} ${spec.path})`;
   const fail = (reason: string): never => {
