@@ -28,7 +28,8 @@ import { defineRoute } from '#http/route.ts';
 import { channelRoutes } from './routes/channel.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { smeRoutes } from './routes/sme.ts';
-import type { ApiInfo, ApiServer } from '#http/openapi.ts';
+import type { ApiInfo, ApiServer, OperationExamples } from '#http/openapi.ts';
+import examples from './examples.json' with { type: 'json' };
 import { OpenApiDocumentSchema } from '#api/openapi.ts';
 
 export const API_INFO: ApiInfo = {
@@ -56,6 +57,14 @@ export const API_SERVERS: readonly ApiServer[] = [
     },
   },
 ];
+
+/**
+ * Request and response examples of the API reference: what the README's walk-throughs send and
+ * get back, captured by test/e2e/readme-examples.test.ts (which fails when they no longer match;
+ * `npx vitest run test/e2e/readme-examples.test.ts -u` rewrites the file). Only the openapi
+ * function imports this: no handler bundle carries the examples.
+ */
+export const API_EXAMPLES: Readonly<Record<string, OperationExamples>> = examples;
 
 export const routes = [
   ...channelRoutes,

@@ -2,8 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildOpenApi } from '#http/openapi.ts';
-import { API_INFO, API_SERVERS, routes } from '../functions/routes.ts';
+import { API_EXAMPLES, API_INFO, API_SERVERS, routes } from '../functions/routes.ts';
 
 const target = resolve(process.argv[2] ?? 'openapi.json');
-await writeFile(target, `${JSON.stringify(buildOpenApi(routes, API_INFO, API_SERVERS), null, 2)}\n`);
+await writeFile(target, `${JSON.stringify(buildOpenApi(routes, API_INFO, API_SERVERS, API_EXAMPLES), null, 2)}\n`);
 console.log(`wrote ${target}`);

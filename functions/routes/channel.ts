@@ -44,7 +44,6 @@ export const openFacilityRoute = /* @__PURE__ */ defineRoute({
   auth: 'iam',
   roles: ['channel'],
   summary: 'Open a credit line (idempotent by facility id)',
-  examples: { request: { borrowerId: 'BOR-DEMO-B', limit: '500000.00', effectiveDate: '2026-02-01', maturityDate: '2027-01-31', pricing: { spreadBp: 60 } } },
   description: 'The same body again answers 200 with the facility; a different body for an existing id answers 409 facility-exists. Without pricing.spreadBp the pricing model prices the borrower.',
   request: { path: FacilityPath, body: OpenFacilityRequest },
   responses: { 200: FacilityView, 201: FacilityView },
@@ -68,7 +67,6 @@ export const drawdownRoute = /* @__PURE__ */ defineRoute({
   summary: 'Draw down on a credit line (借款)',
   description:
     'Borrows from the line on the request\'s business date at LPR (1-year fixing in force) + the facility\'s spread. Refused while the line is frozen, matured, in arrears, non-performing (不良, until cured) or non-accrual (表外), below the minimum drawdown, beyond the facility\'s maturity or the available limit. The Idempotency-Key makes a retry safe: the same key and body replay the stored 201.',
-  examples: { request: { amount: '50000.00', termDays: 90 } },
   request: { path: FacilityPath, body: DrawdownRequest },
   responses: { 201: DrawdownResponse },
   errors: [
@@ -94,7 +92,6 @@ export const repaymentRoute = /* @__PURE__ */ defineRoute({
   summary: 'Repay any amount (还款); the response shows the allocation',
   description:
     'Repays any amount on any day. The amount pays, in the product\'s order, compound and penalty interest, overdue interest, overdue principal, interest due, then principal and accrued interest (allocation in the response). More than the payoff amount is refused (422 overpayment).',
-  examples: { request: { amount: '400000.00' } },
   request: { path: FacilityPath, body: RepaymentRequest },
   responses: { 201: RepaymentResponse },
   errors: ['overpayment', 'facility-closed'],
@@ -150,7 +147,6 @@ export const pricingQuoteRoute = /* @__PURE__ */ defineRoute({
   summary: 'A risk-differentiated price for a borrower, with every component (no side effects)',
   description:
     'Prices a borrower from its profile and the LPR in force on `asOf` (default today): funding, operating, risk, capital cost and target margin, less the relationship discount and the first-loan incentive, never below the rate floor. Writes nothing.',
-  examples: { request: { borrowerId: 'BOR-DEMO-001' } },
   kind: 'query',
   request: { body: QuoteRequest },
   responses: { 200: QuoteView },

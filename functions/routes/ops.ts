@@ -59,7 +59,6 @@ export const opsPutLprRoute = /* @__PURE__ */ defineRoute({
   summary: 'Publish (or correct) an LPR fixing',
   description:
     'Publishes the 1-year and 5-year LPR fixing of a date (multiples of 5 bp). Drawdowns on or after the date use it; floating-rate lines reprice on their repricing dates. Publishing the same date again corrects it.',
-  examples: { request: { oneYear: '3.0000', fiveYear: '3.5000' } },
   request: { path: LprPath, body: LprRequest },
   responses: { 200: LprView },
 });
@@ -73,7 +72,6 @@ export const opsPutProfileRoute = /* @__PURE__ */ defineRoute({
   summary: "Record a borrower's profile (non-credit data for renewal and pricing)",
   description:
     'Records (or replaces) a borrower\'s non-credit data, used by the renewal checks and the pricing model. 201 when it is the first profile, 200 when it replaces one; a racing update answers 409 concurrent-modification.',
-  examples: { request: { enterpriseSize: 'SMALL', registrationStatus: 'ACTIVE', taxRating: 'A', riskGrade: 3, collateral: 'GUARANTEE', relationship: { depositBalance: '2000000.00', settlementVolume: '0.00' }, profileDate: '2026-12-01' } },
   request: { path: BorrowerPath, body: ProfileRequest },
   responses: { 200: ProfileView, 201: ProfileView },
   errors: ['concurrent-modification'],
@@ -105,7 +103,6 @@ export const opsLimitRoute = /* @__PURE__ */ defineRoute({
   summary: 'Change the limit (never below the principal outstanding)',
   description:
     'Changes the credit limit; never below the principal outstanding (422 limit-below-outstanding). Requires an Idempotency-Key like the POST commands.',
-  examples: { request: { limit: '1500000.00' } },
   idempotencyKey: true,
   request: { path: FacilityPath, body: LimitRequest },
   responses: { 200: FacilityView },
@@ -148,7 +145,6 @@ export const opsRenewalDecisionRoute = /* @__PURE__ */ defineRoute({
   summary: 'Approve or decline a referred renewal (approval re-checks the hard rules)',
   description:
     'Approval records the renewal contract (new maturity, spread and rate); it executes at the opening of the old maturity date, settling each outstanding drawdown by a new one. A referral not decided by the end of the maturity date expires: deciding it then is 422 renewal-expired.',
-  examples: { request: { decision: 'APPROVE', note: 'reviewed' } },
   request: { path: DecisionPath, body: DecisionRequest },
   responses: { 200: DecisionView },
   errors: ['renewal-not-eligible', 'renewal-expired'],

@@ -31,6 +31,12 @@ export type ApiServer = {
 
 type Json = Record<string, unknown>;
 
+/**
+ * An operation's examples for the API reference, in wire format: a request body and response
+ * bodies by status (functions/examples.json: what the README's walk-throughs send and get back).
+ */
+export type OperationExamples = { readonly request?: unknown; readonly responses?: { readonly [status: string]: unknown } };
+
 export type OpenApiDocument = {
   readonly openapi: '3.1.0';
   readonly info: ApiInfo;
@@ -102,8 +108,23 @@ const GATEWAY_RESPONSES: Record<string, { status: number; description: string; r
   },
 };
 
-/** Builds the document; throws if two routes collide or two different schemas share an id. */
-export function buildOpenApi(routes: readonly AnyRoute[], info: ApiInfo, servers: readonly ApiServer[] = []): OpenApiDocument {
+/**
+ * Builds the document; throws if two routes collide, two different schemas share an id, or an
+ * example names an operation, a request body or a status its route does not have.
+ */
+export function buildOpenApi(
+  routes: readonly AnyRoute[],
+  info: ApiInfo,
+  servers: readonly ApiServer[] = [],
+  examples: Readonly<Record<string, OperationExamples>> = {},
+): OpenApiDocument {
+  for (const [operation, example] of Object.entries(examples)) {
+    const route = routes.find((candidate) => candidate.operation === operation);
+    if (route === undefined) throw new Error(`examples for ${operation}, which is not a route`);
+    if (example.request !== undefined && route.request?.body === undefined) throw new Error(`an example request for ${operation}, which takes no body`);
+    const undeclared = Object.keys(example.responses ?? {}).filter((status) => !Object.hasOwn(route.responses, status));
+    if (undeclared.length > 0) throw new Error(`example responses ${undeclared.join(', ')} for ${operation}, which does not answer with them`);
+  }
   const schemas = new SchemaConverter();
   const paths: Record<string, Record<string, Json>> = {};
   const operationIds = new Set<string>();
@@ -113,7 +134,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: ApiInfo, servers
     if (item[method] !== undefined) throw new Error(`two routes for ${route.method} ${route.path}`);
     if (operationIds.has(route.operation)) throw new Error(`two routes named ${route.operation}`);
     operationIds.add(route.operation);
-    item[method] = operationOf(route, schemas);
+    item[method] = operationOf(route, schemas, examples[route.operation]);
   }
   const problem = schemas.convert(ProblemSchema);
   const responses = Object.fromEntries(
@@ -129,14 +150,14 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: ApiInfo, servers
   };
 }
 
-function operationOf(route: AnyRoute, schemas: SchemaConverter): Json {
+function operationOf(route: AnyRoute, schemas: SchemaConverter, examples: OperationExamples | undefined): Json {
   const parameters = [
     ...(route.request?.path === undefined ? [] : schemas.parameters(route.request.path, 'path')),
     ...(route.request?.query === undefined ? [] : schemas.parameters(route.request.query, 'query')),
     ...(route.requiresIdempotencyKey ? [IDEMPOTENCY_KEY_PARAMETER] : []),
     ...(route.auth === 'none' ? [] : [{ $ref: '#/components/parameters/DevPrincipal' }, { $ref: '#/components/parameters/DevBusinessDate' }]),
   ];
-  const example = route.examples?.request;
+  const example = examples?.request;
   return {
     operationId: route.operation,
     summary: route.summary,
@@ -153,7 +174,7 @@ function operationOf(route: AnyRoute, schemas: SchemaConverter): Json {
             content: { [JSON_CONTENT_TYPE]: { schema: schemas.convert(route.request.body), ...(example === undefined ? {} : { example }) } },
           },
         }),
-    responses: { ...successResponses(route, schemas), ...errorResponses(route, schemas) },
+    responses: { ...successResponses(route, schemas, examples), ...errorResponses(route, schemas) },
   };
 }
 
@@ -166,10 +187,10 @@ const IDEMPOTENCY_KEY_PARAMETER: Json = {
   schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH, pattern: IDEMPOTENCY_KEY_PATTERN.source },
 };
 
-function successResponses(route: AnyRoute, schemas: SchemaConverter): Json {
+function successResponses(route: AnyRoute, schemas: SchemaConverter, examples: OperationExamples | undefined): Json {
   const responses: Json = {};
   for (const [status, schema] of Object.entries(route.responses)) {
-    const example = route.examples?.responses?.[Number(status)];
+    const example = examples?.responses?.[status];
     responses[status] = {
       description: Number(status) === 201 ? 'Created' : 'OK',
       ...(route.requiresIdempotencyKey

@@ -35,11 +35,6 @@ export interface RouteSpec {
   /** What the operation does, for the API reference (every registered route has one: test/http/routes.test.ts). */
   readonly description?: string;
   /**
-   * Examples for the API reference, from the README walk-throughs: a request body (wire format)
-   * and response bodies by status. test/http/routes.test.ts checks each against its schema.
-   */
-  readonly examples?: { readonly request?: unknown; readonly responses?: { readonly [status: number]: unknown } };
-  /**
    * 'query' reads only: read-only table access, no Idempotency-Key, no conflict errors.
    * 'command' may write. Default: 'query' for GET, 'command' otherwise (a POST preview says 'query').
    * The standard error codes of a route follow from its kind (standardErrors below).

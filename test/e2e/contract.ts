@@ -12,11 +12,11 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { buildOpenApi } from '#http/openapi.ts';
 import { PROBLEM_CONTENT_TYPE } from '#http/problem.ts';
-import { API_INFO, API_SERVERS, routes } from '../../functions/routes.ts';
+import { API_EXAMPLES, API_INFO, API_SERVERS, routes } from '../../functions/routes.ts';
 import { createRouter } from '../../local/router.ts';
 
 const DOCUMENT_ID = 'https://credit.example/openapi.json';
-const document = buildOpenApi(routes, API_INFO, API_SERVERS);
+const document = buildOpenApi(routes, API_INFO, API_SERVERS, API_EXAMPLES);
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
 ajv.addSchema({ ...document, $id: DOCUMENT_ID });
 const router = createRouter(routes);

@@ -12,10 +12,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as z from '#api/z.ts';
 import { buildOpenApi } from '#http/openapi.ts';
 import type { AnyRoute } from '#http/route.ts';
-import { API_INFO, API_SERVERS, routes } from '../../functions/routes.ts';
+import { API_EXAMPLES, API_INFO, API_SERVERS, routes } from '../../functions/routes.ts';
 
 const run = promisify(execFile);
-const document = buildOpenApi(routes, API_INFO, API_SERVERS);
+const document = buildOpenApi(routes, API_INFO, API_SERVERS, API_EXAMPLES);
 const registry: readonly AnyRoute[] = routes;
 const dir = mkdtempSync(join(tmpdir(), 'credit-openapi-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,17 +26,29 @@ describe('the OpenAPI document of the registry', () => {
     expect(route.description).not.toBe(route.summary);
   });
 
-  it.each(registry.filter((route) => route.examples !== undefined).map((route) => [route.operation, route] as const))('%s: its examples are valid requests and responses', (_, route) => {
-    const { request, responses = {} } = route.examples!;
-    if (request !== undefined) {
-      expect(route.request?.body, 'an example request needs a body schema').toBeDefined();
-      expect(z.safeParse(route.request!.body!, request).error?.issues ?? []).toEqual([]);
+  it.each(Object.entries(API_EXAMPLES))("%s: its examples (functions/examples.json) are valid requests and responses, and in the document", (operation, examples) => {
+    const route = registry.find((candidate) => candidate.operation === operation);
+    expect(route, `${operation} is not a route`).toBeDefined();
+    const documented = Object.values(document.paths[route!.path] ?? {}).find((op) => op['operationId'] === operation) as Record<string, any>;
+    if (examples.request !== undefined) {
+      expect(route!.request?.body, 'an example request needs a body schema').toBeDefined();
+      expect(z.safeParse(route!.request!.body!, examples.request).error?.issues ?? []).toEqual([]);
+      expect(documented['requestBody'].content['application/json'].example).toEqual(examples.request);
     }
-    for (const [status, body] of Object.entries(responses)) {
-      const schema = (route.responses as Record<string, z.core.$ZodType>)[status];
-      expect(schema, `${route.operation} has no ${status} response`).toBeDefined();
-      expect(z.safeParse(schema!, body).error?.issues ?? []).toEqual([]);
+    expect(Object.keys(examples.responses ?? {}).length, `${operation} has no example response`).toBeGreaterThan(0);
+    for (const [status, body] of Object.entries(examples.responses ?? {})) {
+      const schema = (route!.responses as Record<string, z.core.$ZodType>)[status];
+      expect(schema, `${operation} has no ${status} response`).toBeDefined();
+      // The wire format: what a client sends and receives (decoding checks it as the server would).
+      expect(z.safeParse(schema!, body).error?.issues ?? [], `${operation} ${status}`).toEqual([]);
+      expect(documented['responses'][status].content['application/json'].example).toEqual(body);
     }
+  });
+
+  it('refuses an example for an operation, a body or a status the route does not have', () => {
+    expect(() => buildOpenApi(routes, API_INFO, API_SERVERS, { nope: { responses: { 200: {} } } })).toThrow('examples for nope, which is not a route');
+    expect(() => buildOpenApi(routes, API_INFO, API_SERVERS, { 'get-facility': { request: {} } })).toThrow('takes no body');
+    expect(() => buildOpenApi(routes, API_INFO, API_SERVERS, { drawdown: { responses: { 200: {} } } })).toThrow('example responses 200 for drawdown');
   });
 
   it('names where the API is reached (npm start and a deployed stage) and its licence', () => {

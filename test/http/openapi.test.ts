@@ -2,7 +2,7 @@ import { compileErrors, validate } from '@readme/openapi-parser';
 import { describe, expect, it, vi } from 'vitest';
 import { buildOpenApi, type OpenApiDocument } from '#http/openapi.ts';
 import { defineRoute, type AnyRoute } from '#http/route.ts';
-import { API_INFO, API_SERVERS, routes } from '../../functions/routes.ts';
+import { API_EXAMPLES, API_INFO, API_SERVERS, routes } from '../../functions/routes.ts';
 import * as z from '#api/z.ts';
 import { apiEvent, context, sampleRoutes } from './support.ts';
 
@@ -20,7 +20,7 @@ function operation(document: OpenApiDocument, method: string, path: string): Ope
 }
 
 describe('the OpenAPI document of the registry', () => {
-  const document = buildOpenApi(routes, API_INFO, API_SERVERS);
+  const document = buildOpenApi(routes, API_INFO, API_SERVERS, API_EXAMPLES);
 
   it('is a valid OpenAPI 3.1 document', async () => {
     expect(document.openapi).toBe('3.1.0');
