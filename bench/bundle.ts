@@ -77,6 +77,7 @@ interface CdkBundling {
   target?: string;
   mainFields?: readonly string[];
   minify?: boolean;
+  charset?: string;
   sourceMap?: boolean;
   sourceMapMode?: string;
   sourcesContent?: boolean;
@@ -91,7 +92,7 @@ interface CdkBundling {
 
 /** Options that do not change the bundle (how and where it is built, not what it holds). */
 const IGNORED = new Set(['forceDockerBundling', 'logLevel', 'metafile', 'dockerImage', 'buildArgs', 'network', 'environment', 'commandHooks']);
-const UNDERSTOOD = new Set([...IGNORED, 'format', 'target', 'mainFields', 'minify', 'sourceMap', 'sourceMapMode', 'sourcesContent', 'externalModules', 'banner', 'footer', 'define', 'loader', 'keepNames']);
+const UNDERSTOOD = new Set([...IGNORED, 'format', 'target', 'mainFields', 'minify', 'charset', 'sourceMap', 'sourceMapMode', 'sourcesContent', 'externalModules', 'banner', 'footer', 'define', 'loader', 'keepNames']);
 
 export interface BuildSettings {
   /** Where they came from: the construct, or the fallback when infra has none. */
@@ -122,6 +123,7 @@ export function esbuildOptionsFrom(bundling: Readonly<Record<string, unknown>>, 
       target: b.target ?? 'node24',
       format,
       minify: b.minify === true,
+      ...(b.charset === undefined ? {} : { charset: b.charset as esbuild.Charset }),
       sourcemap,
       ...(b.sourcesContent === false ? { sourcesContent: false } : {}),
       // aws-lambda-nodejs leaves the SDK to the runtime unless externalModules says otherwise.

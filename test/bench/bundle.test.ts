@@ -30,9 +30,9 @@ describe('bundle benchmark (quick mode)', () => {
 
 describe('bundle benchmark helpers', () => {
   it("translates the construct's BundlingOptions as aws-lambda-nodejs does, and refuses one it cannot reproduce", () => {
-    const { options, extension } = esbuildOptionsFrom({ format: 'esm', target: 'node24', minify: true, sourceMap: true, sourcesContent: false, externalModules: [], banner: '/* b */', forceDockerBundling: false }, 'test');
+    const { options, extension } = esbuildOptionsFrom({ format: 'esm', target: 'node24', minify: true, charset: 'utf8', sourceMap: true, sourcesContent: false, externalModules: [], banner: '/* b */', forceDockerBundling: false }, 'test');
     expect(extension).toBe('.mjs');
-    expect(options).toMatchObject({ bundle: true, platform: 'node', format: 'esm', target: 'node24', minify: true, sourcemap: true, sourcesContent: false, external: [], banner: { js: '/* b */' } });
+    expect(options).toMatchObject({ bundle: true, platform: 'node', format: 'esm', target: 'node24', minify: true, charset: 'utf8', sourcemap: true, sourcesContent: false, external: [], banner: { js: '/* b */' } });
     // Unset: CommonJS, and the SDK left to the runtime, as aws-lambda-nodejs defaults.
     expect(esbuildOptionsFrom({}, 'test')).toMatchObject({ extension: '.js', options: { format: 'cjs', external: ['@aws-sdk/*'] } });
     expect(() => esbuildOptionsFrom({ nodeModules: ['zod'] }, 'test')).toThrow(/nodeModules/);
