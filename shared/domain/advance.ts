@@ -1,15 +1,16 @@
 /**
  * Date-driven transitions (docs/end-of-day.md): `advance(state, date)` applies the end of every day
- * before `date` — interest settlement (结息), drawdown maturity and overdue principal, penalty
- * and compound interest starting, facility maturity, classification. Ordinary days cost
+ * before `date` — interest settlement (结息), month-end accrual (计提), drawdown maturity and overdue
+ * principal, penalty and compound interest starting, facility maturity, classification, non-accrual. Ordinary days cost
  * nothing: accrual is added to the accumulators only when a balance or a rate is about to
  * change, so `advance` jumps from one boundary day to the next.
  */
 import { interestFen, isEmpty, type RateBucket } from './accrual.ts';
-import { accrueTo, compoundsFrom, crystallise, overdueFromForSettlement } from './drawdown-accrual.ts';
-import { addDays, fromDay, isSettlementDay, nextSettlementDay, parseBusinessDate, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
+import { accrueTo, compoundsFrom, overdueFromForSettlement, settleAccrued } from './drawdown-accrual.ts';
+import { addDays, fromDay, isMonthEnd, isSettlementDay, monthEndOf, nextSettlementDay, parseBusinessDate, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
 import { dpdThresholds, oldestOverdueDay, updateDelinquency } from './classification.ts';
 import { DomainError, invariant } from './errors.ts';
+import { bookMonthEndAccrual } from './month-end-accrual.ts';
 import { bookInterest } from './non-accrual.ts';
 import { contractRatePpm, penaltyRatePpm } from './rates.ts';
 import { lprOn, nextRepricingDay, type LprSchedule } from './repricing.ts';
@@ -32,6 +33,7 @@ function isClean(state: FacilityState, d: Drawdown): boolean {
     d.interestItems.length === 0 &&
     d.penaltyDueFen === 0 &&
     d.compoundDueFen === 0 &&
+    d.accruedBooked === undefined &&
     worthNothing(d.interestAcc) &&
     worthNothing(d.penaltyAcc) &&
     worthNothing(d.compoundAcc)
@@ -53,6 +55,7 @@ export function nextBoundaryDay(state: FacilityState): number {
   if (state.drawdowns.length > 0) {
     const settlement = nextSettlementDay(current, state.terms.settlementCycle);
     if (settlement !== null) consider(settlement + 1);
+    consider(monthEndOf(current) + 1);
   }
   for (const d of state.drawdowns) {
     // Contract interest stops and is settled at the opening of M; unpaid principal is overdue from M + 1.
@@ -96,10 +99,10 @@ export function endOfDay(state: FacilityState, day: number, events: DomainEvent[
   // (利随本清 for the loan) at the end of M − 1, due on M and overdue from M + 1.
   for (const d of state.drawdowns) {
     if (d.status === 'OVERDUE' || toDay(d.maturityDate) !== day + 1) continue;
-    const interest = crystallise(state, d.interestAcc);
+    const { amountFen: interest, unbookedFen } = settleAccrued(state, d, 'interestFen');
     if (interest > 0) {
       d.interestItems.push({ settledOn: date, overdueFrom: fromDay(day + 2), amountFen: interest });
-      postings.push(...bookInterest(state, 'INTEREST', interest));
+      postings.push(...bookInterest(state, 'INTEREST', unbookedFen));
       interestTotal += interest;
       settlements.push({ drawdownId: d.drawdownId, interestFen: interest, reason: 'MATURITY' });
     }
@@ -123,14 +126,16 @@ export function endOfDay(state: FacilityState, day: number, events: DomainEvent[
   if (isSettlementDay(day, state.terms.settlementCycle)) {
     const overdueFrom = overdueFromForSettlement(state, day);
     for (const d of state.drawdowns) {
-      const interest = crystallise(state, d.interestAcc);
-      const penalty = crystallise(state, d.penaltyAcc);
-      const compound = crystallise(state, d.compoundAcc);
+      // Month-end accrual booked part of each already: the settlement posts the rest.
+      const contract = settleAccrued(state, d, 'interestFen');
+      const penaltyPart = settleAccrued(state, d, 'penaltyFen');
+      const compoundPart = settleAccrued(state, d, 'compoundFen');
+      const [interest, penalty, compound] = [contract.amountFen, penaltyPart.amountFen, compoundPart.amountFen];
       if (interest > 0) d.interestItems.push({ settledOn: date, overdueFrom, amountFen: interest });
       d.penaltyDueFen += penalty;
       d.compoundDueFen += compound;
-      postings.push(...bookInterest(state, 'INTEREST', interest));
-      postings.push(...bookInterest(state, 'PENALTY', penalty + compound));
+      postings.push(...bookInterest(state, 'INTEREST', contract.unbookedFen));
+      postings.push(...bookInterest(state, 'PENALTY', penaltyPart.unbookedFen + compoundPart.unbookedFen));
       interestTotal += interest;
       penaltyTotal += penalty + compound;
       if (interest + penalty + compound > 0) {
@@ -150,6 +155,9 @@ export function endOfDay(state: FacilityState, day: number, events: DomainEvent[
   if (overdueInterest > 0) {
     events.push({ type: 'InterestOverdue', date, data: { amountFen: overdueInterest, overdueFrom: turningOverdue }, postings: [] });
   }
+
+  // Month-end accrual (计提): the month's interest not yet settled is booked tonight.
+  if (isMonthEnd(day)) bookMonthEndAccrual(state, day, events);
 
   // Floating rates reprice from the opening of their repricing date: a new accrual bucket.
   for (const d of state.drawdowns) {

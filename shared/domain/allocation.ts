@@ -6,8 +6,7 @@
  * crystallised (rounded once) when a payment reaches them.
  */
 import { nextSettlementDay, toDay, fromDay, type BusinessDate } from './calendar.ts';
-import { crystallise, overdueFromForSettlement } from './drawdown-accrual.ts';
-import type { RateBucket } from './accrual.ts';
+import { overdueFromForSettlement, settleAccrued } from './drawdown-accrual.ts';
 import { invariant } from './errors.ts';
 import { bookInterest, collectInterest } from './non-accrual.ts';
 import { transfer } from './postings.ts';
@@ -55,10 +54,10 @@ export function allocate(state: FacilityState, date: BusinessDate, amountFen: nu
       const amount = Math.min(remaining, owed);
       switch (category) {
         case 'COMPOUND_INTEREST':
-          d.compoundDueFen = payPenaltyKind(state, d.compoundAcc, d.compoundDueFen, amount, postings);
+          d.compoundDueFen = payPenaltyKind(state, d, 'compoundFen', d.compoundDueFen, amount, postings);
           break;
         case 'PENALTY_INTEREST':
-          d.penaltyDueFen = payPenaltyKind(state, d.penaltyAcc, d.penaltyDueFen, amount, postings);
+          d.penaltyDueFen = payPenaltyKind(state, d, 'penaltyFen', d.penaltyDueFen, amount, postings);
           break;
         case 'OVERDUE_INTEREST':
           payItems(d.interestItems, amount, (item) => toDay(item.overdueFrom) <= day);
@@ -75,8 +74,8 @@ export function allocate(state: FacilityState, date: BusinessDate, amountFen: nu
           break;
         case 'ACCRUED_INTEREST': {
           // Crystallised when paid: the unpaid rest stays as interest due when it would have fallen due anyway.
-          const crystallised = crystallise(state, d.interestAcc);
-          postings.push(...bookInterest(state, 'INTEREST', crystallised));
+          const { amountFen: crystallised, unbookedFen } = settleAccrued(state, d, 'interestFen');
+          postings.push(...bookInterest(state, 'INTEREST', unbookedFen));
           if (crystallised > amount) {
             d.interestItems.push({ settledOn: date, overdueFrom: accruedDueOverdueFrom(state, d, day), amountFen: crystallised - amount });
           }
@@ -103,12 +102,12 @@ export function allocate(state: FacilityState, date: BusinessDate, amountFen: nu
 }
 
 /**
- * Penalty (罚息) and compound (复利) interest: crystallise what has accrued, book it (as income, or off balance
- * sheet for a non-accrual facility), then pay `amount` of it. Returns the receivable left.
+ * Penalty (罚息) and compound (复利) interest: crystallise what has accrued, book what month-end accrual has not
+ * (as income, or off balance sheet for a non-accrual facility), then pay `amount` of it. Returns the receivable left.
  */
-function payPenaltyKind(state: FacilityState, accrued: RateBucket[], dueFen: number, amount: number, postings: Posting[]): number {
-  const crystallised = crystallise(state, accrued);
-  postings.push(...bookInterest(state, 'PENALTY', crystallised));
+function payPenaltyKind(state: FacilityState, d: Drawdown, kind: 'penaltyFen' | 'compoundFen', dueFen: number, amount: number, postings: Posting[]): number {
+  const { amountFen: crystallised, unbookedFen } = settleAccrued(state, d, kind);
+  postings.push(...bookInterest(state, 'PENALTY', unbookedFen));
   postings.push(...collectInterest(state, 'PENALTY', amount));
   return dueFen + crystallised - amount;
 }

@@ -120,3 +120,14 @@ export function nextSettlementDay(day: number, cycle: SettlementCycle): number |
   }
   return Date.UTC(year, month, SETTLEMENT_DAY_OF_MONTH) / MS_PER_DAY;
 }
+
+/** The last day of the month `day` falls in (a day number). */
+export function monthEndOf(day: number): number {
+  const date = new Date(day * MS_PER_DAY);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0) / MS_PER_DAY;
+}
+
+/** Whether `day` is the last day of its month: the end of it books the month's accrual (计提). */
+export function isMonthEnd(day: number): boolean {
+  return monthEndOf(day) === day;
+}

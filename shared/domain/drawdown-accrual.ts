@@ -6,7 +6,8 @@
  */
 import { accumulate, interestFen, type RateBucket } from './accrual.ts';
 import { fromDay, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
-import type { Drawdown, FacilityState, InterestItem } from './state.ts';
+import { invariant } from './errors.ts';
+import type { AccruedBooked, Drawdown, FacilityState, InterestItem } from './state.ts';
 
 /**
  * Adds the days [accruedUntil, untilDay) to the accumulators. Principal, unpaid interest and their
@@ -71,4 +72,30 @@ export function crystallise(state: FacilityState, buckets: RateBucket[]): number
 /** When interest settled on `settledDay` turns overdue: due the next day, overdue after the grace days. */
 export function overdueFromForSettlement(state: FacilityState, settledDay: number): BusinessDate {
   return fromDay(settledDay + 2 + state.terms.graceDays);
+}
+
+/** A drawdown's three accumulators, named as month-end accrual books them. */
+export type AccrualKind = keyof AccruedBooked;
+export const ACCRUAL_KINDS: readonly AccrualKind[] = ['interestFen', 'penaltyFen', 'compoundFen'];
+const BUCKETS = { interestFen: 'interestAcc', penaltyFen: 'penaltyAcc', compoundFen: 'compoundAcc' } as const satisfies Record<AccrualKind, keyof Drawdown>;
+
+/** The accumulator of one kind. */
+export function accrualBuckets(d: Drawdown, kind: AccrualKind): RateBucket[] {
+  return d[BUCKETS[kind]];
+}
+
+/**
+ * Crystallises one accumulator of a drawdown (settlement, maturity, a payment reaching it) and clears what
+ * month-end accrual had booked of it: `amountFen` is the whole interest, rounded once; `unbookedFen` the part
+ * the books have not seen yet (the whole less the month-end booking), which is what the caller posts.
+ */
+export function settleAccrued(state: FacilityState, d: Drawdown, kind: AccrualKind): { amountFen: number; unbookedFen: number } {
+  const amountFen = crystallise(state, accrualBuckets(d, kind));
+  const booked = d.accruedBooked?.[kind] ?? 0;
+  invariant(booked <= amountFen, 'month-end accrual booked more than has accrued');
+  if (d.accruedBooked !== undefined && booked > 0) {
+    d.accruedBooked[kind] = 0;
+    if (d.accruedBooked.interestFen + d.accruedBooked.penaltyFen + d.accruedBooked.compoundFen === 0) delete d.accruedBooked;
+  }
+  return { amountFen, unbookedFen: amountFen - booked };
 }

@@ -41,7 +41,7 @@ export function balances(postings: Iterable<Posting>): Record<Account, number> {
 
 /**
  * The interest a state has booked and not yet been paid, in two kinds: contract interest (the interest
- * items) and penalty with compound interest. Where it is held, receivable or memo, is the non-accrual rule's
+ * items and what month-end accrual booked) and penalty with compound interest (settled or booked). Where it is held, receivable or memo, is the non-accrual rule's
  * (non-accrual.ts).
  */
 export function bookedInterest(state: FacilityState): { interestFen: number; penaltyFen: number } {
@@ -50,6 +50,11 @@ export function bookedInterest(state: FacilityState): { interestFen: number; pen
   for (const d of state.drawdowns) {
     for (const item of d.interestItems) interestFen += item.amountFen;
     penaltyFen += d.penaltyDueFen + d.compoundDueFen;
+    // Month-end accrual (计提): booked, not yet settled.
+    if (d.accruedBooked !== undefined) {
+      interestFen += d.accruedBooked.interestFen;
+      penaltyFen += d.accruedBooked.penaltyFen + d.accruedBooked.compoundFen;
+    }
   }
   return { interestFen, penaltyFen };
 }

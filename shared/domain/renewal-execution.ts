@@ -20,7 +20,7 @@
  */
 import { addDays, fromDay, toDay, type BusinessDate } from './calendar.ts';
 import { daysPastDue } from './classification.ts';
-import { accrueTo, crystallise, overdueFromForSettlement } from './drawdown-accrual.ts';
+import { accrueTo, overdueFromForSettlement, settleAccrued } from './drawdown-accrual.ts';
 import { newDrawdown } from './drawdowns.ts';
 import { bookInterest } from './non-accrual.ts';
 import type { DomainEvent, Drawdown, FacilityState, Posting, RenewalContract } from './state.ts';
@@ -90,10 +90,10 @@ export function executeRenewalContract(state: FacilityState, date: BusinessDate,
     if (old.status !== 'ACTIVE' || old.principalFen === 0) continue;
     // Interest to maturity, [drawn or last settlement, M): settled now, due on M (利随本清). What the
     // end of M − 1 already settled (a settlement day, or the loan's own maturity settlement) counts too.
-    const unsettled = crystallise(state, old.interestAcc);
+    const { amountFen: unsettled, unbookedFen } = settleAccrued(state, old, 'interestFen');
     if (unsettled > 0) {
       old.interestItems.push({ settledOn: fromDay(day - 1), overdueFrom: overdueFromForSettlement(state, day - 1), amountFen: unsettled });
-      postings.push(...bookInterest(state, 'INTEREST', unsettled));
+      postings.push(...bookInterest(state, 'INTEREST', unbookedFen));
     }
     const settledBefore = fromDay(day - 1);
     const interest = old.interestItems.filter((item) => item.settledOn === settledBefore).reduce((sum, item) => sum + item.amountFen, 0);

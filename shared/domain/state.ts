@@ -46,10 +46,22 @@ export interface Drawdown {
   interestItems: InterestItem[];
   penaltyDueFen: number;
   compoundDueFen: number;
+  /**
+   * What month-end accrual (计提, month-end-accrual.ts) has booked of the accumulators above, not yet settled:
+   * the rounded value of each at the last month end. Settlement books only the rest. Absent when nothing is booked.
+   */
+  accruedBooked?: AccruedBooked;
   /** On a drawdown a renewal opened: which renewal, the drawdown it settled and the principal carried over. */
   renewal?: DrawdownRenewal;
   /** On a drawdown a renewal settled (status RENEWED): the new drawdown that carries its principal. */
   renewedTo?: string;
+}
+
+/** Month-end accrual booked from a drawdown's accumulators, by kind (each is rounded on its own, as at settlement). */
+export interface AccruedBooked {
+  interestFen: number;
+  penaltyFen: number;
+  compoundFen: number;
 }
 
 /** A span of days past due, kept for the renewal rule on DPD history. */

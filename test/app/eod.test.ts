@@ -252,6 +252,30 @@ describe('the nightly end of day through its functions, on the embedded store', 
     expect(JSON.parse(kept.body)).toEqual(view);
   });
 
+  it('the month end books each line’s accrual (计提) in one write; the ordinary days before it write nothing', async () => {
+    const byHand = async (date: string) => {
+      const ran = await eodRoute(apiEvent({ method: 'POST', path: `/v1/ops/eod/${date}`, resource: '/v1/ops/eod/{date}', pathParameters: { date }, userArn: callers.ops.userArn }), context);
+      expect(ran.statusCode, ran.body).toBe(200);
+      return JSON.parse(ran.body) as { changed: number; eventsByType: Record<string, number> };
+    };
+    // The 21st: the unpaid interest of the 20th falls overdue (DPD 1 on the 22nd); the 22nd…30th: nothing at all.
+    expect(await byHand('2026-01-21')).toMatchObject({ changed: 5 });
+    const seqs = await Promise.all(ids.map(async (id) => (await deps.store.loadLatest(id))!.seq));
+    expect(await byHand('2026-01-30')).toMatchObject({ changed: 0, eventsByType: {} });
+    expect(await Promise.all(ids.map(async (id) => (await deps.store.loadLatest(id))!.seq))).toEqual(seqs);
+    // The 31st: one write per line with principal outstanding, the month's accrual for the 21st…31st:
+    // 10^8 × 11 × 34 500 / 3.6e8 = 105 416.67 → 105 417 of interest; penalty none; compound on the overdue 153 333
+    // since its 付息日 the 21st, 11 days: 153 333 × 11 × 51 750 / 3.6e8 = 242.46 → 242.
+    const monthEnd = await runRanges({ date: '2026-01-31' }, 'month-end-1');
+    expect({ changed: total(monthEnd, 'changed'), accrued: monthEnd.reduce((n, r) => n + (r.eventsByType['InterestAccrued'] ?? 0), 0) }).toEqual({ changed: 5, accrued: 5 });
+    expect(await Promise.all(ids.map(async (id) => (await deps.store.loadLatest(id))!.seq))).toEqual(seqs.map((seq) => seq + 1));
+    const last = (await deps.store.listEvents(ids[0]!, { limit: 10 })).items.at(-1)!;
+    const steps = (last.data as { events: { type: string; data: Record<string, unknown> }[] }).events;
+    expect(steps.map((e) => [e.type, e.data['interestFen'], e.data['penaltyFen']])).toEqual([['InterestAccrued', 105_417, 242]]);
+    // Run again: nothing more
+    expect(total(await runRanges({ date: '2026-01-31' }, 'month-end-2'), 'changed')).toBe(0);
+  });
+
   it('answers 404 not-found for a date no end of day ran for, and 400 for a date that is not one', async () => {
     const none = await portfolio('2026-01-18');
     expect(none.statusCode).toBe(404);

@@ -27,34 +27,36 @@ describe('non-accrual from DPD 91: the receivable goes off balance sheet', () =>
   it('on 2026-04-15 (DPD 90) the facility still accrues; its receivables are on balance sheet', () => {
     expect(before.state.nonAccrualSince).toBeNull();
     // Interest 95 833. Penalty settled Jan 20 (6 days: 86 250), Feb 20 (31 days: 445 625), Mar 20 (28 days:
-    // 402 500) = 934 375; compound 83 (6 days: 82.66) + 427 (31 days: 427.06) + 386 (28 days: 385.73) = 896
+    // 402 500) = 934 375; compound 83 (6 days: 82.66) + 427 (31 days: 427.06) + 386 (28 days: 385.73) = 896.
+    // Booked at the Mar 31 month end, not yet settled: penalty 11 days (Mar 21…31) × 14 375 = 158 125,
+    // compound round(11 × 13.776 = 151.54) = 152. Penalty receivable 934 375 + 896 + 158 125 + 152 = 1 093 548
     expect(books(before.events)).toMatchObject({
       INTEREST_RECEIVABLE: 95_833,
-      PENALTY_RECEIVABLE: 934_375 + 896,
+      PENALTY_RECEIVABLE: 1_093_548,
       INTEREST_INCOME: -95_833,
-      PENALTY_INCOME: -935_271,
+      PENALTY_INCOME: -1_093_548,
       OFF_BALANCE_INTEREST: 0,
     });
   });
 
-  it('at the end of 2026-04-15 it turns SUBSTANDARD and non-accrual: the 1 031 104 receivable is reversed to the memo account', () => {
+  it('at the end of 2026-04-15 it turns SUBSTANDARD and non-accrual: the 1 189 381 receivable is reversed to the memo account', () => {
     expect(turned.state.nonAccrualSince).toBe('2026-04-16');
     const started = eventsOfType(turned.events, 'NonAccrualStarted');
     expect(started.map((e) => [e.date, e.data])).toEqual([
-      ['2026-04-15', { since: '2026-04-16', daysPastDue: 91, reason: 'DPD 91', interestReversedFen: 95_833, penaltyReversedFen: 935_271 }],
+      ['2026-04-15', { since: '2026-04-16', daysPastDue: 91, reason: 'DPD 91', interestReversedFen: 95_833, penaltyReversedFen: 1_093_548 }],
     ]);
-    // 95 833 + 935 271 = 1 031 104: out of income and receivable, into the memo pair
+    // 95 833 + 1 093 548 = 1 189 381 (the month-end booking included): out of income and receivable, into the memo pair
     expect(started[0]!.postings).toEqual([
       { account: 'INTEREST_INCOME', side: 'DR', amountFen: 95_833 },
       { account: 'INTEREST_RECEIVABLE', side: 'CR', amountFen: 95_833 },
-      { account: 'PENALTY_INCOME', side: 'DR', amountFen: 935_271 },
-      { account: 'PENALTY_RECEIVABLE', side: 'CR', amountFen: 935_271 },
-      { account: 'OFF_BALANCE_INTEREST', side: 'DR', amountFen: 1_031_104 },
-      { account: 'OFF_BALANCE_INTEREST_CONTRA', side: 'CR', amountFen: 1_031_104 },
+      { account: 'PENALTY_INCOME', side: 'DR', amountFen: 1_093_548 },
+      { account: 'PENALTY_RECEIVABLE', side: 'CR', amountFen: 1_093_548 },
+      { account: 'OFF_BALANCE_INTEREST', side: 'DR', amountFen: 1_189_381 },
+      { account: 'OFF_BALANCE_INTEREST_CONTRA', side: 'CR', amountFen: 1_189_381 },
     ]);
     // The class change comes first, the same evening
     expect(turned.events.filter((e) => e.date === '2026-04-15').map((e) => e.type)).toEqual(['ClassificationChanged', 'NonAccrualStarted']);
-    expect(books(turned.events)).toMatchObject({ INTEREST_RECEIVABLE: 0, PENALTY_RECEIVABLE: 0, INTEREST_INCOME: 0, PENALTY_INCOME: 0, OFF_BALANCE_INTEREST: 1_031_104 });
+    expect(books(turned.events)).toMatchObject({ INTEREST_RECEIVABLE: 0, PENALTY_RECEIVABLE: 0, INTEREST_INCOME: 0, PENALTY_INCOME: 0, OFF_BALANCE_INTEREST: 1_189_381 });
   });
 
   it('what it owes is unchanged: the payoff is the same whether the interest is on or off balance sheet', () => {
@@ -63,16 +65,18 @@ describe('non-accrual from DPD 91: the receivable goes off balance sheet', () =>
     expect(payoffOn(turned.state, '2026-04-17')).toBe(100_000_000 + 95_833 + 934_375 + 388_125 + 896 + 372);
   });
 
-  it('the settlement of 2026-04-20 books the month’s penalty and compound (446 052) to the memo account, not to income', () => {
+  it('the settlement of 2026-04-20 books the rest of the period’s penalty and compound (287 775) to the memo account, not to income', () => {
     const settled = run([eod('2026-04-20')], turned);
     const event = eventsOfType(settled.events, 'InterestSettled').find((e) => e.date === '2026-04-20')!;
-    // Penalty 31 days (Mar 21…Apr 20) × 14 375 = 445 625; compound round(95 833 × 31 × 51 750 / 3.6e8 = 427.06) = 427
+    // Penalty 31 days (Mar 21…Apr 20) × 14 375 = 445 625; compound round(95 833 × 31 × 51 750 / 3.6e8 = 427.06) = 427:
+    // 446 052 settled, of which the Mar 31 month end booked 158 125 + 152; the rest 287 500 + 275 = 287 775
     expect(event.data).toMatchObject({ interestFen: 0, penaltyFen: 446_052 });
     expect(event.postings).toEqual([
-      { account: 'OFF_BALANCE_INTEREST', side: 'DR', amountFen: 446_052 },
-      { account: 'OFF_BALANCE_INTEREST_CONTRA', side: 'CR', amountFen: 446_052 },
+      { account: 'OFF_BALANCE_INTEREST', side: 'DR', amountFen: 287_775 },
+      { account: 'OFF_BALANCE_INTEREST_CONTRA', side: 'CR', amountFen: 287_775 },
     ]);
-    expect(books(settled.events)).toMatchObject({ PENALTY_INCOME: 0, OFF_BALANCE_INTEREST: 1_031_104 + 446_052 });
+    // 1 189 381 + 287 775 = 1 477 156: every fen owed in interest, penalty and compound
+    expect(books(settled.events)).toMatchObject({ PENALTY_INCOME: 0, OFF_BALANCE_INTEREST: 1_477_156 });
   });
 
   it('paid in full on 2026-04-21: the memo is reversed and the 1 477 156 of interest is income when received', () => {
@@ -117,9 +121,9 @@ describe('non-accrual from DPD 91: the receivable goes off balance sheet', () =>
     ]);
   });
 
-  it('the facility view’s valuation reports it: non-accrual since 2026-04-16 and 1 031 104 off balance sheet', () => {
+  it('the facility view’s valuation reports it: non-accrual since 2026-04-16 and 1 189 381 off balance sheet', () => {
     const v = valuationAsOf(turned.state, '2026-04-16');
-    expect(v).toMatchObject({ nonAccrualSince: '2026-04-16', offBalanceInterestFen: 1_031_104 });
+    expect(v).toMatchObject({ nonAccrualSince: '2026-04-16', offBalanceInterestFen: 1_189_381 });
     expect(valuationAsOf(before.state, '2026-04-15')).toMatchObject({ nonAccrualSince: null, offBalanceInterestFen: 0 });
   });
 });
@@ -138,11 +142,20 @@ describe('back to accrual with the cure: interest still owed returns to the bala
 
   it('paid up on 2026-07-21 it is still SUBSTANDARD and non-accrual, observed until 2026-09-21', () => {
     expect(paidUp.state).toMatchObject({ classification: 'SUBSTANDARD', nonAccrualSince: '2026-04-16', cureObservation: { startedOn: '2026-07-21', endsOn: '2026-09-21' } });
-    // Aug 20 interest: 1e7 × 31 days (Jul 21…Aug 20) × 34 500 / 3.6e8 = 29 708.33 → 29 708, booked off balance sheet
+    // Jul 31 month end: 1e7 × 11 days (Jul 21…31) × 34 500 / 3.6e8 = 10 541.67 → 10 542, booked off balance sheet.
+    // Aug 20 interest: 1e7 × 31 days (Jul 21…Aug 20) × 34 500 / 3.6e8 = 29 708.33 → 29 708, of which 29 708 − 10 542
+    // = 19 166 is booked now, off balance sheet too
+    const jul31 = eventsOfType(august.events, 'InterestAccrued').find((e) => e.date === '2026-07-31')!;
+    expect(jul31.data).toMatchObject({ month: '2026-07', interestFen: 10_542, penaltyFen: 0, offBalance: true });
+    expect(jul31.postings).toEqual([
+      { account: 'OFF_BALANCE_INTEREST', side: 'DR', amountFen: 10_542 },
+      { account: 'OFF_BALANCE_INTEREST_CONTRA', side: 'CR', amountFen: 10_542 },
+    ]);
     const aug20 = eventsOfType(august.events, 'InterestSettled').find((e) => e.date === '2026-08-20')!;
+    expect(aug20.data).toMatchObject({ interestFen: 29_708 });
     expect(aug20.postings).toEqual([
-      { account: 'OFF_BALANCE_INTEREST', side: 'DR', amountFen: 29_708 },
-      { account: 'OFF_BALANCE_INTEREST_CONTRA', side: 'CR', amountFen: 29_708 },
+      { account: 'OFF_BALANCE_INTEREST', side: 'DR', amountFen: 19_166 },
+      { account: 'OFF_BALANCE_INTEREST_CONTRA', side: 'CR', amountFen: 19_166 },
     ]);
   });
 

@@ -72,6 +72,8 @@ interface Loan {
   compoundSum: bigint;
   compoundDue: bigint;
   items: { amount: bigint; overdueFrom: number }[];
+  /** What the last month end booked of each sum, rounded (计提); settlement books the rest. */
+  booked: { interest: bigint; penalty: bigint; compound: bigint };
 }
 
 interface Product {
@@ -95,6 +97,8 @@ class Model {
   loans: Loan[] = [];
   count = 0;
   settlements: string[] = [];
+  /** Month-end bookings (计提), one line per drawdown that booked something. */
+  accruals: string[] = [];
   /** The five-tier class, with no instant cure for non-performing loans. */
   cls = 'NORMAL';
   observationEnd: number | null = null;
@@ -167,7 +171,8 @@ class Model {
       let penalty = 0n;
       for (const loan of this.loans) {
         for (const item of loan.items) interest += item.amount;
-        penalty += loan.penaltyDue + loan.compoundDue;
+        interest += loan.booked.interest;
+        penalty += loan.penaltyDue + loan.compoundDue + loan.booked.penalty + loan.booked.compound;
       }
       l.offBalance -= interest + penalty;
       l.interestReceivable += interest;
@@ -217,6 +222,7 @@ class Model {
       compoundSum: 0n,
       compoundDue: 0n,
       items: [],
+      booked: { interest: 0n, penalty: 0n, compound: 0n },
     });
   }
 
@@ -249,6 +255,19 @@ class Model {
     }
   }
 
+  /** At the end of a month's last day (after its settlement): the sums so far, rounded, less what is booked. */
+  monthEnd(day: number): void {
+    if (dayOfMonth(day + 1) !== 1) return;
+    for (const l of this.loans) {
+      const now = { interest: this.round(l.interestSum), penalty: this.round(l.penaltySum), compound: this.round(l.compoundSum) };
+      const added = [now.interest - l.booked.interest, now.penalty - l.booked.penalty, now.compound - l.booked.compound];
+      if (added.some((x) => x > 0n)) this.accruals.push(`${dateOf(day)} ${l.id} interest ${added[0]} penalty ${added[1]} compound ${added[2]}`);
+      this.book('interest', now.interest - l.booked.interest);
+      this.book('penalty', now.penalty - l.booked.penalty + now.compound - l.booked.compound);
+      l.booked = now;
+    }
+  }
+
   /** Settlement at the end of `day` (after its accrual). */
   settle(day: number): void {
     // Interest for [drawn, M) is settled at the end of M − 1, due on M, overdue from M + 1.
@@ -256,7 +275,8 @@ class Model {
       if (l.maturity !== day + 1) continue;
       const interest = this.round(l.interestSum);
       l.interestSum = 0n;
-      this.book('interest', interest);
+      this.book('interest', interest - l.booked.interest);
+      l.booked.interest = 0n;
       if (interest > 0n) {
         l.items.push({ amount: interest, overdueFrom: day + 2 });
         this.settlements.push(`${dateOf(day)} ${l.id} MATURITY interest ${interest}`);
@@ -273,8 +293,9 @@ class Model {
       if (interest > 0n) l.items.push({ amount: interest, overdueFrom: day + 2 + this.p.graceDays });
       l.penaltyDue += penalty;
       l.compoundDue += compound;
-      this.book('interest', interest);
-      this.book('penalty', penalty + compound);
+      this.book('interest', interest - l.booked.interest);
+      this.book('penalty', penalty - l.booked.penalty + compound - l.booked.compound);
+      l.booked = { interest: 0n, penalty: 0n, compound: 0n };
       if (interest + penalty + compound > 0n) this.settlements.push(`${dateOf(day)} ${l.id} SETTLEMENT interest ${interest} penalty ${penalty} compound ${compound}`);
     }
   }
@@ -321,8 +342,14 @@ function domainSettlements(events: readonly DomainEvent[]): string[] {
 /** Runs ending non-accrual: the comparison must meet the memo books, not only healthy ones. */
 let reachedNonAccrual = 0;
 
+function domainAccruals(events: readonly DomainEvent[]): string[] {
+  return events
+    .filter((e) => e.type === 'InterestAccrued')
+    .flatMap((e) => (e.data as { drawdowns: Record<string, unknown>[] }).drawdowns.map((row) => `${e.date} ${row.drawdownId} interest ${row.interestFen} penalty ${row.penaltyFen} compound ${row.compoundFen}`));
+}
+
 describe('the domain agrees with an independent day-by-day reference model', () => {
-  it('settlements, drawdown refusals, principal, accrued, penalty and compound interest, overdue items, DPD and classification', () => {
+  it('settlements, month-end accruals, drawdown refusals, books, principal, accrued, penalty and compound interest, overdue items, DPD and classification', () => {
     fc.assert(
       fc.property(product, fc.array(action, { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 450 }), (p, actions, tail) => {
         const model = new Model(p);
@@ -356,6 +383,7 @@ describe('the domain agrees with an independent day-by-day reference model', () 
           for (; modelDay < day; modelDay++) {
             model.accrue(modelDay);
             model.settle(modelDay);
+            model.monthEnd(modelDay);
             model.classifyAt(modelDay + 1);
           }
         };
@@ -404,6 +432,7 @@ describe('the domain agrees with an independent day-by-day reference model', () 
         model.accrue(end); // valuation as of `end` counts that day
 
         expect(domainSettlements(events)).toEqual(model.settlements);
+        expect(domainAccruals(events)).toEqual(model.accruals);
 
         const v = valuationAsOf(state, dateOf(end));
         let accrued = 0n;

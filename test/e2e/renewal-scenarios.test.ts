@@ -582,13 +582,20 @@ describe('an approved renewal: a new contract that settles the old 借据 at its
     expect(paidOld.body.allocation).toMatchObject({ interestDue: '791.67', principal: '0.00' });
 
     const events = await e2e.events(l.facilityId);
-    // The repayment's catch-up executed the contract: one journal event. The old 借据's interest for [21 Dec, M)
-    // is settled the evening before M (issue 9 §1: InterestSettled, reason MATURITY), then the switch.
+    // The repayment's catch-up executed the contract: one journal event. The month end of 2027-12-31 books the
+    // old 借据's interest for 21..31 Dec (计提): 50 000 000 × 11 × 38 000 / 360 000 000 = 58 055.56 → 58 056. Its
+    // interest for [21 Dec, M) is settled the evening before M (issue 9 §1: InterestSettled, reason MATURITY),
+    // posting only the rest, 79 167 − 58 056 = 21 111; then the switch.
     const last = events.at(-1)!;
     const steps = (last.data as { events: { type: string; date: string; data: Record<string, unknown> }[] }).events;
-    expect(steps.map((e) => e.type)).toEqual(['InterestSettled', 'FacilityRenewed', 'RepaymentApplied']);
-    expect(steps[0]!.data).toMatchObject({ interestFen: 79_167, drawdowns: [{ drawdownId: `${l.facilityId}-D0001`, interestFen: 79_167, reason: 'MATURITY' }] });
-    expect(steps[1]!.data).toMatchObject({
+    expect(steps.map((e) => e.type)).toEqual(['InterestAccrued', 'InterestSettled', 'FacilityRenewed', 'RepaymentApplied']);
+    expect(steps[0]!).toMatchObject({ date: '2027-12-31', data: { month: '2027-12', interestFen: 58_056 } });
+    expect(steps[1]!.data).toMatchObject({ interestFen: 79_167, drawdowns: [{ drawdownId: `${l.facilityId}-D0001`, interestFen: 79_167, reason: 'MATURITY' }] });
+    expect(last.postings.filter((p) => p.account === 'INTEREST_INCOME')).toEqual([
+      { account: 'INTEREST_INCOME', side: 'CR', amountFen: 58_056 },
+      { account: 'INTEREST_INCOME', side: 'CR', amountFen: 21_111 },
+    ]);
+    expect(steps[2]!.data).toMatchObject({
       applicationId,
       renewalNumber: 1,
       oldMaturityDate: OLD_MATURITY,
@@ -609,7 +616,7 @@ describe('an approved renewal: a new contract that settles the old 借据 at its
         },
       ],
     });
-    expect((steps[1]!.data['checks'] as { outcome: string }[]).map((c) => c.outcome)).toEqual(CHECKS.map(() => 'PASS'));
+    expect((steps[2]!.data['checks'] as { outcome: string }[]).map((c) => c.outcome)).toEqual(CHECKS.map(() => 'PASS'));
     // Postings balance; the principal moves from the old 借据 to the new one, no cash.
     expect(last.postings.filter((p) => p.account === 'LOAN_PRINCIPAL')).toEqual([
       { account: 'LOAN_PRINCIPAL', side: 'DR', amountFen: 50_000_000 },
