@@ -187,6 +187,32 @@ describe('worked example 1: 1 000 000.00 drawn on 2026-01-05 at 3.45%', () => {
   });
 });
 
+describe('non-accrual (表外): the short loan unpaid from 2026-01-15 (docs/lending-rules.md)', () => {
+  it('the view shows it non-accrual from DPD 91 with 11 893.81 off balance sheet; paid up, it still cannot draw (422 facility-non-performing)', async () => {
+    const { facilityId } = await openLine();
+    const drawn = await channel.on(OPENED_ON).post(`${facilityPath(facilityId)}/drawdowns`, { amount: '1000000.00', termDays: 10 });
+    expect(drawn.status, drawn.text).toBe(201);
+    // DPD 90 on 2026-04-15: still accruing, nothing off balance sheet.
+    expect((await valueAsOf(facilityId, '2026-04-15')).body).toMatchObject({ daysPastDue: 90, classification: 'SPECIAL_MENTION', nonAccrual: false, nonAccrualSince: null, offBalanceInterest: '0.00' });
+    // DPD 91 on 2026-04-16: receivable reversed to the memo account — interest 958.33, penalty and compound settled
+    // on Jan/Feb/Mar 20 (9 343.75 + 8.96) and booked at the Mar 31 month end (1 581.25 + 1.52): 11 893.81.
+    expect((await valueAsOf(facilityId, '2026-04-16')).body).toMatchObject({
+      daysPastDue: 91,
+      classification: 'SUBSTANDARD',
+      nonAccrual: true,
+      nonAccrualSince: '2026-04-16',
+      offBalanceInterest: '11893.81',
+    });
+    // Paid in full on Apr 21 (principal 1 000 000.00 + interest 958.33 + penalty 13 800.00 + compound 13.23).
+    const paid = await repay(facilityId, '2026-04-21', '1014771.56');
+    expect(paid.status, paid.text).toBe(201);
+    expect(paid.body.facility).toMatchObject({ daysPastDue: 0, classification: 'SUBSTANDARD', nonAccrual: true, offBalanceInterest: '0.00', payoffAmount: '0.00' });
+    const seq = await e2e.lastSeq(facilityId);
+    expectProblem(await draw(facilityId, '2026-04-22', '100.00'), 422, 'facility-non-performing');
+    expect(await e2e.lastSeq(facilityId)).toBe(seq);
+  });
+});
+
 describe('worked example 2: the same, with 400 000.00 repaid on 2026-01-12', () => {
   it('allocates the repayment to principal (principal comes before accrued interest) and accrues 1 188.33 by the 20th', async () => {
     const { facilityId } = await openLine();
