@@ -18,8 +18,8 @@
  * second pair far better on a shared machine than whole 4-second end-of-day runs would.
  *
  * The portfolio: facilities opened on 2026-01-02, 0–3 drawdowns in January, January's interest
- * (settled on the 20th) repaid on the 21st, and some with a later drawdown, so states were last
- * touched on different days. 2026-02-10 is then ordinary for all of them: no settlement, maturity,
+ * (settled on the 20th) repaid on the 21st, and in early February a later drawdown or a small repayment
+ * (past the January month end, whose accrual is then booked), so states were last touched on different days. 2026-02-10 is then ordinary for all of them: no settlement, maturity,
  * overdue transition, repricing or classification change between their last event and its end.
  */
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -88,10 +88,13 @@ export async function seedJournal(count: number, runId: string): Promise<{ journ
       // Pays January's settled interest (due the 21st) and some principal: nothing is in arrears.
       await repay(deps, facilityId, ctx('2026-01-21', 'r1'), { amountFen: Math.min(outstandingFen, Math.ceil(outstandingFen * 0.01 / 100) * 100 + 10_000_00) });
     }
-    // Some draw again before the EOD date, so last-event dates spread over three weeks.
+    // Some draw again, the others with a loan repay 100.00, between the month end and the EOD date: every state
+    // has had January's month-end accrual (计提), and last-event dates spread over the nine days before it.
     if (random() < 0.3) {
-      await drawdown(deps, facilityId, ctx(addDays('2026-01-22', int(0, 19)), 'd9'), { amountFen: Math.floor(limitFen / 10 / 100) * 100 });
+      await drawdown(deps, facilityId, ctx(addDays('2026-02-01', int(0, 8)), 'd9'), { amountFen: Math.floor(limitFen / 10 / 100) * 100 });
       if (drawdowns === 0) drawn++;
+    } else if (drawdowns > 0) {
+      await repay(deps, facilityId, ctx(addDays('2026-02-01', int(0, 8)), 'r2'), { amountFen: 100_00 });
     }
   }
   return { journal, ids, portfolio: { facilities: count, drawn, events: journal.items().length } };
