@@ -27,6 +27,8 @@ import { createAppDeps, type AppDeps } from '#app/deps.ts';
 import { EOD_CONCURRENCY, EOD_LOCAL_GROUPS, EOD_PAGE_SIZE, eodRanges, runEod, runEodRange, segmentsOf, type EodPart, type EodRange, type EodReport } from '#app/eod.ts';
 import { drawdown, openFacility, repay } from '#app/facilities.ts';
 import { addDays } from '#domain/calendar.ts';
+import type { FacilityState } from '#domain/state.ts';
+import { payableOn, payoffOf, sumAmounts } from '#domain/valuation.ts';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
 import { createDynamoClient } from '#ledger/dynamo-client.ts';
 import { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
@@ -94,7 +96,10 @@ export async function seedJournal(count: number, runId: string): Promise<{ journ
       await drawdown(deps, facilityId, ctx(addDays('2026-02-01', int(0, 8)), 'd9'), { amountFen: Math.floor(limitFen / 10 / 100) * 100 });
       if (drawdowns === 0) drawn++;
     } else if (drawdowns > 0) {
-      await repay(deps, facilityId, ctx(addDays('2026-02-01', int(0, 8)), 'r2'), { amountFen: 100_00 });
+      const date = addDays('2026-02-01', int(0, 8));
+      const latest = await deps.store.loadLatest<FacilityState>(facilityId);
+      const payable = payoffOf(sumAmounts(payableOn(latest!.state, date)));
+      if (payable > 0) await repay(deps, facilityId, ctx(date, 'r2'), { amountFen: Math.min(100_00, payable) });
     }
   }
   return { journal, ids, portfolio: { facilities: count, drawn, events: journal.items().length } };
