@@ -1,6 +1,6 @@
 /**
  * Double entry on a small chart of accounts. Every event's postings balance (Σ DR = Σ CR), and
- * the balances they add up to must equal the state snapshot (checked in tests and by `assertBooks`).
+ * the balances they add up to must equal the state snapshot (checked on random sequences by test/domain/properties.test.ts and against the reference model).
  */
 import { invariant } from './errors.ts';
 import type { Account, FacilityState, Posting } from './state.ts';
