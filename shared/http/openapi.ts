@@ -33,7 +33,8 @@ type Json = Record<string, unknown>;
 
 /**
  * An operation's examples for the API reference, in wire format: a request body and response
- * bodies by status (functions/examples.json: what the README's walk-throughs send and get back).
+ * bodies by status, problem documents included (functions/examples.json: what the README's
+ * walk-throughs send and get back).
  */
 export type OperationExamples = { readonly request?: unknown; readonly responses?: { readonly [status: string]: unknown } };
 
@@ -122,7 +123,9 @@ export function buildOpenApi(
     const route = routes.find((candidate) => candidate.operation === operation);
     if (route === undefined) throw new Error(`examples for ${operation}, which is not a route`);
     if (example.request !== undefined && route.request?.body === undefined) throw new Error(`an example request for ${operation}, which takes no body`);
-    const undeclared = Object.keys(example.responses ?? {}).filter((status) => !Object.hasOwn(route.responses, status));
+    const errorStatuses = new Set([...problemCodesOf(route)].map((code) => String(statusOf(code))));
+    for (const { status } of Object.values(GATEWAY_RESPONSES)) errorStatuses.delete(String(status));
+    const undeclared = Object.keys(example.responses ?? {}).filter((status) => !Object.hasOwn(route.responses, status) && !errorStatuses.has(status));
     if (undeclared.length > 0) throw new Error(`example responses ${undeclared.join(', ')} for ${operation}, which does not answer with them`);
   }
   const schemas = new SchemaConverter();
@@ -174,7 +177,7 @@ function operationOf(route: AnyRoute, schemas: SchemaConverter, examples: Operat
             content: { [JSON_CONTENT_TYPE]: { schema: schemas.convert(route.request.body), ...(example === undefined ? {} : { example }) } },
           },
         }),
-    responses: { ...successResponses(route, schemas, examples), ...errorResponses(route, schemas) },
+    responses: { ...successResponses(route, schemas, examples), ...errorResponses(route, schemas, examples) },
   };
 }
 
@@ -209,9 +212,14 @@ function successResponses(route: AnyRoute, schemas: SchemaConverter, examples: O
   return responses;
 }
 
-/** The problem codes a route can answer with, grouped by status. */
-function errorResponses(route: AnyRoute, schemas: SchemaConverter): Json {
-  const codes = new Set<ProblemCode>([...standardErrors(route), ...(route.errors ?? []), 'internal-error', 'gateway-timeout']);
+/** Every problem code a route can answer with. */
+function problemCodesOf(route: AnyRoute): Set<ProblemCode> {
+  return new Set<ProblemCode>([...standardErrors(route), ...(route.errors ?? []), 'internal-error', 'gateway-timeout']);
+}
+
+/** The problem codes a route can answer with, grouped by status (the gateway's own answers by reference). */
+function errorResponses(route: AnyRoute, schemas: SchemaConverter, examples: OperationExamples | undefined): Json {
+  const codes = problemCodesOf(route);
 
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
@@ -220,7 +228,7 @@ function errorResponses(route: AnyRoute, schemas: SchemaConverter): Json {
   for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
     responses[String(status)] = {
       description: `Problem document; code: ${statusCodes.join(', ')}.`,
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: problem } },
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: problem, ...(examples?.responses?.[String(status)] === undefined ? {} : { example: examples.responses[String(status)] }) } },
     };
   }
   for (const [name, { status }] of Object.entries(GATEWAY_RESPONSES)) responses[String(status)] = { $ref: `#/components/responses/${name}` };

@@ -45,6 +45,13 @@ function keep(operation: string, response: ApiResponse, request?: unknown): ApiR
 }
 
 const put = (api: Api, path: string, body: unknown, date?: string) => (date === undefined ? api : api.on(date)).put(path, body);
+/** Keeps a refusal as the example of its status for `operation`: a problem document. */
+function keepProblem(operation: string, response: ApiResponse, code: string): void {
+  expect(response.body, `${operation}: ${response.text}`).toMatchObject({ code });
+  expect(response.contentType).toBe('application/problem+json');
+  (captured[operation] ??= { responses: {} }).responses[String(response.status)] ??= response.body;
+}
+
 const post = (api: Api, path: string, body: unknown, key: string | null, date: string) => api.on(date).post(path, body, { key });
 
 beforeAll(async () => {
@@ -83,7 +90,7 @@ describe("the README's walk-throughs, as the OpenAPI examples", () => {
     keep('drawdown', await post(channel, '/v1/facilities/FAC-WALK-1/drawdowns', { amount: '50000.00', termDays: 90 }, 'w-3', '2026-01-15'));
     keep('facility-events', await channel.get('/v1/facilities/FAC-WALK-1/events', { query: { limit: '2' } }));
     const early = await post(channel, '/v1/facilities/FAC-WALK-1/repayments', { amount: '100.00' }, 'w-4', '2026-01-14');
-    expect(early.body).toMatchObject({ status: 422, code: 'date-before-last-event' });
+    keepProblem('repayment', early, 'date-before-last-event');
 
     // Beyond the README: the operations desk's controls on the same line, and a line that is closed.
     keep('ops-freeze', await post(ops, '/v1/ops/facilities/FAC-WALK-1/freeze', { reason: 'KYC refresh pending' }, 'f-1', '2026-01-16'), { reason: 'KYC refresh pending' });
@@ -93,6 +100,13 @@ describe("the README's walk-throughs, as the OpenAPI examples", () => {
     await put(channel, '/v1/facilities/FAC-WALK-2', unused, '2026-01-02');
     keep('ops-close', await post(ops, '/v1/ops/facilities/FAC-WALK-2/close', undefined, 'cl-1', '2026-01-16'));
     keep('ops-list-lpr', await ops.get('/v1/ops/lpr', { query: { limit: '3' } }));
+    // Beyond the README: refusals an integrator meets first (each writes nothing).
+    // Available: 1 500 000.00 − 1 050 000.00 + 400 000.00 repaid = 850 000.00 < 1 000 000.00
+    keepProblem('drawdown', await post(channel, '/v1/facilities/FAC-WALK-1/drawdowns', { amount: '1000000.00' }, 'w-5', '2026-01-16'), 'insufficient-available-limit');
+    keepProblem('drawdown', await post(channel, '/v1/facilities/FAC-WALK-1/drawdowns', { amount: '100.005' }, 'w-6', '2026-01-16'), 'validation-failed');
+    keepProblem('open-facility', await put(channel, '/v1/facilities/FAC-WALK-1', { ...walk, limit: '3000000.00' }, '2026-01-16'), 'facility-exists');
+    keepProblem('get-facility', await channel.get('/v1/facilities/FAC-NONE'), 'not-found');
+    keepProblem('get-facility', await new Api(e2e.url, undefined).get('/v1/facilities/FAC-WALK-1'), 'unauthenticated');
 
     // ---- Renewal walk-through: 1. approved at once ----
     const profile = {
@@ -123,6 +137,8 @@ describe("the README's walk-throughs, as the OpenAPI examples", () => {
     // D0001's interest to maturity, 21..30 Jan = 10 days × 300 000.00 × 3.60% / 360 = 300.00
     expect(renewed.body.interestDue).toBe('300.00');
     await post(channel, '/v1/facilities/FAC-DEMO-B/repayments', { amount: '300.00' }, 'b-r2', '2027-01-31');
+    // Beyond the README: another borrower's line is 404 to an SME, never 403.
+    keepProblem('my-facility', await new Api(e2e.url, 'sme:BOR-DEMO-C').on('2027-01-31').get('/v1/me/facilities/FAC-DEMO-B'), 'not-found');
     // Beyond the README: the SME's own list, statement and journal.
     keep('my-facilities', await smeB.on('2027-01-31').get('/v1/me/facilities'));
     keep('my-statement', await smeB.on('2027-01-31').get('/v1/me/facilities/FAC-DEMO-B/statement', { query: { from: '2027-01-29', to: '2027-01-31' } }));

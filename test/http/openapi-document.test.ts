@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as z from '#api/z.ts';
+import { statusOf } from '#http/errors.ts';
 import { buildOpenApi } from '#http/openapi.ts';
+import type { ProblemCode } from '#http/problem.ts';
+import { ProblemSchema } from '#http/problem-schema.ts';
 import type { AnyRoute } from '#http/route.ts';
 import { API_EXAMPLES, API_INFO, API_SERVERS, routes } from '../../functions/routes.ts';
 
@@ -37,6 +40,14 @@ describe('the OpenAPI document of the registry', () => {
     }
     expect(Object.keys(examples.responses ?? {}).length, `${operation} has no example response`).toBeGreaterThan(0);
     for (const [status, body] of Object.entries(examples.responses ?? {})) {
+      if (Number(status) >= 400) {
+        // A problem document: of the schema, with a code the operation documents under that status.
+        expect(z.safeParse(ProblemSchema, body).error?.issues ?? [], `${operation} ${status}`).toEqual([]);
+        expect(statusOf((body as { code: ProblemCode }).code)).toBe(Number(status));
+        expect(documented['responses'][status].description).toContain((body as { code: string }).code);
+        expect(documented['responses'][status].content['application/problem+json'].example).toEqual(body);
+        continue;
+      }
       const schema = (route!.responses as Record<string, z.core.$ZodType>)[status];
       expect(schema, `${operation} has no ${status} response`).toBeDefined();
       // The wire format: what a client sends and receives (decoding checks it as the server would).
@@ -49,6 +60,8 @@ describe('the OpenAPI document of the registry', () => {
     expect(() => buildOpenApi(routes, API_INFO, API_SERVERS, { nope: { responses: { 200: {} } } })).toThrow('examples for nope, which is not a route');
     expect(() => buildOpenApi(routes, API_INFO, API_SERVERS, { 'get-facility': { request: {} } })).toThrow('takes no body');
     expect(() => buildOpenApi(routes, API_INFO, API_SERVERS, { drawdown: { responses: { 200: {} } } })).toThrow('example responses 200 for drawdown');
+    // 409 is no status of a GET on a facility; 504 is the gateway's own answer.
+    expect(() => buildOpenApi(routes, API_INFO, API_SERVERS, { 'get-facility': { responses: { 409: {}, 504: {} } } })).toThrow('example responses 409, 504 for get-facility');
   });
 
   it('names where the API is reached (npm start and a deployed stage) and its licence', () => {
