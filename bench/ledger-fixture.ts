@@ -135,6 +135,11 @@ export class MemoryJournal implements SeedingPort {
     this.#events.set(event.facilityId, items);
   }
 
+  /** The seeded book keeps no borrower profiles; end of day reads one per borrower for the policy figures (none: no group). */
+  async getBorrower(): Promise<null> {
+    return null;
+  }
+
   async listEvents(): Promise<Page<JournalEvent>> {
     throw new Error('MemoryJournal: listEvents is not used by benchmark seeding');
   }

@@ -17,6 +17,7 @@ export const BENCHMARKS: readonly RegistryEntry[] = [
   { id: 'drawdown', rows: ['drawdown-vs-store'], load: () => import('./drawdown.ts') },
   { id: 'eod', rows: ['eod-vs-read'], load: () => import('./eod.ts') },
   { id: 'eod-scale', rows: ['eod-scale'], load: () => import('./eod-scale.ts') },
+  { id: 'report-month', rows: ['report-month'], load: () => import('./report-month.ts') },
   { id: 'bundle', rows: ['bundle-size', 'bundle-init'], load: () => import('./bundle.ts') },
   { id: 'web', rows: ['web-sme-js', 'web-ops-js'], load: () => import('./web.ts') },
 ];

@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { assertEodDateNotInFuture, EOD_LOCAL_GROUPS, recordEodReport, runEod } from '#app/eod.ts';
+import { headlineFigures, portfolioView } from '#app/reports.ts';
 import { DATA_DIR_ENV, PORT_ENV } from '#config/env.ts';
 import { isBusinessDate, systemClock, today } from '#domain/calendar.ts';
 import { DomainError } from '#domain/errors.ts';
@@ -21,7 +22,8 @@ export const USAGE = `usage: npm run eod -- --date YYYY-MM-DD [--business-date Y
 
 Runs end of day for the date on the local store ($${DATA_DIR_ENV}, default .data/), as the nightly run
 does in AWS: settlement on the 20th, overdue, penalty and compound interest, repricing,
-classification; then keeps the date's portfolio report (GET /v1/ops/portfolio?date=).
+classification; then keeps the date's portfolio report (GET /v1/ops/portfolio?date=) and prints
+its headline policy figures (普惠小微, 信用贷款, 不良率, new lending, 首贷户, 无还本续贷).
 Running a date twice changes nothing; a date after today is refused (--business-date stands in
 for today locally). Stop \`npm start\` first, or run it through the API:
   curl -s -X POST localhost:3000/v1/ops/eod/YYYY-MM-DD -H x-dev-principal:ops:ops-desk`;
@@ -101,6 +103,8 @@ async function main(argv: readonly string[]): Promise<number> {
         `overdue principal ${formatYuan(t.overduePrincipalFen)} (${formatPercent(report.overdueRatioPpm)}%)`,
     );
     for (const failure of report.failed) console.log(`  failed: ${failure.facilityId} (${failure.code})`);
+    // The day's headline policy figures (docs/reporting.md), as the portfolio report shows them.
+    console.table(headlineFigures((await portfolioView(appDeps(), report)).policy));
     return report.failures === 0 ? 0 : 1;
   } catch (error) {
     bar.stop();

@@ -6,7 +6,7 @@
 import type { AppDeps } from '#app/deps.ts';
 import { assertEodDateNotInFuture, eodMetricValues, reportEodRun } from '#app/eod.ts';
 import { today } from '#domain/calendar.ts';
-import { eodReportView } from '#app/views.ts';
+import { portfolioView } from '#app/reports.ts';
 import { jobHandler, type JobHandlerOptions } from '#http/job.ts';
 import { jobOf } from '../jobs.ts';
 import { appDeps } from '../wiring.ts';
@@ -19,7 +19,7 @@ export function createHandler(options: JobHandlerOptions<AppDeps> = {}) {
       assertEodDateNotInFuture(date, today(clock));
       const report = await reportEodRun(deps, date, run);
       for (const [name, value] of eodMetricValues(report, Math.max(0, clock.now().getTime() - Date.parse(startedAt)))) metrics.add(name, value);
-      return eodReportView(report);
+      return portfolioView(deps, report);
     },
     { deps: appDeps, ...options },
   );

@@ -4,7 +4,7 @@
  * this route lets operations run or re-run a date by hand (never a date after today: 422).
  */
 import { assertEodDateNotInFuture, eodMetricValues, recordEodReport, runEod } from '#app/eod.ts';
-import { eodReportView } from '#app/views.ts';
+import { portfolioView } from '#app/reports.ts';
 import { httpHandler } from '#http/middleware.ts';
 import { opsEodRoute } from '../routes/ops.ts';
 import { appDeps } from '../wiring.ts';
@@ -17,7 +17,7 @@ export const handler = httpHandler(
     const report = await runEod(deps, path.date);
     await recordEodReport(deps, report);
     for (const [name, value] of eodMetricValues(report, clock.now().getTime() - started)) metrics.add(name, value);
-    return { status: 200, body: eodReportView(report) };
+    return { status: 200, body: await portfolioView(deps, report) };
   },
   { deps: appDeps },
 );

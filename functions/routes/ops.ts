@@ -19,6 +19,7 @@ import {
   RenewalsPage,
   RenewalsQuery,
 } from '#api/ops.ts';
+import { LedgerDateQuery, PolicyPeriodReport, PolicyReportQuery, PostingsPage, PostingsQuery, TrialBalanceView } from '#api/reports.ts';
 
 /** Freezing and unfreezing: one command each way, the same contract (functions/freeze.ts handles both). */
 /* @__NO_SIDE_EFFECTS__ */
@@ -171,12 +172,71 @@ export const opsPortfolioRoute = /* @__PURE__ */ defineRoute({
   path: '/v1/ops/portfolio',
   auth: 'iam',
   roles: ['ops'],
-  summary: 'The portfolio report end of day kept for a date (the nightly run or a run by hand)',
+  summary: 'The portfolio report end of day kept for a date (the nightly run or a run by hand), with its policy figures',
   description:
-    'The portfolio report end of day kept for the date: facilities processed and changed, failures, events by type and the portfolio totals in yuan. 404 when no end of day has run for the date.',
+    'The portfolio report end of day kept for the date: facilities processed and changed, failures, events by type, the portfolio totals in yuan and the policy figures (普惠小微, 首贷户, 信用贷款, new lending, 无还本续贷, five-tier balances by borrower, 不良率; docs/reporting.md). 404 when no end of day has run for the date.',
   request: { query: PortfolioQuery },
   responses: { 200: EodReportView },
   errors: ['not-found'],
 });
 
-export const opsRoutes = [opsListLprRoute, opsPutLprRoute, opsPutProfileRoute, opsGetProfileRoute, opsFreezeRoute, opsUnfreezeRoute, opsLimitRoute, opsCloseRoute, opsRenewalsRoute, opsRenewalDecisionRoute, opsEodRoute, opsPortfolioRoute] as const;
+export const opsPolicyReportRoute = /* @__PURE__ */ defineRoute({
+  operation: 'ops-policy-report',
+  method: 'GET',
+  path: '/v1/ops/reports/policy',
+  auth: 'iam',
+  roles: ['ops'],
+  summary: "The policy figures of a month (?month=YYYY-MM) or a year (?year=YYYY): period-end figures and the period's flows",
+  description:
+    "The figures of the period's last end-of-day report (its last day, or the latest report in it) and the period's flows: new lending and its weighted rate, 普惠小微 new lending, 首贷户, 无还本续贷 (docs/reporting.md). With `Accept: text/csv`: one row per figure, with Chinese and English labels. 404 for a period that has not begun or has no report.",
+  request: { query: PolicyReportQuery },
+  responses: { 200: PolicyPeriodReport },
+  alsoAs: ['text/csv'],
+  errors: ['not-found'],
+});
+
+export const opsTrialBalanceRoute = /* @__PURE__ */ defineRoute({
+  operation: 'ops-trial-balance',
+  method: 'GET',
+  path: '/v1/ops/ledger/trial-balance',
+  auth: 'iam',
+  roles: ['ops'],
+  summary: 'Balance of every account, on and off balance sheet, after the end of a date, summed over the book',
+  description:
+    "Every account of the chart, debit-positive net balance as kept by that date's end of day (the sum of every facility state after the end of the date), with debit and credit totals, for the bank's general ledger. Memo (表外) accounts are marked offBalanceSheet. With `Accept: text/csv`: one row per account. 404 when no end of day has run for the date.",
+  request: { query: LedgerDateQuery },
+  responses: { 200: TrialBalanceView },
+  alsoAs: ['text/csv'],
+  errors: ['not-found'],
+});
+
+export const opsPostingsRoute = /* @__PURE__ */ defineRoute({
+  operation: 'ops-postings',
+  method: 'GET',
+  path: '/v1/ops/ledger/postings',
+  auth: 'iam',
+  roles: ['ops'],
+  summary: "A date's postings over the book, a page of facilities at a time (for the bank's general ledger)",
+  description: 'With `Accept: text/csv`: one row per posting; the next page is in the `Link` header (rel="next").',
+  request: { query: PostingsQuery },
+  responses: { 200: PostingsPage },
+  alsoAs: ['text/csv'],
+});
+
+export const opsRoutes = [
+  opsListLprRoute,
+  opsPutLprRoute,
+  opsPutProfileRoute,
+  opsGetProfileRoute,
+  opsFreezeRoute,
+  opsUnfreezeRoute,
+  opsLimitRoute,
+  opsCloseRoute,
+  opsRenewalsRoute,
+  opsRenewalDecisionRoute,
+  opsEodRoute,
+  opsPortfolioRoute,
+  opsPolicyReportRoute,
+  opsTrialBalanceRoute,
+  opsPostingsRoute,
+] as const;

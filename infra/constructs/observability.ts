@@ -27,7 +27,7 @@ import type { ApiFunction } from './api-function.ts';
  * How a business metric is read. Per request: counts, and amounts in fen (shown in yuan).
  * Per end-of-day run: counts, levels in fen as of the run's date, a ratio in ppm, a duration.
  */
-type MetricKind = 'count' | 'fen' | 'eod-count' | 'eod-level-fen' | 'eod-ppm' | 'eod-ms';
+type MetricKind = 'count' | 'fen' | 'eod-count' | 'eod-level' | 'eod-level-fen' | 'eod-ppm' | 'eod-ms';
 
 /**
  * Every metric the handlers can emit, with the words the dashboard uses for it. A Record, so a
@@ -54,7 +54,29 @@ export const BUSINESS_METRICS: Readonly<Record<BusinessMetricName, { readonly la
   AccruedInterestFen: { label: 'Accrued interest', kind: 'eod-level-fen' },
   OverduePrincipalFen: { label: 'Overdue principal', kind: 'eod-level-fen' },
   OverdueRatioPpm: { label: 'Overdue ratio (%)', kind: 'eod-ppm' },
+  InclusiveSmeBalanceFen: { label: '普惠小微贷款余额 Inclusive SME balance', kind: 'eod-level-fen' },
+  InclusiveSmeBorrowers: { label: '普惠小微有贷户数 Inclusive SME borrowers', kind: 'eod-level' },
+  FarmerBalanceFen: { label: '农户经营性贷款余额 Farmers’ business loans', kind: 'eod-level-fen' },
+  CreditLoanSharePpm: { label: '信用贷款占比 Credit loans share (%)', kind: 'eod-ppm' },
+  NewLendingFen: { label: '当日新发放 New lending of the day', kind: 'eod-level-fen' },
+  NewLendingRatePpm: { label: '新发放加权平均利率 New lending rate (%)', kind: 'eod-ppm' },
+  InclusiveSmeNewLendingFen: { label: '普惠小微新发放 Inclusive SME new lending', kind: 'eod-level-fen' },
+  InclusiveSmeNewLendingRatePpm: { label: '普惠小微新发放利率 Inclusive SME new lending rate (%)', kind: 'eod-ppm' },
+  FirstLoanBorrowersOfDay: { label: '首贷户 First-loan borrowers', kind: 'eod-level' },
+  FirstLoanUnknownOfDay: { label: '首贷情况未知 First-loan status unknown', kind: 'eod-level' },
+  RenewalDrawdownsOfDay: { label: '无还本续贷笔数 Renewals', kind: 'eod-level' },
+  RenewalPrincipalCarriedFen: { label: '无还本续贷本金 Principal carried by renewals', kind: 'eod-level-fen' },
+  ClassNormalFen: { label: '正常 Normal', kind: 'eod-level-fen' },
+  ClassSpecialMentionFen: { label: '关注 Special mention', kind: 'eod-level-fen' },
+  ClassSubstandardFen: { label: '次级 Substandard', kind: 'eod-level-fen' },
+  ClassDoubtfulFen: { label: '可疑 Doubtful', kind: 'eod-level-fen' },
+  ClassLossFen: { label: '损失 Loss', kind: 'eod-level-fen' },
+  NonPerformingFen: { label: '不良贷款余额 Non-performing balance', kind: 'eod-level-fen' },
+  NonPerformingRatioPpm: { label: '不良率 Non-performing ratio (%)', kind: 'eod-ppm' },
 };
+
+/** The heading of the dashboard's policy-figures section. */
+export const POLICY_SECTION_TITLE = '政策指标 Policy figures';
 
 const FIVE_MINUTES = Duration.minutes(5);
 const ONE_HOUR = Duration.hours(1);
@@ -64,6 +86,8 @@ const READING: Readonly<Record<MetricKind, { statistic: string; period: Duration
   count: { statistic: 'Sum', period: FIVE_MINUTES, divisor: 1 },
   fen: { statistic: 'Sum', period: FIVE_MINUTES, divisor: 100 },
   'eod-count': { statistic: 'Sum', period: ONE_DAY, divisor: 1 },
+  // A count as of the run's date (or of its day's flow): a re-run reports the same, so Maximum, not Sum.
+  'eod-level': { statistic: 'Maximum', period: ONE_DAY, divisor: 1 },
   // A level as of the run's date; a re-run reports the same level.
   'eod-level-fen': { statistic: 'Maximum', period: ONE_DAY, divisor: 100 },
   'eod-ppm': { statistic: 'Maximum', period: ONE_DAY, divisor: 10_000 },
@@ -330,6 +354,39 @@ export class Observability extends Construct {
                 ),
               ]),
         ],
+        // The figures the SME lending policy is judged by (docs/reporting.md), as of each end-of-day date.
+        [
+          new cloudwatch.TextWidget({
+            width: 24,
+            height: 2,
+            markdown: `# ${POLICY_SECTION_TITLE}\n普惠小微、首贷户、信用贷款、新发放贷款利率、无还本续贷与五级分类，按日终日期。Inclusive SME lending, first loans, credit loans, new-lending rates, renewals and the five tiers, per end-of-day date.`,
+          }),
+        ],
+        [
+          graph('普惠小微与农户经营性贷款余额 Inclusive SME and farmers’ balances (yuan)', business('InclusiveSmeBalanceFen', 'FarmerBalanceFen'), { period: ONE_DAY }),
+          graph('普惠小微有贷户数 Inclusive SME borrowers with a balance', business('InclusiveSmeBorrowers'), { period: ONE_DAY }),
+          graph('信用贷款占比 Credit (unsecured) loans, % of balance', business('CreditLoanSharePpm'), { period: ONE_DAY, leftYAxis: { min: 0, label: '%', showUnits: false } }),
+        ],
+        [
+          graph('当日新发放贷款 New lending of the day (yuan)', business('NewLendingFen', 'InclusiveSmeNewLendingFen'), { period: ONE_DAY }),
+          graph('新发放贷款加权平均利率 New-lending weighted average rate (%)', business('NewLendingRatePpm', 'InclusiveSmeNewLendingRatePpm'), {
+            period: ONE_DAY,
+            leftYAxis: { min: 0, label: '%', showUnits: false },
+          }),
+          graph('首贷户 First-loan borrowers of the day', business('FirstLoanBorrowersOfDay', 'FirstLoanUnknownOfDay'), { period: ONE_DAY }),
+        ],
+        [
+          graph('无还本续贷 Renewals without repaying principal (count; principal carried, yuan)', business('RenewalDrawdownsOfDay'), {
+            period: ONE_DAY,
+            right: business('RenewalPrincipalCarriedFen'),
+          }),
+          graph('五级分类余额 Balance by five-tier class (yuan)', business('ClassNormalFen', 'ClassSpecialMentionFen', 'ClassSubstandardFen', 'ClassDoubtfulFen', 'ClassLossFen'), { period: ONE_DAY }),
+          graph('不良贷款 Non-performing balance (yuan) and ratio (%)', business('NonPerformingFen'), {
+            period: ONE_DAY,
+            right: business('NonPerformingRatioPpm'),
+            rightYAxis: { min: 0, label: '%', showUnits: false },
+          }),
+        ],
       ],
     });
   }
@@ -340,7 +397,7 @@ export class Observability extends Construct {
     const { statistic, period, divisor } = READING[kind];
     const search = `SEARCH('{${this.#namespace},${REQUEST_DIMENSIONS.join(',')}} MetricName="${name}"', '${statistic}', ${period.toSeconds()})`;
     // Levels are not summed across series: a re-run by another channel reports the same level.
-    const aggregate = kind === 'eod-level-fen' || kind === 'eod-ppm' || kind === 'eod-ms' ? 'MAX' : 'SUM';
+    const aggregate = kind === 'eod-level' || kind === 'eod-level-fen' || kind === 'eod-ppm' || kind === 'eod-ms' ? 'MAX' : 'SUM';
     const expression = divisor === 1 ? `${aggregate}(${search})` : `${aggregate}(${search}) / ${divisor}`;
     return new cloudwatch.MathExpression({ expression, usingMetrics: {}, period, label });
   }

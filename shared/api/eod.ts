@@ -7,6 +7,7 @@
 import { formatYuan } from '#domain/money.ts';
 import { BusinessDate, FacilityId, Percent, Yuan } from './primitives.ts';
 import * as z from './z.ts';
+import { BorrowerPart, Ledger, PolicyFigures, PolicyView } from './reports.ts';
 
 /**
  * Failed facilities a part names (all are counted): keeps a part a few KB, well inside Step
@@ -49,6 +50,13 @@ export const EodPart = z.strictObject({
   failed: z.array(EodFailure).check(z.maxLength(EOD_MAX_LISTED_FAILURES)),
   eventsByType: Counts,
   totals: PortfolioTotals,
+  /**
+   * Items of borrower sums (EodBorrowers) the range's invocations kept so far: the sums themselves
+   * are stored apart, so the part stays a few KB however many borrowers the range holds.
+   */
+  borrowerChunks: Count,
+  /** Debit-positive balance of every account after the end of the date, over the shard's facilities. */
+  ledger: Ledger,
 });
 
 /** The portfolio report of one end-of-day date, combined from one run's parts (kept as EOD#<date>). */
@@ -64,9 +72,27 @@ export const EodReport = z.strictObject({
   totals: PortfolioTotals,
   /** Overdue principal / principal outstanding, in ppm (0 when nothing is outstanding). */
   overdueRatioPpm: Count,
+  /** The policy figures of the date (shared/domain/policy.ts), in fen, ppm and counts. */
+  policy: PolicyFigures,
+  /** Debit-positive balance of every account, on and off balance sheet, after the end of the date, over the book. */
+  trialBalance: Ledger,
+});
+
+/**
+ * The borrowers one invocation of a range met, each summed over its facilities there (a borrower's
+ * facilities may sit in several shards; docs/reporting.md), kept as one item `BORR#<run>#<from>#<index>`.
+ */
+export const EodBorrowers = z.strictObject({
+  date: BusinessDate,
+  /** The range's first shard. */
+  from: Count,
+  /** 0, 1, … along the range's invocations. */
+  index: Count,
+  borrowers: z.array(BorrowerPart),
 });
 
 export type PortfolioTotals = z.output<typeof PortfolioTotals>;
+export type EodBorrowers = z.output<typeof EodBorrowers>;
 export type EodFailure = z.output<typeof EodFailure>;
 export type EodPart = z.output<typeof EodPart>;
 export type EodReport = z.output<typeof EodReport>;
@@ -98,4 +124,6 @@ export const EodReportView = z.strictObject({
     /** Overdue principal as a percent of the principal outstanding. */
     overdueRatioPercent: Percent,
   }),
+  /** The policy figures of the date (docs/reporting.md). */
+  policy: PolicyView,
 });

@@ -9,6 +9,11 @@ import { FacilityView } from './facilities.ts';
 import { BorrowerId, BusinessDate, FacilityId, Money, PageLimit, PageQuery, Percent, RatePercent, Yuan, page } from './primitives.ts';
 import * as z from './z.ts';
 
+/** From the credit report: a bank loan before ours (true), none (false: a 首贷户 at its first drawdown), or not known. */
+const PriorBankLoan = z.union([z.boolean(), z.literal('unknown')]).check(
+  z.meta({ description: 'Had the borrower any bank loan before (credit report)? false makes it a 首贷户 at its first drawdown; "unknown" (the default) is counted apart.' }),
+);
+
 
 export const LprPath = z.strictObject({ date: BusinessDate });
 export const LprRequest = z.strictObject({ oneYear: RatePercent, fiveYear: RatePercent });
@@ -35,6 +40,7 @@ export const ProfileRequest = z
     relationship: z.strictObject({ depositBalance: Money, settlementVolume: Money }),
     profileDate: BusinessDate,
     fundsUseCompliant: z.optional(FundsUseCompliant),
+    priorBankLoan: z.optional(PriorBankLoan),
   })
   .check(
     z.refine((p) => !enterpriseSizeRequired(p.borrowerType ?? 'ENTERPRISE') || p.enterpriseSize !== undefined, {
@@ -53,6 +59,7 @@ export const ProfileView = z.strictObject({
   relationship: z.strictObject({ depositBalance: Yuan, settlementVolume: Yuan }),
   profileDate: BusinessDate,
   fundsUseCompliant: FundsUseCompliant,
+  priorBankLoan: PriorBankLoan,
   version: z.int(),
   firstLoan: z.nullable(z.strictObject({ facilityId: FacilityId, drawdownId: z.string(), date: BusinessDate })),
 });

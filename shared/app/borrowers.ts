@@ -23,6 +23,7 @@ export function profileView(record: BorrowerRecord<BorrowerProfile>): ProfileVie
     // Profiles stored before these fields existed read as the schema's defaults.
     enterpriseSize: p.enterpriseSize ?? null,
     fundsUseCompliant: p.fundsUseCompliant ?? 'unknown',
+    priorBankLoan: p.priorBankLoan ?? 'unknown',
     relationship: {
       depositBalance: formatYuan(p.relationship.depositBalanceFen),
       settlementVolume: formatYuan(p.relationship.settlementVolumeFen),

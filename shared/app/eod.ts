@@ -19,6 +19,10 @@ import type { Classification, DomainEvent, FacilityState } from '#domain/state.t
 import { debtorClassification } from '#domain/classification.ts';
 import type { BorrowerProfile } from '#domain/profile.ts';
 import { classificationAfterEndOfDay, valuationAsOf } from '#domain/valuation.ts';
+import { addFacilityFigures, borrowerFacts, emptyPart as emptyBorrowerPart, facilityFigures, mergeParts, policyFigures, type BorrowerPart, type PolicyFigures } from '#domain/policy.ts';
+import { zeroLedger } from '#domain/postings.ts';
+import { BORROWER_TYPES, ENTERPRISE_SIZES } from '#domain/profile.ts';
+import type { BusinessMetricName } from '#http/observability.ts';
 import { executeCommand } from '#ledger/command.ts';
 import type { EodPart, EodReport, PortfolioTotals } from '#api/eod.ts';
 import { EOD_SHARD_COUNT, SHARDS_PER_PARTITION } from '#ledger/schema.ts';
@@ -84,6 +88,12 @@ export interface EodRange {
 export interface EodStep {
   part: EodPart;
   next: EodPosition | null;
+  /**
+   * The borrowers this invocation met, each summed over its facilities here (with its profile's
+   * facts). Not part of the part: the nightly run keeps them as items of their own
+   * (putEodBorrowers), so what travels between invocations stays a few KB.
+   */
+  borrowers: BorrowerPart[];
 }
 
 /** Thrown inside `decide` when a racing command already applied the end of day. */
@@ -115,6 +125,42 @@ function addValuation(totals: PortfolioTotals, state: FacilityState, date: strin
   totals.byClassification[v.borrowerClassification] = (totals.byClassification[v.borrowerClassification] ?? 0) + 1;
 }
 
+/** Profiles read at once while an invocation attaches borrower facts. */
+export const EOD_PROFILE_CONCURRENCY = 8;
+
+/** The borrowers one invocation met, by id. */
+type BorrowerIndex = Map<string, BorrowerPart>;
+
+/**
+ * Everything a facility contributes to the date's report: the portfolio totals, its borrower's
+ * policy figures (docs/reporting.md) and, from `endOfDate` (the state after the end of the date),
+ * the trial balance. One function, so the paging loop only calls it.
+ */
+export function collectFigures(part: EodPart, index: BorrowerIndex, asOf: FacilityState, endOfDate: FacilityState, date: string, lpr: LprSchedule): void {
+  addValuation(part.totals, asOf, date, lpr);
+  const v = valuationAsOf(asOf, date, lpr);
+  const figures = facilityFigures(v.state, date, { balanceFen: v.principalOutstandingFen, overdueFen: v.totals.OVERDUE_PRINCIPAL });
+  let borrower = index.get(figures.borrowerId);
+  if (borrower === undefined) {
+    borrower = emptyBorrowerPart(figures.borrowerId);
+    index.set(figures.borrowerId, borrower);
+  }
+  addFacilityFigures(borrower, figures);
+  for (const [account, net] of Object.entries(endOfDate.ledger)) part.ledger[account] = (part.ledger[account] ?? 0) + net;
+}
+
+/** Reads the profile of each borrower an invocation met, EOD_PROFILE_CONCURRENCY at a time. */
+async function attachBorrowerFacts(deps: AppDeps, borrowers: readonly BorrowerPart[]): Promise<void> {
+  const queue = borrowers.filter((b) => b.facts === null);
+  const workers = Array.from({ length: Math.min(EOD_PROFILE_CONCURRENCY, queue.length) }, async () => {
+    for (let b = queue.shift(); b !== undefined; b = queue.shift()) {
+      const record = await deps.store.getBorrower<BorrowerProfile>(b.borrowerId);
+      b.facts = borrowerFacts(record?.profile ?? null);
+    }
+  });
+  await Promise.all(workers);
+}
+
 export function mergeTotals(into: PortfolioTotals, from: PortfolioTotals): void {
   for (const key of ['facilities', 'principalOutstandingFen', 'accruedInterestFen', 'interestDueFen', 'overdueInterestFen', 'overduePrincipalFen', 'penaltyInterestFen'] as const) {
     into[key] += from[key];
@@ -126,16 +172,19 @@ export function mergeTotals(into: PortfolioTotals, from: PortfolioTotals): void 
  * The per-facility step: persist what `advance` produces for the end of `date` and add the
  * facility's valuation to `result`. Independent of order, of ranges and of invocations.
  */
-async function processFacility(deps: AppDeps, facilityId: string, date: string, lpr: LprSchedule, result: EodPart): Promise<void> {
+async function processFacility(deps: AppDeps, facilityId: string, date: string, lpr: LprSchedule, result: EodPart, index: BorrowerIndex): Promise<void> {
   const latest = await deps.store.loadLatest<FacilityState>(facilityId);
   if (latest === null) return;
   result.processed += 1;
   // Valued before the end of day is applied: "as of D" shows D's categories with D's interest.
   // A re-run (or a command dated after D) finds the state past D: value the event before it.
   const asOf = await stateAsOf(deps, latest, date);
-  if (asOf !== null) addValuation(result.totals, asOf, date, lpr);
   const command: EndOfDayCommand = { type: 'EndOfDay', date };
   const transition = applyCommand(latest.state, withLpr(command, latest.state, lpr));
+  if (asOf !== null) {
+    const endOfDate = asOf === latest.state ? transition.state : applyCommand(asOf, withLpr(command, asOf, lpr)).state;
+    collectFigures(result, index, asOf, endOfDate, date, lpr);
+  }
   if (transition.events.length > 0) await appendEndOfDay(deps, facilityId, command, lpr, result);
   const classChanged = transition.events.some((e) => e.type === 'ClassificationChanged');
   await applyBorrowerClassification(deps, transition.state, classChanged, date, lpr, result);
@@ -234,16 +283,16 @@ export async function applyBorrowerClassification(
 }
 
 export function emptyPart(date: string, range: EodRange): EodPart {
-  return { date, from: range.from, to: range.to, processed: 0, changed: 0, failures: 0, failed: [], eventsByType: {}, totals: emptyTotals() };
+  return { date, from: range.from, to: range.to, processed: 0, changed: 0, failures: 0, failed: [], eventsByType: {}, totals: emptyTotals(), borrowerChunks: 0, ledger: zeroLedger() };
 }
 
 /** One page of facility ids, EOD_CONCURRENCY at a time. A facility that fails is counted and named; the page carries on. */
-async function processPage(deps: AppDeps, page: readonly string[], date: string, lpr: LprSchedule, part: EodPart): Promise<void> {
+async function processPage(deps: AppDeps, page: readonly string[], date: string, lpr: LprSchedule, part: EodPart, index: BorrowerIndex): Promise<void> {
   const ids = [...page];
   const workers = Array.from({ length: Math.min(EOD_CONCURRENCY, ids.length) }, async () => {
     for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
       try {
-        await processFacility(deps, id, date, lpr, part);
+        await processFacility(deps, id, date, lpr, part, index);
       } catch (error) {
         part.failures += 1;
         if (part.failed.length < EOD_MAX_LISTED_FAILURES) part.failed.push({ facilityId: id, code: error instanceof DomainError || error instanceof LedgerError ? error.code : 'internal-error' });
@@ -290,16 +339,50 @@ export async function runEodRange(deps: AppDeps, date: string, range: EodRange, 
   invariant(segment >= 0, `position shard ${resume?.next.shard} does not start a segment of [${range.from}, ${range.to})`);
   let cursor: string | undefined = resume?.next.cursor;
   const lpr = await deps.lpr.schedule();
+  const index: BorrowerIndex = new Map();
+  const handBack = async (next: EodPosition | null): Promise<EodStep> => {
+    const borrowers = [...index.values()];
+    await attachBorrowerFacts(deps, borrowers);
+    return { part, next, borrowers };
+  };
   for (;;) {
     const shards = segments[segment]!;
     const page = await deps.store.listFacilitiesByShards(shards, { limit: EOD_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
-    await processPage(deps, page.items, date, lpr, part);
+    await processPage(deps, page.items, date, lpr, part, index);
     options.onPage?.(part);
     if (page.nextCursor !== null) cursor = page.nextCursor;
     else if (segment + 1 < segments.length) [segment, cursor] = [segment + 1, undefined];
-    else return { part, next: null };
-    if (budget.remainingMs() < EOD_TIME_MARGIN_MS) return { part, next: { shard: segments[segment]!.from, ...(cursor === undefined ? {} : { cursor }) } };
+    else return handBack(null);
+    if (budget.remainingMs() < EOD_TIME_MARGIN_MS) return handBack({ shard: segments[segment]!.from, ...(cursor === undefined ? {} : { cursor }) });
   }
+}
+
+/**
+ * Borrowers in one stored item at most: a borrower's sums are ~300–600 bytes of JSON, so an item
+ * stays far below MAX_ITEM_BYTES (256 KB; the store checks every put).
+ */
+export const EOD_BORROWERS_PER_ITEM = 200;
+
+/** An invocation's borrowers cut into items of at most EOD_BORROWERS_PER_ITEM, in the order met. */
+export function borrowerChunks(borrowers: readonly BorrowerPart[]): BorrowerPart[][] {
+  const chunks: BorrowerPart[][] = [];
+  for (let i = 0; i < borrowers.length; i += EOD_BORROWERS_PER_ITEM) chunks.push(borrowers.slice(i, i + EOD_BORROWERS_PER_ITEM));
+  return chunks;
+}
+
+/**
+ * Every borrower's parts merged into one per borrower: a borrower's facilities may sit in several
+ * shards, ranges and invocations, and the rules (total credit, first drawdown, worst class) must
+ * see the borrower whole.
+ */
+export function mergeBorrowers(parts: Iterable<BorrowerPart>): Map<string, BorrowerPart> {
+  const borrowers = new Map<string, BorrowerPart>();
+  for (const part of parts) {
+    const known = borrowers.get(part.borrowerId);
+    if (known === undefined) borrowers.set(part.borrowerId, structuredClone(part));
+    else mergeParts(known, part);
+  }
+  return borrowers;
 }
 
 /** A range cut where the shard index's partitions end: each piece is one Query (page by page). */
@@ -320,12 +403,14 @@ export function eodRanges(groups: number): EodRange[] {
 }
 
 /** Adds parts up into the portfolio report of the date (no coverage check: see combineParts). */
-export function summarise(date: string, parts: readonly EodPart[]): EodReport {
+export function summarise(date: string, parts: readonly EodPart[], borrowers: Iterable<BorrowerPart>): EodReport {
   const totals = emptyTotals();
   const eventsByType: Record<string, number> = {};
+  const trialBalance: Record<string, number> = zeroLedger();
   for (const p of parts) {
     mergeTotals(totals, p.totals);
     for (const [k, n] of Object.entries(p.eventsByType)) eventsByType[k] = (eventsByType[k] ?? 0) + n;
+    for (const [account, net] of Object.entries(p.ledger)) trialBalance[account] = (trialBalance[account] ?? 0) + net;
   }
   const principal = totals.principalOutstandingFen;
   return {
@@ -338,6 +423,8 @@ export function summarise(date: string, parts: readonly EodPart[]): EodReport {
     eventsByType,
     totals,
     overdueRatioPpm: principal === 0 ? 0 : Number((BigInt(totals.overduePrincipalFen) * 1_000_000n + BigInt(principal) / 2n) / BigInt(principal)),
+    policy: policyFigures(date, mergeBorrowers(borrowers).values(), { borrowerTypes: BORROWER_TYPES, enterpriseSizes: ENTERPRISE_SIZES }),
+    trialBalance,
   };
 }
 
@@ -347,12 +434,14 @@ export const EOD_LOCAL_GROUPS = 16;
 /** Every range in turn, in one process and without a time limit (local runner, ops route; in AWS the state machine maps over the ranges). */
 export async function runEod(deps: AppDeps, date: string, onPart?: (part: EodPart) => void): Promise<EodReport> {
   const parts: EodPart[] = [];
+  const borrowers: BorrowerPart[] = [];
   for (const range of eodRanges(EOD_LOCAL_GROUPS)) {
-    const { part } = await runEodRange(deps, date, range);
-    parts.push(part);
-    onPart?.(part);
+    const step = await runEodRange(deps, date, range);
+    parts.push(step.part);
+    borrowers.push(...step.borrowers);
+    onPart?.(step.part);
   }
-  return combineParts(date, parts);
+  return combineParts(date, parts, borrowers);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -401,15 +490,22 @@ export async function continueEod(deps: AppDeps, input: EodTaskInput, budget: Eo
   const range = { from: input.from, to: input.to };
   const resume = input.next === undefined ? {} : { resume: { part: input.part!, next: input.next } };
   const step = await runEodRange(deps, date, range, { budget, ...resume });
-  if (step.next === null) await deps.store.putEodPart(input.run, step.part);
-  return { date, run: input.run, ...range, ...(step.next === null ? {} : { next: step.next }), part: step.part };
+  // The borrowers met go to items of their own, numbered on from the part's count: a retry of this
+  // invocation starts from the same count and writes the same items again.
+  const part = step.part;
+  for (const chunk of borrowerChunks(step.borrowers)) {
+    await deps.store.putEodBorrowers(input.run, { date, from: range.from, index: part.borrowerChunks, borrowers: chunk });
+    part.borrowerChunks += 1;
+  }
+  if (step.next === null) await deps.store.putEodPart(input.run, part);
+  return { date, run: input.run, ...range, ...(step.next === null ? {} : { next: step.next }), part };
 }
 
 /**
  * Combines parts into the date's report. Together they must cover every shard exactly once and
  * be of this date: a report that silently missed a shard would understate the portfolio.
  */
-export function combineParts(date: string, parts: readonly EodPart[]): EodReport {
+export function combineParts(date: string, parts: readonly EodPart[], borrowers: Iterable<BorrowerPart>): EodReport {
   const sorted = [...parts].sort((a, b) => a.from - b.from);
   const ranges = () => sorted.map((p) => `[${p.from}, ${p.to})`).join(' ');
   let covered = 0;
@@ -420,14 +516,34 @@ export function combineParts(date: string, parts: readonly EodPart[]): EodReport
   invariant(covered === EOD_SHARD_COUNT, `end of day ${date} needs parts covering each of the ${EOD_SHARD_COUNT} shards once, got ${ranges()}`);
   const other = parts.find((p) => p.date !== date);
   invariant(other === undefined, `the part of shards [${other?.from}, ${other?.to}) reports ${other?.date}, not ${date}`);
-  return summarise(date, parts);
+  return summarise(date, parts, borrowers);
 }
 
 /** The nightly run's report: its parts, combined and kept (EOD#<date> REPORT). */
 export async function reportEodRun(deps: AppDeps, date: string, run: string): Promise<EodReport> {
-  const report = combineParts(date, await deps.store.listEodParts(date, run));
+  const parts = await deps.store.listEodParts(date, run);
+  const report = combineParts(date, parts, await runBorrowers(deps, date, run, parts));
   await recordEodReport(deps, report);
   return report;
+}
+
+/**
+ * The borrower items the run's ranges kept: each range's part counts them, so an item a crashed
+ * attempt wrote past that count is left out, and a missing one is an error (the figures would be short).
+ */
+async function runBorrowers(deps: AppDeps, date: string, run: string, parts: readonly EodPart[]): Promise<BorrowerPart[]> {
+  const expected = new Map(parts.map((p) => [p.from, p.borrowerChunks]));
+  const seen = new Map<number, number>();
+  const borrowers: BorrowerPart[] = [];
+  for (const item of await deps.store.listEodBorrowers(date, run)) {
+    if (item.index >= (expected.get(item.from) ?? 0)) continue;
+    seen.set(item.from, (seen.get(item.from) ?? 0) + 1);
+    borrowers.push(...item.borrowers);
+  }
+  for (const p of parts) {
+    invariant((seen.get(p.from) ?? 0) === p.borrowerChunks, `end of day ${date}, run ${run}: shards [${p.from}, ${p.to}) kept ${p.borrowerChunks} borrower items, ${seen.get(p.from) ?? 0} found`);
+  }
+  return borrowers;
 }
 
 /** Keeps the report of the date (a re-run of the date replaces it). */
@@ -453,5 +569,32 @@ export function eodMetricValues(report: EodReport, durationMs: number) {
     ['AccruedInterestFen', report.totals.accruedInterestFen],
     ['OverduePrincipalFen', report.totals.overduePrincipalFen],
     ['OverdueRatioPpm', report.overdueRatioPpm],
+    ...policyMetricValues(report.policy),
   ] as const;
+}
+
+/** The headline policy figures of the date as metrics: levels as of the date, and the day's flows. */
+export function policyMetricValues(p: PolicyFigures): readonly (readonly [BusinessMetricName, number])[] {
+  const day = p.flows.day;
+  return [
+    ['InclusiveSmeBalanceFen', p.inclusiveSme.balanceFen],
+    ['InclusiveSmeBorrowers', p.inclusiveSme.borrowers],
+    ['FarmerBalanceFen', p.farmer.balanceFen],
+    ['CreditLoanSharePpm', p.creditLoans.sharePpm],
+    ['NewLendingFen', day.newLending.amountFen],
+    ['NewLendingRatePpm', day.newLending.weightedRatePpm],
+    ['InclusiveSmeNewLendingFen', day.inclusiveSmeNewLending.amountFen],
+    ['InclusiveSmeNewLendingRatePpm', day.inclusiveSmeNewLending.weightedRatePpm],
+    ['FirstLoanBorrowersOfDay', day.firstLoanBorrowers],
+    ['FirstLoanUnknownOfDay', day.firstLoanUnknown],
+    ['RenewalDrawdownsOfDay', day.renewals.count],
+    ['RenewalPrincipalCarriedFen', day.renewals.principalCarriedFen],
+    ['ClassNormalFen', p.byClass.NORMAL.balanceFen],
+    ['ClassSpecialMentionFen', p.byClass.SPECIAL_MENTION.balanceFen],
+    ['ClassSubstandardFen', p.byClass.SUBSTANDARD.balanceFen],
+    ['ClassDoubtfulFen', p.byClass.DOUBTFUL.balanceFen],
+    ['ClassLossFen', p.byClass.LOSS.balanceFen],
+    ['NonPerformingFen', p.nonPerforming.balanceFen],
+    ['NonPerformingRatioPpm', p.nonPerforming.ratioPpm],
+  ];
 }

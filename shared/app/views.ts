@@ -8,6 +8,8 @@ import type { output } from 'zod/v4/core';
 import type { Allocation, FacilityView as FacilityViewSchema } from '#api/facilities.ts';
 import { totalsInYuan, type EodReport, type EodReportView as EodReportViewSchema } from '#api/eod.ts';
 import type { RenewalContract } from '#domain/state.ts';
+import type { PeriodFlows as PeriodFlowsSchema, PolicyView as PolicyViewSchema } from '#api/reports.ts';
+import { growthPpm, type BalanceCount, type LendingFlow, type PeriodFlows, type PolicyFigures } from '#domain/policy.ts';
 import type { CategoryAmounts, Valuation } from '#domain/valuation.ts';
 
 /** The contract's response types (shared/api): a view that drifts from its schema does not compile. */
@@ -96,9 +98,86 @@ export function facilityView(valuation: Valuation): FacilityView {
 
 export type EodReportView = output<typeof EodReportViewSchema>;
 
-/** An end-of-day report as the ops routes show it (the run's answer and the stored portfolio of a date). */
-export function eodReportView(report: EodReport): EodReportView {
-  const { totals, overdueRatioPpm, ...counts } = report;
+/**
+ * An end-of-day report as the ops routes show it (the run's answer and the stored portfolio of a
+ * date), beside the policy figures of the year's start (shared/app/reports.ts yearStartOf).
+ */
+export function eodReportView(report: EodReport, yearStart: { baseDate: string; policy: PolicyFigures | null }): EodReportView {
+  const { totals, overdueRatioPpm, policy, trialBalance: _trialBalance, ...counts } = report;
   // A ratio in ppm reads as a percent exactly like a rate in ppm: 50 000 ppm = 5.0000%.
-  return { ...counts, portfolio: { ...totalsInYuan(totals), overdueRatioPercent: formatPercent(overdueRatioPpm) } };
+  return { ...counts, portfolio: { ...totalsInYuan(totals), overdueRatioPercent: formatPercent(overdueRatioPpm) }, policy: policyView(policy, yearStart) };
+}
+
+
+// ---------------------------------------------------------------------------------------
+// The policy figures (shared/domain/policy.ts) as the API shows them
+
+export interface BalanceCountView {
+  balance: string;
+  borrowers: number;
+}
+export interface LendingView {
+  count: number;
+  amount: string;
+  weightedRatePercent: string;
+}
+export type PeriodFlowsView = output<typeof PeriodFlowsSchema>;
+export type PolicyView = output<typeof PolicyViewSchema>;
+
+/** A signed ratio in ppm as a percent string with 4 decimals: −25 000 ppm → "-2.5000". */
+export function signedPercent(ppm: number): string {
+  return ppm < 0 ? `-${formatPercent(-ppm)}` : formatPercent(ppm);
+}
+
+function balanceCountView(b: BalanceCount): BalanceCountView {
+  return { balance: formatYuan(b.balanceFen), borrowers: b.borrowers };
+}
+
+function lendingView(l: LendingFlow): LendingView {
+  return { count: l.count, amount: formatYuan(l.amountFen), weightedRatePercent: formatPercent(l.weightedRatePpm) };
+}
+
+export function periodFlowsView(f: PeriodFlows): PeriodFlowsView {
+  return {
+    newLending: lendingView(f.newLending),
+    inclusiveSmeNewLending: lendingView(f.inclusiveSmeNewLending),
+    firstLoanBorrowers: f.firstLoanBorrowers,
+    firstLoanUnknown: f.firstLoanUnknown,
+    renewals: { count: f.renewals.count, principalCarried: formatYuan(f.renewals.principalCarriedFen) },
+  };
+}
+
+function recordView(r: Record<string, BalanceCount>): never {
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, balanceCountView(v)])) as never;
+}
+
+/** The year's start is the end of 31 December before; without that report, growth and the start count are null. */
+export function policyView(p: PolicyFigures, yearStart: { baseDate: string; policy: PolicyFigures | null }): PolicyView {
+  const base = yearStart.policy;
+  const growth = (now: number, then: number | undefined) => {
+    const ppm = growthPpm(now, then ?? null);
+    return ppm === null ? null : signedPercent(ppm);
+  };
+  return {
+    borrowersWithBalance: p.borrowersWithBalance.borrowers,
+    balance: formatYuan(p.borrowersWithBalance.balanceFen),
+    inclusiveSme: balanceCountView(p.inclusiveSme),
+    farmer: balanceCountView(p.farmer),
+    creditLoans: { balance: formatYuan(p.creditLoans.balanceFen), sharePercent: formatPercent(p.creditLoans.sharePpm) },
+    byClass: recordView(p.byClass),
+    nonPerforming: { balance: formatYuan(p.nonPerforming.balanceFen), ratioPercent: formatPercent(p.nonPerforming.ratioPpm) },
+    overdueBalance: formatYuan(p.overdueBalanceFen),
+    renewedBalance: formatYuan(p.renewedBalanceFen),
+    borrowersWithoutProfile: p.borrowersWithoutProfile,
+    flows: { day: periodFlowsView(p.flows.day), monthToDate: periodFlowsView(p.flows.month), yearToDate: periodFlowsView(p.flows.year) },
+    sinceYearStart: {
+      baseDate: yearStart.baseDate,
+      inclusiveSmeBalanceGrowthPercent: growth(p.inclusiveSme.balanceFen, base?.inclusiveSme.balanceFen),
+      allLoansBalanceGrowthPercent: growth(p.borrowersWithBalance.balanceFen, base?.borrowersWithBalance.balanceFen),
+      inclusiveSmeBorrowersAtStart: base === null ? null : base.inclusiveSme.borrowers,
+      inclusiveSmeBorrowers: p.inclusiveSme.borrowers,
+    },
+    byBorrowerType: recordView(p.byBorrowerType),
+    byEnterpriseSize: recordView(p.byEnterpriseSize),
+  };
 }

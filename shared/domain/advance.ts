@@ -12,6 +12,8 @@ import { dpdThresholds, oldestOverdueDay, updateDelinquency } from './classifica
 import { DomainError, invariant } from './errors.ts';
 import { bookMonthEndAccrual } from './month-end-accrual.ts';
 import { bookInterest } from './non-accrual.ts';
+import { applyPostings, stateBalances } from './postings.ts';
+import { countNewDrawdowns } from './policy.ts';
 import { contractRatePpm, penaltyRatePpm } from './rates.ts';
 import { lprOn, nextRepricingDay, type LprSchedule } from './repricing.ts';
 import { renewalBoundaryDay, renewalDayEnd } from './renewal-execution.ts';
@@ -195,7 +197,22 @@ export function advance(state: FacilityState, toDate: BusinessDate, lpr?: LprSch
   const draft = cloneState(state);
   const events: DomainEvent[] = [];
   advanceDraft(draft, target, events, lpr);
+  book(draft, events);
   return { state: draft, events, result: undefined };
+}
+
+/**
+ * Books a transition's events on the draft: their postings on the facility's ledger, and any new
+ * drawdown on the lending counters (whoever created it). Each transition calls it once, at its end;
+ * the ledger's asset accounts must then equal what the state implies.
+ */
+export function book(draft: FacilityState, events: readonly DomainEvent[]): void {
+  countNewDrawdowns(draft);
+  for (const event of events) applyPostings(draft.ledger, event.postings);
+  const implied = stateBalances(draft);
+  for (const account of Object.keys(implied) as (keyof typeof implied)[]) {
+    invariant(draft.ledger[account] === implied[account], `${account} on the ledger (${draft.ledger[account]}) differs from the state (${implied[account]})`);
+  }
 }
 
 /** `advance` on a draft the caller already owns (commands clone once). */
@@ -215,6 +232,7 @@ export function advanceEveryDay(state: FacilityState, toDate: BusinessDate, lpr?
   const events: DomainEvent[] = [];
   const target = toDay(toDate);
   for (let day = toDay(draft.businessDate); day < target; day++) endOfDay(draft, day, events, lpr);
+  book(draft, events);
   return { state: draft, events, result: undefined };
 }
 

@@ -3,7 +3,7 @@
  * rolling a draft to its date (`begin`, the inline catch-up of docs/end-of-day.md) and ends by checking
  * the invariants every transition keeps (`finish`).
  */
-import { advanceDraft, cloneState } from './advance.ts';
+import { advanceDraft, book, cloneState } from './advance.ts';
 import { parseBusinessDate, toDay, type BusinessDate } from './calendar.ts';
 import { DomainError, invariant } from './errors.ts';
 import { isBalanced } from './postings.ts';
@@ -36,5 +36,6 @@ export function finish<R>(draft: FacilityState, events: DomainEvent[], result: R
   for (const event of events) invariant(isBalanced(event.postings), `${event.type} postings do not balance`);
   const outstanding = principalOutstanding(draft);
   invariant(outstanding >= 0 && outstanding <= draft.limitFen, 'principal outstanding must stay within [0, limit]');
+  book(draft, events);
   return { state: draft, events, result };
 }

@@ -14,10 +14,11 @@ import { newDrawdown } from './drawdowns.ts';
 import { isNonAccrual } from './non-accrual.ts';
 import { DomainError, ValidationError } from './errors.ts';
 import { assertFen, formatYuan } from './money.ts';
-import { transfer } from './postings.ts';
+import { transfer, zeroLedger } from './postings.ts';
 import { assertRatePpm, assertSpreadBp, contractRatePpm } from './rates.ts';
 import { applyRenewal, decideRenewal, type ApplyRenewalCommand, type DecideRenewalCommand } from './renewal-commands.ts';
 import type { Classification, DomainEvent, FacilityState, Pricing, Transition } from './state.ts';
+import { initialCounters } from './policy.ts';
 import { MAX_FACILITY_TERM_DAYS, resolveTerms, type ProductTerms } from './terms.ts';
 import { payableOnDraft, payoffOf, principalOutstanding, sumAmounts, type CategoryAmounts } from './valuation.ts';
 
@@ -151,6 +152,8 @@ export function openFacility(command: OpenFacilityCommand): Transition {
     pendingRenewal: null,
     renewalContract: null,
     expiredRenewal: null,
+    counters: initialCounters(),
+    ledger: zeroLedger(),
   };
   const event: DomainEvent = {
     type: 'FacilityOpened',

@@ -32,10 +32,19 @@ export function isBalanced(postings: readonly Posting[]): boolean {
   return net === 0;
 }
 
+export function zeroLedger(): Record<Account, number> {
+  return Object.fromEntries(ACCOUNTS.map((a) => [a, 0])) as Record<Account, number>;
+}
+
+/** Adds postings to debit-positive balances (mutates `ledger`). */
+export function applyPostings(ledger: Record<Account, number>, postings: Iterable<Posting>): void {
+  for (const p of postings) ledger[p.account] = (ledger[p.account] ?? 0) + (p.side === 'DR' ? p.amountFen : -p.amountFen);
+}
+
 /** Debit-positive balance of every account. */
 export function balances(postings: Iterable<Posting>): Record<Account, number> {
-  const out = Object.fromEntries(ACCOUNTS.map((a) => [a, 0])) as Record<Account, number>;
-  for (const p of postings) out[p.account] += p.side === 'DR' ? p.amountFen : -p.amountFen;
+  const out = zeroLedger();
+  applyPostings(out, postings);
   return out;
 }
 

@@ -9,6 +9,8 @@ export const ENTERPRISE_SIZES = ['MICRO', 'SMALL', 'MEDIUM', 'LARGE'] as const;
 export const REGISTRATION_STATUSES = ['ACTIVE', 'SUSPENDED', 'REVOKED'] as const;
 export const TAX_RATINGS = ['A', 'B', 'M', 'C', 'D'] as const;
 export const COLLATERAL_TYPES = ['NONE', 'GUARANTEE', 'PROPERTY'] as const;
+export const PRIOR_BANK_LOAN_VALUES = [true, false, 'unknown'] as const;
+export type PriorBankLoan = (typeof PRIOR_BANK_LOAN_VALUES)[number];
 
 export type BorrowerType = (typeof BORROWER_TYPES)[number];
 export type EnterpriseSize = (typeof ENTERPRISE_SIZES)[number];
@@ -34,6 +36,8 @@ export interface BorrowerProfile {
   /** The date the data was last verified: stale data is referred at renewal. */
   profileDate: BusinessDate;
   fundsUseCompliant: FundsUseCompliant;
+  /** Any bank loan before this bank's (from the credit report): `false` makes a 首贷户; unknown is counted apart. */
+  priorBankLoan?: PriorBankLoan;
 }
 
 /** The scope rule's one structural requirement: an enterprise says how large it is. */

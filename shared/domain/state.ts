@@ -5,6 +5,7 @@
 import type { RateBucket } from './accrual.ts';
 import type { BusinessDate } from './calendar.ts';
 import type { ProductTerms } from './terms.ts';
+import type { PolicyCounters } from './policy.ts';
 
 export type FacilityStatus = 'ACTIVE' | 'FROZEN' | 'MATURED' | 'CLOSED';
 /** RENEWED: settled at its maturity by a renewal's new drawdown (its principal carried there, 无还本续贷). */
@@ -119,6 +120,10 @@ export interface FacilityState {
   renewalContract?: RenewalContract | null;
   /** The last referral that expired undecided: a decision on it after that is refused as expired. */
   expiredRenewal?: { applicationId: string; expiredOn: BusinessDate } | null;
+  /** Monotonic lending counters for the policy figures (policy.ts): period flows without scanning events. */
+  counters: PolicyCounters;
+  /** Debit-positive balance of every account from this facility's postings so far (the GL trial balance sums them). */
+  ledger: Record<Account, number>;
 }
 
 // Renewal (无还本续贷) data the state carries; the rules that produce it are in renewal-checks.ts

@@ -47,6 +47,8 @@ export interface HandlerContext<R, D = undefined> {
   readonly requestId: string;
   readonly logger: Logger;
   readonly metrics: BusinessMetrics;
+  /** The Accept header (every value, comma-joined), for routes that also answer text/csv. */
+  readonly accept: string | undefined;
 }
 
 export type HandlerFunction<R, S extends StatusOf<R> = StatusOf<R>, D = undefined> = (ctx: HandlerContext<R, D>) => Promise<HandlerResult<R, S> & { readonly status: S }>;
@@ -128,6 +130,7 @@ export function httpHandler<R extends AnyRoute, S extends StatusOf<R>, D = undef
       requestId: state.requestId,
       logger,
       metrics: business,
+      accept: state.headers.get('accept')?.join(','),
     } as HandlerContext<R, D>;
     const result: HandlerResult<AnyRoute> = await fn(ctx);
     if (checkResponses) checkResponse(route, result);
@@ -137,11 +140,12 @@ export function httpHandler<R extends AnyRoute, S extends StatusOf<R>, D = undef
       statusCode: result.status,
       headers: {
         ...result.headers,
-        'content-type': JSON_CONTENT_TYPE,
+        'content-type': result.text?.contentType ?? JSON_CONTENT_TYPE,
         'cache-control': NO_STORE,
         ...(result.replayed === true ? { [IDEMPOTENT_REPLAYED_HEADER]: 'true' } : {}),
       },
-      body: JSON.stringify(result.body),
+      // A text representation (CSV) is sent instead of the JSON body, which was still checked against the schema.
+      body: result.text?.body ?? JSON.stringify(result.body),
     };
   };
 

@@ -64,7 +64,27 @@ export type BusinessMetricName =
   | 'OutstandingPrincipalFen'
   | 'AccruedInterestFen'
   | 'OverduePrincipalFen'
-  | 'OverdueRatioPpm';
+  | 'OverdueRatioPpm'
+  // The policy figures of each end of day (docs/reporting.md): levels as of the date, and the day's flows.
+  | 'InclusiveSmeBalanceFen'
+  | 'InclusiveSmeBorrowers'
+  | 'FarmerBalanceFen'
+  | 'CreditLoanSharePpm'
+  | 'NewLendingFen'
+  | 'NewLendingRatePpm'
+  | 'InclusiveSmeNewLendingFen'
+  | 'InclusiveSmeNewLendingRatePpm'
+  | 'FirstLoanBorrowersOfDay'
+  | 'FirstLoanUnknownOfDay'
+  | 'RenewalDrawdownsOfDay'
+  | 'RenewalPrincipalCarriedFen'
+  | 'ClassNormalFen'
+  | 'ClassSpecialMentionFen'
+  | 'ClassSubstandardFen'
+  | 'ClassDoubtfulFen'
+  | 'ClassLossFen'
+  | 'NonPerformingFen'
+  | 'NonPerformingRatioPpm';
 
 const UNITS: Readonly<Record<BusinessMetricName, (typeof MetricUnit)[keyof typeof MetricUnit]>> = {
   Drawdowns: MetricUnit.Count,
@@ -87,6 +107,25 @@ const UNITS: Readonly<Record<BusinessMetricName, (typeof MetricUnit)[keyof typeo
   AccruedInterestFen: MetricUnit.NoUnit,
   OverduePrincipalFen: MetricUnit.NoUnit,
   OverdueRatioPpm: MetricUnit.NoUnit,
+  InclusiveSmeBalanceFen: MetricUnit.NoUnit,
+  InclusiveSmeBorrowers: MetricUnit.Count,
+  FarmerBalanceFen: MetricUnit.NoUnit,
+  CreditLoanSharePpm: MetricUnit.NoUnit,
+  NewLendingFen: MetricUnit.NoUnit,
+  NewLendingRatePpm: MetricUnit.NoUnit,
+  InclusiveSmeNewLendingFen: MetricUnit.NoUnit,
+  InclusiveSmeNewLendingRatePpm: MetricUnit.NoUnit,
+  FirstLoanBorrowersOfDay: MetricUnit.Count,
+  FirstLoanUnknownOfDay: MetricUnit.Count,
+  RenewalDrawdownsOfDay: MetricUnit.Count,
+  RenewalPrincipalCarriedFen: MetricUnit.NoUnit,
+  ClassNormalFen: MetricUnit.NoUnit,
+  ClassSpecialMentionFen: MetricUnit.NoUnit,
+  ClassSubstandardFen: MetricUnit.NoUnit,
+  ClassDoubtfulFen: MetricUnit.NoUnit,
+  ClassLossFen: MetricUnit.NoUnit,
+  NonPerformingFen: MetricUnit.NoUnit,
+  NonPerformingRatioPpm: MetricUnit.NoUnit,
 };
 
 /** The narrow metrics interface handlers get: they add values; dimensions and flushing are the stack's job. */

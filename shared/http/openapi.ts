@@ -206,7 +206,11 @@ function successResponses(route: AnyRoute, schemas: SchemaConverter, examples: O
             },
           }
         : {}),
-      content: { [JSON_CONTENT_TYPE]: { schema: schemas.convert(schema), ...(example === undefined ? {} : { example }) } },
+      content: {
+        [JSON_CONTENT_TYPE]: { schema: schemas.convert(schema), ...(example === undefined ? {} : { example }) },
+        // The same figures as text, one row per figure or posting, when Accept asks for it.
+        ...Object.fromEntries((route.alsoAs ?? []).map((type) => [type, { schema: { type: 'string' } }])),
+      },
     };
   }
   return responses;

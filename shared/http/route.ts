@@ -49,6 +49,8 @@ export interface RouteSpec {
    * inputs imply (standardErrors): documented in OpenAPI.
    */
   readonly errors?: readonly RefusalCode[];
+  /** Other media types the success response is also available in, chosen by the Accept header (e.g. text/csv). */
+  readonly alsoAs?: readonly 'text/csv'[];
 }
 
 export type RouteKind = 'command' | 'query';
@@ -100,6 +102,8 @@ export type HandlerResult<R, S extends StatusOf<R> = StatusOf<R>> = S extends un
       readonly replayed?: boolean;
       /** Appends the command lost to concurrent ones before it went through (emitted as ConcurrencyRetries). */
       readonly retries?: number;
+      /** Sent instead of the JSON body when the client asked for it (e.g. text/csv); `body` is the same data as JSON. */
+      readonly text?: { readonly contentType: string; readonly body: string };
     }
   : never;
 

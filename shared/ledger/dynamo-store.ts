@@ -27,6 +27,7 @@ import {
   assertEodReport,
   DEFAULT_PAGE_SIZE,
   type BorrowerRecord,
+  type EodBorrowers,
   type EodPart,
   type EodReport,
   type FirstLoan,
@@ -44,6 +45,7 @@ import {
   assertItemWithinLimit,
   ATTR,
   borrowerKey,
+  eodBorrowersToItem,
   eodPartToItem,
   eodReportKey,
   eodReportToItem,
@@ -51,6 +53,7 @@ import {
   eventToItem,
   firstLoanJson,
   itemToBorrower,
+  itemToEodBorrowers,
   itemToEodPart,
   itemToEodReport,
   itemToEvent,
@@ -69,6 +72,7 @@ import type { RetryRuntime } from './runtime.ts';
 import {
   borrowerPk,
   EOD_SHARD_COUNT,
+  eodBorrowersPrefix,
   eodPartPrefix,
   eodPk,
   EVENT_SK_PREFIX,
@@ -442,6 +446,32 @@ export class DynamoLedgerStore implements LedgerStore {
       if (startKey === undefined) return parts;
     }
     throw new InvariantViolation(`more than ${EOD_SHARD_COUNT} pages of end-of-day parts for ${date}, run ${run}`);
+  }
+
+  async putEodBorrowers(run: string, entry: EodBorrowers): Promise<void> {
+    assertDate(entry.date, 'date');
+    const item = eodBorrowersToItem(run, entry);
+    assertItemWithinLimit(item, `borrower sums ${entry.date} [${entry.from}] #${entry.index}`);
+    await this.#put({ Item: item });
+  }
+
+  async listEodBorrowers(date: string, run: string): Promise<EodBorrowers[]> {
+    assertDate(date, 'date');
+    const entries: EodBorrowers[] = [];
+    let startKey: Item | undefined;
+    // Pages of up to 1 MB: a few items each. Bounded by the book (a page of borrowers per item).
+    for (;;) {
+      const out = await this.#query({
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: { ':pk': str(eodPk(date)), ':prefix': str(eodBorrowersPrefix(run)) },
+        ConsistentRead: true,
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      });
+      entries.push(...(out.Items ?? []).map(itemToEodBorrowers));
+      startKey = out.LastEvaluatedKey;
+      if (startKey === undefined) return entries;
+    }
   }
 
   // -------------------------------------------------------------------------------------

@@ -6,12 +6,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { invariant, InvariantViolation } from '#domain/errors.ts';
 import type { Posting } from '#domain/state.ts';
-import type { BorrowerRecord, EodPart, EodReport, FirstLoan, JournalEvent, LprFixing, RenewalQueueEntry, StoredResponse } from './journal.ts';
+import type { BorrowerRecord, EodBorrowers, EodPart, EodReport, FirstLoan, JournalEvent, LprFixing, RenewalQueueEntry, StoredResponse } from './journal.ts';
 import { canonicalJson } from './request-hash.ts';
 import {
   borrowerIdFromKey,
   borrowerPk,
   EOD_REPORT_SK,
+  eodBorrowersSk,
   eodPartSk,
   eodPk,
   eventSk,
@@ -292,6 +293,20 @@ export function eodPartKey(date: string, run: string, fromShard: number): Item {
 
 export function eodPartToItem(run: string, part: EodPart): Item {
   return { ...eodPartKey(part.date, run, part.from), part: str(toJson(part, 'part')) };
+}
+
+export function eodBorrowersKey(date: string, run: string, fromShard: number, index: number): Item {
+  return { [ATTR.pk]: str(eodPk(date)), [ATTR.sk]: str(eodBorrowersSk(run, fromShard, index)) };
+}
+
+export function eodBorrowersToItem(run: string, entry: EodBorrowers): Item {
+  return { ...eodBorrowersKey(entry.date, run, entry.from, entry.index), borrowers: str(toJson(entry, 'borrowers')) };
+}
+
+export function itemToEodBorrowers(item: Item): EodBorrowers {
+  const entry = fromJson(readString(item, 'borrowers'), 'borrowers') as EodBorrowers;
+  invariant(eodPk(entry.date) === readString(item, ATTR.pk), `stored borrowers of ${entry.date} sit under ${readString(item, ATTR.pk)}`);
+  return entry;
 }
 
 export function itemToEodPart(item: Item): EodPart {

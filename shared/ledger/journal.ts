@@ -7,7 +7,7 @@ import { invariant } from '#domain/errors.ts';
 import type { RenewalQueueStatus } from '#domain/renewal-checks.ts';
 import type { Posting } from '#domain/state.ts';
 // The report's one shape is the contract's (end of day is documented in docs/end-of-day.md).
-import type { EodPart, EodReport } from '#api/eod.ts';
+import type { EodBorrowers, EodPart, EodReport } from '#api/eod.ts';
 import { assertSeq, EOD_SHARD_COUNT, eodShardOf } from './schema.ts';
 
 /** What the API answered, stored with the event so a replay returns the same bytes forever. */
@@ -185,9 +185,13 @@ export interface EodReports {
   putEodPart(run: string, part: EodPart): Promise<void>;
   /** Every part one run kept for a date, in shard order (consistent reads). */
   listEodParts(date: string, run: string): Promise<EodPart[]>;
+  /** Keeps one item of a run's borrower sums (overwrites: a retried invocation writes the same item again). */
+  putEodBorrowers(run: string, item: EodBorrowers): Promise<void>;
+  /** Every item of borrower sums one run kept for a date, by range and index (consistent reads). */
+  listEodBorrowers(date: string, run: string): Promise<EodBorrowers[]>;
 }
 
-export type { EodPart, EodReport };
+export type { EodBorrowers, EodPart, EodReport };
 
 export type LedgerStore = Journal & FacilityDirectory & BorrowerProfiles & LprFixings & ReviewQueue & EodReports;
 
@@ -218,7 +222,10 @@ const isCount = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number
 /** What every adapter checks before it stores a part: a range of shards, and counts as a report's. */
 export function assertEodPart(part: EodPart): void {
   invariant(Number.isSafeInteger(part.from) && Number.isSafeInteger(part.to) && part.from >= 0 && part.from < part.to && part.to <= EOD_SHARD_COUNT, `part covers shards [${part.from}, ${part.to})`);
-  assertEodReport({ ...part, shards: part.to - part.from, overdueRatioPpm: 0 });
+  // The policy figures are computed when parts combine; a part carries its borrowers' sums and its ledger.
+  invariant(isCount(part.borrowerChunks), `part borrowerChunks must be a non-negative integer: ${part.borrowerChunks}`);
+  const { borrowerChunks: _chunks, ledger, ...counts } = part;
+  assertEodReport({ ...counts, shards: part.to - part.from, overdueRatioPpm: 0, policy: undefined as never, trialBalance: ledger });
 }
 
 /** What every adapter checks before it stores a report: counts and amounts are non-negative safe integers. */

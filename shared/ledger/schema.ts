@@ -132,6 +132,7 @@ const REFERRAL_PREFIX = 'REF#';
 export const EOD_KEY_PREFIX = 'EOD#';
 export const EOD_REPORT_SK = 'REPORT';
 const EOD_PART_PREFIX = 'PART#';
+const EOD_BORROWERS_PREFIX = 'BORR#';
 /** A run's id (Step Functions' execution name): letters, digits, '-' and '_'. */
 const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -206,6 +207,18 @@ export function eodPartSk(run: string, fromShard: number): string {
 export function eodPartPrefix(run: string): string {
   invariant(RUN_ID.test(run), `not a run id: ${JSON.stringify(run)}`);
   return `${EOD_PART_PREFIX}${run}#`;
+}
+
+/** One item of a run's borrower sums: `BORR#<run>#<from>#<index>` (docs/reporting.md). */
+export function eodBorrowersSk(run: string, fromShard: number, index: number): string {
+  assertShard(fromShard);
+  invariant(Number.isSafeInteger(index) && index >= 0 && index < 1_000_000, `not a borrower item index: ${index}`);
+  return `${eodBorrowersPrefix(run)}${String(fromShard).padStart(4, '0')}#${String(index).padStart(6, '0')}`;
+}
+
+export function eodBorrowersPrefix(run: string): string {
+  invariant(RUN_ID.test(run), `not a run id: ${JSON.stringify(run)}`);
+  return `${EOD_BORROWERS_PREFIX}${run}#`;
 }
 
 export function isRunId(run: string): boolean {

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createAppDeps, type AppDeps } from '#app/deps.ts';
-import { EOD_PAGE_SIZE, EOD_TIME_MARGIN_MS, eodRanges, runEod, runEodRange, type EodPart, type EodTaskOutput } from '#app/eod.ts';
+import { EOD_BORROWERS_PER_ITEM, EOD_PAGE_SIZE, EOD_TIME_MARGIN_MS, eodRanges, mergeBorrowers, runEod, runEodRange, type EodPart, type EodTaskOutput } from '#app/eod.ts';
+import { emptyPart as emptyBorrowerPart } from '#domain/policy.ts';
 import { drawdown, openFacility } from '#app/facilities.ts';
 import { fixedClock } from '#domain/calendar.ts';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
@@ -150,6 +151,19 @@ describe('an invocation that runs low on time hands back its cursor, and the nex
     const reportHandler = createReportHandler({ deps: () => deps, clock: fixedClock('2026-01-20T16:40:00Z'), timeoutEarlyInMillis: 0, logger: silent });
     await reportHandler({ date: DATE, startedAt: '2026-01-20T16:30:00.000Z', run }, lambdaContext(() => 0));
     expect(await deps.store.getEodReport(DATE)).toEqual(uninterrupted);
+    // The borrowers' sums went to items of their own (bounded by EOD_BORROWERS_PER_ITEM), as many as each part counts.
+    const parts = await deps.store.listEodParts(DATE, run);
+    const items = await deps.store.listEodBorrowers(DATE, run);
+    for (const p of parts) expect(items.filter((i) => i.from === p.from)).toHaveLength(p.borrowerChunks);
+    expect(items.every((i) => i.borrowers.length <= EOD_BORROWERS_PER_ITEM)).toBe(true);
+    expect(items.reduce((n, i) => n + i.borrowers.length, 0)).toBe(273); // one borrower a facility
+    // An item a crashed attempt wrote past its range's count is not read; a missing one is an error, not a short report.
+    const stray = { ...emptyBorrowerPart('B-STRAY'), balanceFen: 1_000_00 };
+    await deps.store.putEodBorrowers(run, { date: DATE, from: parts[0]!.from, index: parts[0]!.borrowerChunks, borrowers: [stray] });
+    await reportHandler({ date: DATE, startedAt: '2026-01-20T16:30:00.000Z', run }, lambdaContext(() => 0));
+    expect(await deps.store.getEodReport(DATE)).toEqual(uninterrupted);
+    await deps.store.putEodPart(run, { ...parts[0]!, borrowerChunks: parts[0]!.borrowerChunks + 2 });
+    await expect(reportHandler({ date: DATE, startedAt: '2026-01-20T16:30:00.000Z', run }, lambdaContext(() => 0))).rejects.toThrow(/kept \d+ borrower items, \d+ found/);
     // Every facility settled exactly once, the legacy ones too.
     for (const id of [...LEGACY, book.ids[0]!, book.ids[229]!, book.ids[272]!]) {
       expect((await deps.store.listEvents(id, { limit: 10 })).items.map((e) => e.type), id).toEqual(['FacilityOpened', 'DrawdownMade', 'EndOfDay']);
@@ -158,7 +172,7 @@ describe('an invocation that runs low on time hands back its cursor, and the nex
 
   it('a retry after a crash resumes from the last cursor handed back, not from the range’s first page', { timeout: 60_000 }, async () => {
     const range = { from: 0, to: 256 };
-    const { part: whole } = await runEodRange(await bookTable('eod-crash-twin'), DATE, range);
+    const { part: whole, borrowers: wholeBorrowers } = await runEodRange(await bookTable('eod-crash-twin'), DATE, range);
 
     const deps = await bookTable('eod-crash');
     const shardHandler = shardFunction(deps);
@@ -197,6 +211,9 @@ describe('an invocation that runs low on time hands back its cursor, and the nex
     expect(redone).toBeGreaterThan(0);
     expect(out.part.changed).toBe(whole.changed - redone);
     expect(await deps.store.listEodParts(DATE, run)).toEqual([out.part]);
+    // The borrowers the surviving invocations kept are those of one uninterrupted pass, each once.
+    const kept = (await deps.store.listEodBorrowers(DATE, run)).filter((i) => i.index < out.part.borrowerChunks).flatMap((i) => i.borrowers);
+    expect(mergeBorrowers(kept)).toEqual(mergeBorrowers(wholeBorrowers));
   });
 });
 

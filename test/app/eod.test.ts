@@ -17,6 +17,7 @@ import { DEFAULT_PRODUCT } from '#domain/product.ts';
 import { EOD_METRIC_DIMENSIONS, Logger } from '#http/observability.ts';
 import { EOD_SHARD_COUNT } from '#ledger/schema.ts';
 import { EodReportInput, EodShardInput } from '../../functions/jobs.ts';
+import { zeroLedger } from '#domain/postings.ts';
 import { apiEvent, callers, IAM_PRINCIPALS_JSON } from '../http/support.ts';
 import { freshTable, instantRuntime, ledgerClient, ledgerStore } from '../setup/ledger.ts';
 
@@ -44,6 +45,8 @@ function part(range: { from: number; to: number }, extra: Partial<EodPart> = {})
       penaltyInterestFen: 0,
       byClassification: { NORMAL: 1, SPECIAL_MENTION: 1 },
     },
+    borrowerChunks: 0,
+    ledger: zeroLedger(),
     ...extra,
   };
 }
@@ -100,7 +103,7 @@ describe('ranges of shards', () => {
 
 describe('combining the parts of a run', () => {
   it('adds every range up into the report of the date', () => {
-    const report = combineParts('2026-01-20', RANGES.map((r) => part(r)).reverse());
+    const report = combineParts('2026-01-20', RANGES.map((r) => part(r)).reverse(), []);
     expect(report).toMatchObject({ date: '2026-01-20', shards: EOD_SHARD_COUNT, processed: 32, changed: 16, failures: 0, eventsByType: { InterestSettled: 16 } });
     expect(report.totals).toMatchObject({ facilities: 32, principalOutstandingFen: 16_000_00, byClassification: { NORMAL: 16, SPECIAL_MENTION: 16 } });
     expect(report.overdueRatioPpm).toBe(100_000); // 10%
@@ -108,10 +111,10 @@ describe('combining the parts of a run', () => {
 
   it('refuses parts that miss a shard, overlap, or mix dates: the portfolio would be wrong', () => {
     const all = RANGES.map((r) => part(r));
-    expect(() => combineParts('2026-01-20', all.slice(1))).toThrow(InvariantViolation);
-    expect(() => combineParts('2026-01-20', all.slice(0, -1))).toThrow(InvariantViolation);
-    expect(() => combineParts('2026-01-20', [...all, part({ from: 10, to: 20 })])).toThrow(InvariantViolation);
-    expect(() => combineParts('2026-01-20', [...all.slice(1), part(RANGES[0]!, { date: '2026-01-19' })])).toThrow(/\[0, 64\) reports 2026-01-19/);
+    expect(() => combineParts('2026-01-20', all.slice(1), [])).toThrow(InvariantViolation);
+    expect(() => combineParts('2026-01-20', all.slice(0, -1), [])).toThrow(InvariantViolation);
+    expect(() => combineParts('2026-01-20', [...all, part({ from: 10, to: 20 })], [])).toThrow(InvariantViolation);
+    expect(() => combineParts('2026-01-20', [...all.slice(1), part(RANGES[0]!, { date: '2026-01-19' })], [])).toThrow(/\[0, 64\) reports 2026-01-19/);
   });
 
   it('counts every failure but names only the first few of each range, so what travels between states stays far below 256 KB', () => {
@@ -131,7 +134,7 @@ describe('combining the parts of a run', () => {
     // Out of every range: only its date. 1 024 ranges of them, and the report task's input, are tiny.
     expect(Buffer.byteLength(JSON.stringify(Array.from({ length: EOD_SHARD_COUNT }, () => ({ date: '2026-01-20' }))))).toBeLessThan(32 * 1024);
     expect(EodReportInput.safeParse({ date: '2026-01-20', startedAt: '2026-01-20T16:30:00.000Z', run: 'nightly-2026-01-20' }).success).toBe(true);
-    expect(summarise('2026-01-20', worst)).toMatchObject({ failures: 1_600_000 });
+    expect(summarise('2026-01-20', worst, [])).toMatchObject({ failures: 1_600_000 });
   });
 });
 
@@ -242,7 +245,13 @@ describe('the nightly end of day through its functions, on the embedded store', 
     expect([...directive.Dimensions[0]!].sort()).toEqual(['channel', 'operation', 'service']);
     expect(metrics).toMatchObject({ ...EOD_METRIC_DIMENSIONS, service: 'credit-service' });
     expect(directive.Metrics.map((m) => m.Name).sort()).toEqual(
-      ['AccruedInterestFen', 'EodDurationMs', 'EodFacilitiesChanged', 'EodFacilitiesProcessed', 'EodFailures', 'OutstandingPrincipalFen', 'OverduePrincipalFen', 'OverdueRatioPpm'].sort(),
+      [
+        ...['AccruedInterestFen', 'EodDurationMs', 'EodFacilitiesChanged', 'EodFacilitiesProcessed', 'EodFailures', 'OutstandingPrincipalFen', 'OverduePrincipalFen', 'OverdueRatioPpm'],
+        // The policy figures' headline metrics (docs/reporting.md).
+        ...['InclusiveSmeBalanceFen', 'InclusiveSmeBorrowers', 'FarmerBalanceFen', 'CreditLoanSharePpm', 'NewLendingFen', 'NewLendingRatePpm', 'InclusiveSmeNewLendingFen', 'InclusiveSmeNewLendingRatePpm'],
+        ...['FirstLoanBorrowersOfDay', 'FirstLoanUnknownOfDay', 'RenewalDrawdownsOfDay', 'RenewalPrincipalCarriedFen', 'NonPerformingFen', 'NonPerformingRatioPpm'],
+        ...['ClassNormalFen', 'ClassSpecialMentionFen', 'ClassSubstandardFen', 'ClassDoubtfulFen', 'ClassLossFen'],
+      ].sort(),
     );
     expect(metrics).toMatchObject({ EodDurationMs: 420_000, EodFacilitiesProcessed: 5, EodFacilitiesChanged: 5, EodFailures: 0, AccruedInterestFen: 766_665, OutstandingPrincipalFen: 5_000_000_00, OverdueRatioPpm: 0 });
 

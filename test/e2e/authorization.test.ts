@@ -112,6 +112,9 @@ const fixtures: Record<Operation, () => Fixture> = {
   // The day before every line here opened: end of day finds nothing to do and writes nothing.
   'ops-eod': () => ({ path: '/v1/ops/eod/2026-01-04' }),
   'ops-portfolio': () => ({ path: '/v1/ops/portfolio', query: { date: '2026-01-03' } }),
+  'ops-policy-report': () => ({ path: '/v1/ops/reports/policy', query: { month: '2026-01' } }),
+  'ops-trial-balance': () => ({ path: '/v1/ops/ledger/trial-balance', query: { date: '2026-01-03' } }),
+  'ops-postings': () => ({ path: '/v1/ops/ledger/postings', query: { date: '2026-01-03' } }),
   openapi: () => ({ path: '/openapi.json' }),
 };
 

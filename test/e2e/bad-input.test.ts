@@ -173,7 +173,7 @@ interface Field {
   readonly kind: Kind;
   readonly required: boolean;
 }
-type QueryKind = 'date' | 'limit' | 'cursor' | 'queue-status';
+type QueryKind = 'date' | 'limit' | 'cursor' | 'queue-status' | 'month' | 'year';
 
 interface Base {
   readonly caller: string;
@@ -284,6 +284,15 @@ const bases: Record<Operation, Base> = {
   // 2026-03-20 is a settlement day after the drawdown: a run that slipped through would write.
   'ops-eod': { caller: OPS, params: { date: DAY }, paramKinds: { date: 'date' } },
   'ops-portfolio': { caller: OPS, params: {}, paramKinds: {}, query: { date: '2026-01-04' }, queryKinds: { date: { kind: 'date', required: true } } },
+  'ops-policy-report': { caller: OPS, params: {}, paramKinds: {}, query: { month: '2026-01' }, queryKinds: { month: { kind: 'month', required: false }, year: { kind: 'year', required: false } } },
+  'ops-trial-balance': { caller: OPS, params: {}, paramKinds: {}, query: { date: '2026-01-04' }, queryKinds: { date: { kind: 'date', required: true } } },
+  'ops-postings': {
+    caller: OPS,
+    params: {},
+    paramKinds: {},
+    query: { date: '2026-01-04', limit: '10' },
+    queryKinds: { date: { kind: 'date', required: true }, limit: { kind: 'limit', required: false }, cursor: { kind: 'cursor', required: false } },
+  },
   openapi: { caller: CHANNEL, params: {}, paramKinds: {} },
 };
 
@@ -491,6 +500,11 @@ function badQueryValue(kind: QueryKind): fc.Arbitrary<string> {
       const allowed = ['REFERRED', 'APPROVED', 'DECLINED', 'EXPIRED'];
       return fc.oneof(fc.constantFrom('referred', 'REJECTED', 'PENDING', '', ' REFERRED', 'APPROVED '), fc.string({ maxLength: 10 })).filter((s) => !allowed.includes(s));
     }
+    case 'month':
+      // Always beside the base's month=: a second period, or a malformed one, is a 400 either way.
+      return fc.oneof(fc.constantFrom('2026-13', '2026-00', '2026-1', '26-01', '2026-01-01', '', '1969-12', '２０２６-01'), fc.string({ maxLength: 8 }));
+    case 'year':
+      return fc.oneof(fc.constantFrom('26', '20261', '', 'abcd', '1969', ' 2026', '2026'), fc.string({ maxLength: 5 }));
   }
 }
 

@@ -6,6 +6,9 @@
  * Bundling is skipped (see support.ts); test/infra/bundling.test.ts bundles one function for real.
  */
 import { IAM_PRINCIPALS_ENV, TABLE_NAME_ENV } from '#config/env.ts';
+import { policyMetricValues } from '#app/eod.ts';
+import { policyFigures } from '#domain/policy.ts';
+import { POLICY_SECTION_TITLE } from '../../infra/constructs/observability.ts';
 import { describe, expect, it } from 'vitest';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -331,6 +334,22 @@ describe('observability', () => {
     }
   });
 
+  it('has a policy-figures section, titled in Chinese and English, graphing every headline figure of end of day', () => {
+    const parts = (ofType('AWS::CloudWatch::Dashboard')[0]![1].Properties!['DashboardBody'] as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'ref')).join('')) as {
+      widgets: { type: string; y: number; properties: { title?: string; markdown?: string; metrics?: unknown[][] } }[];
+    };
+    const heading = body.widgets.find((w) => w.type === 'text' && w.properties.markdown!.startsWith(`# ${POLICY_SECTION_TITLE}`));
+    expect(heading).toBeDefined();
+    const section = body.widgets.filter((w) => w.type === 'metric' && w.y > heading!.y);
+    const titles = section.map((w) => w.properties.title!);
+    expect(titles).toHaveLength(9);
+    // Every title names the figure in Chinese, then in English.
+    for (const title of titles) expect(title, title).toMatch(/^[\u4e00-\u9fff、与]+.* [A-Z][a-z]/u);
+    const shown = section.flatMap((w) => w.properties.metrics!.map((m) => (m.at(-1) as { expression?: string }).expression ?? ''));
+    for (const [name] of policyMetricValues(emptyPolicy)) expect(shown.some((e) => e.includes(`MetricName="${name}"`)), name).toBe(true);
+  });
+
   it('publishes to a topic encrypted with a rotating key that CloudWatch may use, over TLS only', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
@@ -342,6 +361,8 @@ describe('observability', () => {
     });
   });
 });
+
+const emptyPolicy = policyFigures('2026-01-31', [], { borrowerTypes: [], enterpriseSizes: [] });
 
 describe('the SME user pool', () => {
   const pool = Template.fromStack(identity!);

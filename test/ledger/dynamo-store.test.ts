@@ -2,6 +2,8 @@
  * The DynamoDB adapter against the embedded store: what each port operation reads and
  * writes, with raw GetItem checks where the stored bytes are the point.
  */
+import { policyFigures } from '#domain/policy.ts';
+import { BORROWER_TYPES, ENTERPRISE_SIZES } from '#domain/profile.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvariantViolation, ValidationError } from '#domain/errors.ts';
@@ -389,6 +391,8 @@ describe('end-of-day reports', () => {
       byClassification: { NORMAL: 3 },
     },
     overdueRatioPpm: 0,
+    policy: policyFigures(date, [], { borrowerTypes: BORROWER_TYPES, enterpriseSizes: ENTERPRISE_SIZES }),
+    trialBalance: { LOAN_PRINCIPAL: 300_000_00, BORROWER_SETTLEMENT: -300_000_00 },
     ...extra,
   });
 

@@ -1,0 +1,115 @@
+/**
+ * The contract of reporting (docs/reporting.md): the policy figures a report carries (in fen
+ * between end-of-day steps, in yuan and percent in views), the month and year reports, and the
+ * general-ledger extract.
+ */
+import type { BorrowerPart as DomainBorrowerPart, PolicyFigures as DomainPolicyFigures } from '#domain/policy.ts';
+import { CLASSES } from '#domain/policy.ts';
+import { BORROWER_TYPES, COLLATERAL_TYPES, ENTERPRISE_SIZES } from '#domain/profile.ts';
+import { BusinessDate, FacilityId, PageQuery, Percent, Yuan } from './primitives.ts';
+import * as z from './z.ts';
+
+const Count = z.int().check(z.gte(0));
+const Decimal = z.string().check(z.regex(/^[0-9]{1,40}$/));
+const ClassName = z.enum(CLASSES as readonly ['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS']);
+const Flows = z.strictObject({ newLendingCount: Count, newLendingFen: Count, newLendingFenPpm: Decimal, renewalCount: Count, renewalPrincipalFen: Count });
+
+/** One borrower's facilities of a shard, summed (shared/domain/policy.ts BorrowerPart): ~300 bytes in a shard's answer. */
+export const BorrowerPart = z.strictObject({
+  borrowerId: z.string(),
+  creditFen: Count,
+  balanceFen: Count,
+  overdueFen: Count,
+  renewedBalanceFen: Count,
+  balanceByClass: z.partialRecord(ClassName, Count),
+  worstClass: z.nullable(ClassName),
+  firstDrawdownDate: z.nullable(BusinessDate),
+  flows: z.strictObject({ day: Flows, month: Flows, year: Flows }),
+  facts: z.nullable(
+    z.strictObject({
+      borrowerType: z.enum(BORROWER_TYPES),
+      enterpriseSize: z.nullable(z.enum(ENTERPRISE_SIZES)),
+      collateral: z.enum(COLLATERAL_TYPES),
+      priorBankLoan: z.union([z.boolean(), z.literal('unknown')]),
+    }),
+  ),
+}) as unknown as z.ZodMiniType<DomainBorrowerPart>;
+
+/** The policy figures kept with a report, in fen and ppm: computed by policyFigures, never sent by a client. */
+export const PolicyFigures = z.custom<DomainPolicyFigures>((value) => typeof value === 'object' && value !== null && 'flows' in value && 'byClass' in value);
+
+/** Debit-positive balance of every account, in fen (may be negative: credit balances). */
+export const Ledger = z.record(z.string(), z.int());
+
+const SignedPercent = z.string().check(
+  z.regex(/^-?(0|[1-9][0-9]*)\.[0-9]{4}$/, 'must be a percent with 4 decimals'),
+  z.meta({ description: 'A change in percent, exactly 4 decimals, may be negative, e.g. "-2.5000".' }),
+);
+const BalanceCount = z.strictObject({ balance: Yuan, borrowers: Count });
+const Lending = z.strictObject({ count: Count, amount: Yuan, weightedRatePercent: Percent });
+export const PeriodFlows = z.strictObject({
+  newLending: Lending,
+  inclusiveSmeNewLending: Lending,
+  firstLoanBorrowers: Count,
+  firstLoanUnknown: Count,
+  renewals: z.strictObject({ count: Count, principalCarried: Yuan }),
+});
+const byName = <N extends string>(names: readonly N[]) => z.strictObject(Object.fromEntries(names.map((n) => [n, BalanceCount])) as Record<N, typeof BalanceCount>);
+export const PolicyView = z.strictObject({
+  borrowersWithBalance: Count,
+  balance: Yuan,
+  inclusiveSme: BalanceCount,
+  farmer: BalanceCount,
+  creditLoans: z.strictObject({ balance: Yuan, sharePercent: Percent }),
+  byClass: byName(CLASSES),
+  nonPerforming: z.strictObject({ balance: Yuan, ratioPercent: Percent }),
+  overdueBalance: Yuan,
+  renewedBalance: Yuan,
+  borrowersWithoutProfile: Count,
+  flows: z.strictObject({ day: PeriodFlows, monthToDate: PeriodFlows, yearToDate: PeriodFlows }),
+  sinceYearStart: z.strictObject({
+    baseDate: BusinessDate,
+    inclusiveSmeBalanceGrowthPercent: z.nullable(SignedPercent),
+    allLoansBalanceGrowthPercent: z.nullable(SignedPercent),
+    inclusiveSmeBorrowersAtStart: z.nullable(Count),
+    inclusiveSmeBorrowers: Count,
+  }),
+  byBorrowerType: byName(BORROWER_TYPES),
+  byEnterpriseSize: byName(ENTERPRISE_SIZES),
+});
+
+export const PolicyReportQuery = z.strictObject({
+  month: z.optional(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM'))),
+  year: z.optional(z.string().check(z.regex(/^\d{4}$/, 'must be a year YYYY'))),
+});
+export const PolicyPeriodReport = z.strictObject({
+  period: z.string(),
+  asOf: BusinessDate,
+  complete: z.boolean(),
+  flows: PeriodFlows,
+  policy: PolicyView,
+});
+
+export const LedgerDateQuery = z.strictObject({ date: BusinessDate });
+export const TrialBalanceView = z.strictObject({
+  date: BusinessDate,
+  accounts: z.array(z.strictObject({ account: z.string(), offBalanceSheet: z.boolean(), side: z.enum(['DR', 'CR']), balance: Yuan })),
+  totals: z.strictObject({ debit: Yuan, credit: Yuan }),
+});
+export const PostingsQuery = z.extend(PageQuery, { date: BusinessDate });
+export const PostingsPage = z.strictObject({
+  date: BusinessDate,
+  items: z.array(
+    z.strictObject({
+      facilityId: FacilityId,
+      seq: z.int(),
+      eventType: z.string(),
+      businessDate: BusinessDate,
+      recordedAt: z.string(),
+      account: z.string(),
+      side: z.enum(['DR', 'CR']),
+      amount: Yuan,
+    }),
+  ),
+  nextCursor: z.optional(z.string()),
+});
