@@ -73,6 +73,8 @@ export const BUSINESS_METRICS: Readonly<Record<BusinessMetricName, { readonly la
   ClassLossFen: { label: '损失 Loss', kind: 'eod-level-fen' },
   NonPerformingFen: { label: '不良贷款余额 Non-performing balance', kind: 'eod-level-fen' },
   NonPerformingRatioPpm: { label: '不良率 Non-performing ratio (%)', kind: 'eod-ppm' },
+  NonAccrualBalanceFen: { label: '非应计贷款余额 Non-accrual balance', kind: 'eod-level-fen' },
+  OffBalanceInterestFen: { label: '表外应收利息 Interest off balance sheet', kind: 'eod-level-fen' },
 };
 
 /** The heading of the dashboard's policy-figures section. */
@@ -386,6 +388,7 @@ export class Observability extends Construct {
             right: business('NonPerformingRatioPpm'),
             rightYAxis: { min: 0, label: '%', showUnits: false },
           }),
+          graph('非应计贷款 Non-accrual balance and interest off balance sheet (yuan)', business('NonAccrualBalanceFen', 'OffBalanceInterestFen'), { period: ONE_DAY }),
         ],
       ],
     });

@@ -21,6 +21,8 @@ export const BorrowerPart = z.strictObject({
   balanceFen: Count,
   overdueFen: Count,
   renewedBalanceFen: Count,
+  nonAccrualBalanceFen: Count,
+  offBalanceInterestFen: Count,
   balanceByClass: z.partialRecord(ClassName, Count),
   worstClass: z.nullable(ClassName),
   firstDrawdownDate: z.nullable(BusinessDate),
@@ -65,6 +67,8 @@ export const PolicyView = z.strictObject({
   nonPerforming: z.strictObject({ balance: Yuan, ratioPercent: Percent }),
   overdueBalance: Yuan,
   renewedBalance: Yuan,
+  /** 非应计贷款 (表外): the balance of facilities on non-accrual, their borrowers, and the interest kept on the memo account. */
+  nonAccrual: z.strictObject({ balance: Yuan, borrowers: Count, offBalanceInterest: Yuan }),
   borrowersWithoutProfile: Count,
   flows: z.strictObject({ day: PeriodFlows, monthToDate: PeriodFlows, yearToDate: PeriodFlows }),
   sinceYearStart: z.strictObject({

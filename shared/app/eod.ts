@@ -139,7 +139,7 @@ type BorrowerIndex = Map<string, BorrowerPart>;
 export function collectFigures(part: EodPart, index: BorrowerIndex, asOf: FacilityState, endOfDate: FacilityState, date: string, lpr: LprSchedule): void {
   addValuation(part.totals, asOf, date, lpr);
   const v = valuationAsOf(asOf, date, lpr);
-  const figures = facilityFigures(v.state, date, { balanceFen: v.principalOutstandingFen, overdueFen: v.totals.OVERDUE_PRINCIPAL });
+  const figures = facilityFigures(v.state, date, { balanceFen: v.principalOutstandingFen, overdueFen: v.totals.OVERDUE_PRINCIPAL, offBalanceInterestFen: v.offBalanceInterestFen });
   let borrower = index.get(figures.borrowerId);
   if (borrower === undefined) {
     borrower = emptyBorrowerPart(figures.borrowerId);
@@ -596,5 +596,7 @@ export function policyMetricValues(p: PolicyFigures): readonly (readonly [Busine
     ['ClassLossFen', p.byClass.LOSS.balanceFen],
     ['NonPerformingFen', p.nonPerforming.balanceFen],
     ['NonPerformingRatioPpm', p.nonPerforming.ratioPpm],
+    ['NonAccrualBalanceFen', p.nonAccrual.balanceFen],
+    ['OffBalanceInterestFen', p.nonAccrual.offBalanceInterestFen],
   ];
 }

@@ -148,6 +148,8 @@ export const FIGURE_LABELS: Readonly<Record<string, readonly [zh: string, en: st
   ratioPercent: ['不良率(%)', 'Ratio (%)'],
   overdueBalance: ['逾期贷款余额', 'Overdue balance'],
   renewedBalance: ['无还本续贷余额', 'Balance of renewed loans'],
+  nonAccrual: ['非应计贷款', 'Non-accrual loans'],
+  offBalanceInterest: ['表外应收利息', 'Interest off balance sheet'],
   borrowersWithoutProfile: ['无客户资料的有贷户数', 'Borrowers with a balance but no profile'],
   flows: ['发生额', 'Flows'],
   day: ['当日', 'Day'],

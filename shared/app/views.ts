@@ -168,6 +168,8 @@ export function policyView(p: PolicyFigures, yearStart: { baseDate: string; poli
     nonPerforming: { balance: formatYuan(p.nonPerforming.balanceFen), ratioPercent: formatPercent(p.nonPerforming.ratioPpm) },
     overdueBalance: formatYuan(p.overdueBalanceFen),
     renewedBalance: formatYuan(p.renewedBalanceFen),
+    // Reports kept before non-accrual existed have none.
+    nonAccrual: { ...balanceCountView(p.nonAccrual ?? { balanceFen: 0, borrowers: 0 }), offBalanceInterest: formatYuan(p.nonAccrual?.offBalanceInterestFen ?? 0) },
     borrowersWithoutProfile: p.borrowersWithoutProfile,
     flows: { day: periodFlowsView(p.flows.day), monthToDate: periodFlowsView(p.flows.month), yearToDate: periodFlowsView(p.flows.year) },
     sinceYearStart: {

@@ -237,13 +237,17 @@ export interface FacilityFigures {
   overdueFen: number;
   /** Principal outstanding on drawdowns a renewal created. */
   renewedBalanceFen: number;
+  /** The balance when the facility is on non-accrual (非应计, interest kept off balance sheet), else 0. */
+  nonAccrualBalanceFen: number;
+  /** Interest owed but kept on the memo account (表外应收利息), as of the date. */
+  offBalanceInterestFen: number;
   classification: Classification;
   firstDrawdownDate: BusinessDate | null;
   flows: Record<PeriodKind, FlowCounters>;
 }
 
 /** `state` is the facility as of `date` (accrued and classified through it). */
-export function facilityFigures(state: FacilityState, date: BusinessDate, amounts: { balanceFen: number; overdueFen: number }): FacilityFigures {
+export function facilityFigures(state: FacilityState, date: BusinessDate, amounts: { balanceFen: number; overdueFen: number; offBalanceInterestFen: number }): FacilityFigures {
   countNewDrawdowns(state);
   let renewedBalanceFen = 0;
   for (const d of state.drawdowns) if (renewalMarkerOf(d) !== null) renewedBalanceFen += d.principalFen;
@@ -253,6 +257,8 @@ export function facilityFigures(state: FacilityState, date: BusinessDate, amount
     balanceFen: amounts.balanceFen,
     overdueFen: amounts.overdueFen,
     renewedBalanceFen,
+    nonAccrualBalanceFen: state.nonAccrualSince === null ? 0 : amounts.balanceFen,
+    offBalanceInterestFen: amounts.offBalanceInterestFen,
     classification: reportedClassification(state),
     firstDrawdownDate: countersOf(state).firstDrawdownDate,
     flows: { day: flowIn(state, 'day', date), month: flowIn(state, 'month', date), year: flowIn(state, 'year', date) },
@@ -266,6 +272,8 @@ export interface BorrowerPart {
   balanceFen: number;
   overdueFen: number;
   renewedBalanceFen: number;
+  nonAccrualBalanceFen: number;
+  offBalanceInterestFen: number;
   /** Balance by each facility's reporting class. */
   balanceByClass: Partial<Record<Classification, number>>;
   /** Worst class among the facilities with a balance; null when nothing is outstanding. */
@@ -283,6 +291,8 @@ export function emptyPart(borrowerId: string): BorrowerPart {
     balanceFen: 0,
     overdueFen: 0,
     renewedBalanceFen: 0,
+    nonAccrualBalanceFen: 0,
+    offBalanceInterestFen: 0,
     balanceByClass: {},
     worstClass: null,
     firstDrawdownDate: null,
@@ -297,6 +307,8 @@ export function addFacilityFigures(part: BorrowerPart, f: FacilityFigures): void
   part.balanceFen += f.balanceFen;
   part.overdueFen += f.overdueFen;
   part.renewedBalanceFen += f.renewedBalanceFen;
+  part.nonAccrualBalanceFen += f.nonAccrualBalanceFen;
+  part.offBalanceInterestFen += f.offBalanceInterestFen;
   if (f.balanceFen > 0) {
     part.balanceByClass[f.classification] = (part.balanceByClass[f.classification] ?? 0) + f.balanceFen;
     part.worstClass = part.worstClass === null ? f.classification : worseClassification(part.worstClass, f.classification);
@@ -311,6 +323,8 @@ export function mergeParts(into: BorrowerPart, from: BorrowerPart): void {
   into.balanceFen += from.balanceFen;
   into.overdueFen += from.overdueFen;
   into.renewedBalanceFen += from.renewedBalanceFen;
+  into.nonAccrualBalanceFen += from.nonAccrualBalanceFen;
+  into.offBalanceInterestFen += from.offBalanceInterestFen;
   for (const [k, v] of Object.entries(from.balanceByClass) as [Classification, number][]) into.balanceByClass[k] = (into.balanceByClass[k] ?? 0) + v;
   if (from.worstClass !== null) into.worstClass = into.worstClass === null ? from.worstClass : worseClassification(into.worstClass, from.worstClass);
   if (from.firstDrawdownDate !== null && (into.firstDrawdownDate === null || from.firstDrawdownDate < into.firstDrawdownDate)) into.firstDrawdownDate = from.firstDrawdownDate;
@@ -350,6 +364,8 @@ export interface PolicyFigures {
   nonPerforming: { balanceFen: number; ratioPpm: number };
   overdueBalanceFen: number;
   renewedBalanceFen: number;
+  /** 非应计贷款: balance on non-accrual and its borrowers, and the interest kept off balance sheet (表外). */
+  nonAccrual: BalanceCount & { offBalanceInterestFen: number };
   /** Total credit (Σ limits not closed) of the book, and borrowers without a profile (in no group). */
   totalCreditFen: number;
   borrowersWithoutProfile: number;
@@ -415,6 +431,7 @@ export function policyFigures(date: BusinessDate, parts: Iterable<BorrowerPart>,
     nonPerforming: { balanceFen: 0, ratioPpm: 0 },
     overdueBalanceFen: 0,
     renewedBalanceFen: 0,
+    nonAccrual: { balanceFen: 0, borrowers: 0, offBalanceInterestFen: 0 },
     totalCreditFen: 0,
     borrowersWithoutProfile: 0,
     flows: { day: undefined!, month: undefined!, year: undefined! },
@@ -438,6 +455,8 @@ export function policyFigures(date: BusinessDate, parts: Iterable<BorrowerPart>,
     if (part.worstClass !== null) out.byClass[part.worstClass].borrowers += 1;
     out.overdueBalanceFen += part.overdueFen;
     out.renewedBalanceFen += part.renewedBalanceFen;
+    add(out.nonAccrual, part.nonAccrualBalanceFen);
+    out.nonAccrual.offBalanceInterestFen += part.offBalanceInterestFen;
     if (part.facts === null) {
       if (part.balanceFen > 0) out.borrowersWithoutProfile += 1;
     } else {

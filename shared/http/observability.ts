@@ -84,7 +84,9 @@ export type BusinessMetricName =
   | 'ClassDoubtfulFen'
   | 'ClassLossFen'
   | 'NonPerformingFen'
-  | 'NonPerformingRatioPpm';
+  | 'NonPerformingRatioPpm'
+  | 'NonAccrualBalanceFen'
+  | 'OffBalanceInterestFen';
 
 const UNITS: Readonly<Record<BusinessMetricName, (typeof MetricUnit)[keyof typeof MetricUnit]>> = {
   Drawdowns: MetricUnit.Count,
@@ -126,6 +128,8 @@ const UNITS: Readonly<Record<BusinessMetricName, (typeof MetricUnit)[keyof typeo
   ClassLossFen: MetricUnit.NoUnit,
   NonPerformingFen: MetricUnit.NoUnit,
   NonPerformingRatioPpm: MetricUnit.NoUnit,
+  NonAccrualBalanceFen: MetricUnit.NoUnit,
+  OffBalanceInterestFen: MetricUnit.NoUnit,
 };
 
 /** The narrow metrics interface handlers get: they add values; dimensions and flushing are the stack's job. */

@@ -250,7 +250,7 @@ describe('the nightly end of day through its functions, on the embedded store', 
         // The policy figures' headline metrics (docs/reporting.md).
         ...['InclusiveSmeBalanceFen', 'InclusiveSmeBorrowers', 'FarmerBalanceFen', 'CreditLoanSharePpm', 'NewLendingFen', 'NewLendingRatePpm', 'InclusiveSmeNewLendingFen', 'InclusiveSmeNewLendingRatePpm'],
         ...['FirstLoanBorrowersOfDay', 'FirstLoanUnknownOfDay', 'RenewalDrawdownsOfDay', 'RenewalPrincipalCarriedFen', 'NonPerformingFen', 'NonPerformingRatioPpm'],
-        ...['ClassNormalFen', 'ClassSpecialMentionFen', 'ClassSubstandardFen', 'ClassDoubtfulFen', 'ClassLossFen'],
+        ...['ClassNormalFen', 'ClassSpecialMentionFen', 'ClassSubstandardFen', 'ClassDoubtfulFen', 'ClassLossFen', 'NonAccrualBalanceFen', 'OffBalanceInterestFen'],
       ].sort(),
     );
     expect(metrics).toMatchObject({ EodDurationMs: 420_000, EodFacilitiesProcessed: 5, EodFacilitiesChanged: 5, EodFailures: 0, AccruedInterestFen: 766_665, OutstandingPrincipalFen: 5_000_000_00, OverdueRatioPpm: 0 });

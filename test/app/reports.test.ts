@@ -39,6 +39,7 @@ import { figureRows, loadPortfolio, policyPeriodReport, postingsOn, trialBalance
 
 import { addDays } from '#domain/calendar.ts';
 import { ValidationError } from '#domain/errors.ts';
+import { formatYuan } from '#domain/money.ts';
 import { ACCOUNTS, balances, stateBalances } from '#domain/postings.ts';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
 import type { BorrowerProfile } from '#domain/profile.ts';
@@ -170,6 +171,18 @@ beforeAll(async () => {
   await play();
 }, 120_000);
 
+/**
+ * 非应计 (表外) on `date`: F10 (DPD 91 on 2025-09-30) and F11 (DPD 91 on 2025-12-29) are past the product's
+ * nonAccrualFromDpd (91), F12 (DPD ≤ 33) is not: 200 000 + 100 000 on two borrowers. The interest they keep off
+ * balance sheet is the sum of what their facility views show for the date.
+ */
+async function nonAccrualOn(date: string) {
+  let fen = 0;
+  for (const id of ['F10', 'F11']) fen += yuan((await getFacility(deps, id, date)).offBalanceInterest);
+  expect(fen).toBeGreaterThan(0);
+  return { balance: '300000.00', borrowers: 2, offBalanceInterest: formatYuan(fen) };
+}
+
 /** The figures every report shows for the book of 2026-01-31 (month end), worked out by hand. */
 const MONTH_END_POLICY = {
   // B01 … B13 each hold a balance.
@@ -250,6 +263,7 @@ describe('the day report (2026-01-20)', () => {
       nonPerforming: { balance: '300000.00', ratioPercent: '3.1646' },
       overdueBalance: '450000.00',
       renewedBalance: '0.00',
+      nonAccrual: await nonAccrualOn('2026-01-20'),
       borrowersWithoutProfile: 1,
       flows: {
         // F02 500 000×34 000 + F04 100 000×38 000 + F05 200 000×37 000 + F08 1 000 000×33 500 = 61 700 000 000;
@@ -316,6 +330,7 @@ describe('the month and year reports', () => {
     expect(month).toMatchObject({ period: '2026-01', asOf: '2026-01-31', complete: true, flows: JANUARY_FLOWS });
     expect(month.policy).toEqual({
       ...MONTH_END_POLICY,
+      nonAccrual: await nonAccrualOn('2026-01-31'),
       flows: {
         // F07B's 1 000 000 on 01-31 at 3.20 %; B07 is not 普惠小微.
         day: {
@@ -387,6 +402,7 @@ describe('the month and year reports', () => {
     const feb = { newLending: { count: 1, amount: '100000.00', weightedRatePercent: '3.5000' }, inclusiveSmeNewLending: { count: 1, amount: '100000.00', weightedRatePercent: '3.5000' }, firstLoanBorrowers: 0, firstLoanUnknown: 0, renewals: { count: 0, principalCarried: '0.00' } };
     expect(year.policy).toEqual({
       ...MONTH_END_POLICY,
+      nonAccrual: await nonAccrualOn(year.asOf),
       balance: '10280000.00', // + 100 000
       inclusiveSme: { balance: '4150000.00', borrowers: 9 },
       creditLoans: { balance: '750000.00', sharePercent: '7.2957' }, // 750 000 / 10 280 000 = 7.29572 %

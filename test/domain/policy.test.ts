@@ -148,6 +148,8 @@ describe('the book of a date', () => {
     balanceFen: 0,
     overdueFen: 0,
     renewedBalanceFen: 0,
+    nonAccrualBalanceFen: 0,
+    offBalanceInterestFen: 0,
     classification: 'NORMAL',
     firstDrawdownDate: null,
     flows: { day: zeroFlows(), month: zeroFlows(), year: zeroFlows() },

@@ -343,7 +343,7 @@ describe('observability', () => {
     expect(heading).toBeDefined();
     const section = body.widgets.filter((w) => w.type === 'metric' && w.y > heading!.y);
     const titles = section.map((w) => w.properties.title!);
-    expect(titles).toHaveLength(9);
+    expect(titles).toHaveLength(10); // three rows: levels, flows, classes with 不良 and 非应计
     // Every title names the figure in Chinese, then in English.
     for (const title of titles) expect(title, title).toMatch(/^[\u4e00-\u9fff、与]+.* [A-Z][a-z]/u);
     const shown = section.flatMap((w) => w.properties.metrics!.map((m) => (m.at(-1) as { expression?: string }).expression ?? ''));
