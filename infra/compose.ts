@@ -4,7 +4,9 @@
  *
  *   CreditLedger    the journal table (stateful, retained)
  *   CreditIdentity  the SME user pool (stateful, retained); skipped when one is imported
- *   CreditApi       functions, REST API, firewall, dashboard and alarms (stateless)
+ *   CreditStaff     the staff user pool and its `ops` group (stateful, retained)
+ *   CreditApi       functions, REST API (with the console mount for staff), firewall,
+ *                   dashboard and alarms (stateless)
  *
  * Deployment settings come from CDK context (cdk.json, or `-c key=value` on the command line):
  *
@@ -27,6 +29,7 @@ import { parseIamPrincipals, type IamPrincipals } from '#http/auth.ts';
 import { EOD_CONTEXT, eodRunConfig } from './eod-config.ts';
 import { ApiStack, type ApiStackProps } from './stacks/api-stack.ts';
 import { IdentityStack } from './stacks/identity-stack.ts';
+import { StaffIdentityStack } from './stacks/staff-identity-stack.ts';
 import { LedgerStack } from './stacks/ledger-stack.ts';
 
 export const SERVICE_NAME = 'revolving-credit';
@@ -42,6 +45,7 @@ export const CONTEXT = {
 export interface ServiceStacks {
   readonly ledger: LedgerStack;
   readonly identity?: IdentityStack;
+  readonly staff: StaffIdentityStack;
   readonly api: ApiStack;
 }
 
@@ -59,6 +63,7 @@ export function composeService(app: App, env?: Environment, overrides: ComposeOv
     userPoolId === undefined
       ? new IdentityStack(app, 'CreditIdentity', { ...envProps, description: 'Revolving credit service: SME user pool (stateful, retained)' })
       : undefined;
+  const staff = new StaffIdentityStack(app, 'CreditStaff', { ...envProps, description: 'Revolving credit service: staff user pool with the ops group (stateful, retained)' });
   const alarmEmail = stringContext(app, CONTEXT.alarmEmail);
   const manageAccountLogRole = app.node.tryGetContext(CONTEXT.manageApiGatewayAccountLogRole) as unknown;
   const api = new ApiStack(app, 'CreditApi', {
@@ -67,6 +72,7 @@ export function composeService(app: App, env?: Environment, overrides: ComposeOv
     ledger: ledger.ledger,
     ...(identity === undefined ? {} : { userPool: identity.sme.userPool }),
     ...(userPoolId === undefined ? {} : { userPoolId }),
+    staff: { userPool: staff.staff.userPool, issuer: staff.staff.issuer },
     iamPrincipals: iamPrincipalsFromContext(app),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     ...(manageAccountLogRole === undefined ? {} : { manageAccountLogRole: manageAccountLogRole === true || manageAccountLogRole === 'true' }),
@@ -76,7 +82,7 @@ export function composeService(app: App, env?: Environment, overrides: ComposeOv
   Tags.of(app).add('service', SERVICE_NAME);
   // Every AwsSolutions finding fails synthesis unless acknowledged in code with a reason.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { ledger, ...(identity === undefined ? {} : { identity }), api };
+  return { ledger, ...(identity === undefined ? {} : { identity }), staff, api };
 }
 
 function iamPrincipalsFromContext(app: App): IamPrincipals {

@@ -16,9 +16,13 @@ export interface LocalRequest {
   readonly pathParameters: Readonly<Record<string, string>>;
   readonly requestId: string;
   readonly receivedAtMs: number;
+  /** The Cognito authorizer's claims (the console mount), every value a string as API Gateway hands them over. */
+  readonly claims?: Readonly<Record<string, string>>;
+  /** The API Gateway resource when it is not the route's own path (the console mount). */
+  readonly resource?: string;
 }
 
-export function toProxyEvent({ request, url, body, route, pathParameters, requestId, receivedAtMs }: LocalRequest): APIGatewayProxyEvent {
+export function toProxyEvent({ request, url, body, route, pathParameters, requestId, receivedAtMs, claims, resource = route.path }: LocalRequest): APIGatewayProxyEvent {
   // Prototype-free maps: a header or parameter named "constructor" or "toString" is just a name.
   const headers: Record<string, string> = Object.create(null);
   const multiValueHeaders: Record<string, string[]> = Object.create(null);
@@ -39,7 +43,7 @@ export function toProxyEvent({ request, url, body, route, pathParameters, reques
   const hasPathParameters = Object.keys(pathParameters).length > 0;
   const method = request.method ?? 'GET';
   return {
-    resource: route.path,
+    resource,
     path: url.pathname,
     httpMethod: method,
     headers,
@@ -53,7 +57,7 @@ export function toProxyEvent({ request, url, body, route, pathParameters, reques
     requestContext: {
       accountId: LOCAL_ACCOUNT,
       apiId: 'local',
-      authorizer: null,
+      authorizer: claims === undefined ? null : { claims: { ...claims } },
       protocol: `HTTP/${request.httpVersion}`,
       httpMethod: method,
       path: `/${LOCAL_STAGE}${url.pathname}`,
@@ -61,7 +65,7 @@ export function toProxyEvent({ request, url, body, route, pathParameters, reques
       requestId,
       requestTimeEpoch: receivedAtMs,
       resourceId: 'local',
-      resourcePath: route.path,
+      resourcePath: resource,
       identity: callerIdentity({ sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: request.headers['user-agent'] ?? null }),
     },
   };

@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import pLimit from 'p-limit';
 
+import { acceptsStaffToken, CONSOLE_PREFIX } from '#http/auth.ts';
 import { problemOf } from '#http/errors.ts';
 import { problemResult } from '#http/problem.ts';
 import type { AnyRoute } from '#http/route.ts';
@@ -50,6 +51,14 @@ export interface LocalServerOptions {
   readonly pages?: ReadonlyMap<string, StaticPage>;
   /** Answers requests no route matches (the web apps' files); returns false to leave them to the 404. */
   readonly fallback?: (request: IncomingMessage, response: ServerResponse, pathname: string) => boolean;
+  /**
+   * Mirrors the deployed console mount: requests under CONSOLE_PREFIX reach the routes open to ops
+   * (acceptsStaffToken) with the claims this returns for their Authorization header, as the staff
+   * user pool's Cognito authorizer would hand them over; undefined is a 401, as there. Unset (npm
+   * start), nothing is served under the prefix: the console signs in with x-dev-principal locally.
+   * The route × role tests set it to a stand-in for the staff pool.
+   */
+  readonly staffAuthorizer?: (authorization: string | undefined) => Readonly<Record<string, string>> | undefined;
   /** Told about requests that failed inside the server itself (a handler that does not load). */
   readonly onError?: (message: string, error: unknown) => void;
 }
@@ -57,6 +66,16 @@ export interface LocalServerOptions {
 export interface LocalServer {
   readonly url: string;
   close(): Promise<void>;
+}
+
+/** A request under the console mount, when the server has one: its path without the prefix. */
+function consoleRequest(pathname: string, authorize: LocalServerOptions['staffAuthorizer']) {
+  if (authorize === undefined || !pathname.startsWith(`${CONSOLE_PREFIX}/`)) return undefined;
+  return { pathname: pathname.slice(CONSOLE_PREFIX.length), authorize };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 export async function startServer(options: LocalServerOptions): Promise<LocalServer> {
@@ -93,7 +112,11 @@ export async function startServer(options: LocalServerOptions): Promise<LocalSer
       response.end(request.method === 'HEAD' ? undefined : page.body);
       return;
     }
-    const match = router.match(request.method ?? 'GET', url.pathname);
+    const mount = consoleRequest(url.pathname, options.staffAuthorizer);
+    const match = router.match(request.method ?? 'GET', mount?.pathname ?? url.pathname);
+    if (mount !== undefined && match.kind === 'found' && !acceptsStaffToken(match.route)) {
+      return send(response, requestId, problemResult(problemOf('not-found', `No route matches ${url.pathname}.`, { instance: url.pathname })));
+    }
     if (match.kind === 'not-found') {
       if (options.fallback?.(request, response, url.pathname) === true) return;
       return send(response, requestId, problemResult(problemOf('not-found', `No route matches ${url.pathname}.`, { instance: url.pathname })));
@@ -108,7 +131,12 @@ export async function startServer(options: LocalServerOptions): Promise<LocalSer
       return send(response, requestId, problemResult(problem, { connection: 'close' }));
     }
     const { route, pathParameters } = match;
-    const event = toProxyEvent({ request, url, body, route, pathParameters, requestId, receivedAtMs });
+    let claims: Readonly<Record<string, string>> | undefined;
+    if (mount !== undefined) {
+      claims = mount.authorize(headerValue(request.headers.authorization));
+      if (claims === undefined) return send(response, requestId, problemResult(problemOf('unauthenticated', 'Sign in: this operation requires a valid token.', { instance: url.pathname })));
+    }
+    const event = toProxyEvent({ request, url, body, route, pathParameters, requestId, receivedAtMs, ...(claims === undefined ? {} : { claims, resource: `${CONSOLE_PREFIX}${route.path}` }) });
     const handler = await loadHandler(route.operation);
     if (invocations.pendingCount >= MAX_QUEUED_INVOCATIONS) {
       const problem = problemOf('too-many-requests', `More than ${MAX_QUEUED_INVOCATIONS} requests are waiting; retry later.`, { instance: url.pathname });

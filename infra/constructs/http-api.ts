@@ -2,15 +2,20 @@
  * The REST API, built from the route registry (functions/routes.ts): one resource path and
  * method per route, each with a Lambda proxy integration to its own function, authorized the
  * way the route says. Adding a route to the registry adds it here; nothing is listed twice.
+ *
+ * The console mount: with a staff user pool, every IAM route open to ops (acceptsStaffToken) is
+ * also a method under CONSOLE_PREFIX, integrated with the same function, behind a Cognito
+ * authorizer on the staff pool; the function is told the pool's issuer (STAFF_ISSUER) and maps a
+ * member of its `ops` group to ops (shared/http/auth.ts). SigV4 callers keep the plain path.
  */
-import { IAM_PRINCIPALS_ENV } from '#config/env.ts';
+import { IAM_PRINCIPALS_ENV, STAFF_ISSUER_ENV } from '#config/env.ts';
 import { RemovalPolicy, Stack, Validations, type Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type AuthType, type IamPrincipals } from '#http/auth.ts';
+import { acceptsStaffToken, CONSOLE_PREFIX, type AuthType, type IamPrincipals } from '#http/auth.ts';
 import { GATEWAY_TIMEOUT_DETAIL, INTERNAL_ERROR_DETAIL } from '#http/errors.ts';
 import { NO_STORE, PROBLEM_CONTENT_TYPE, problemTitle, problemType, type ProblemCode } from '#http/problem.ts';
 import type { Role } from '#http/principal.ts';
@@ -57,6 +62,8 @@ export interface HttpApiProps {
   readonly ledger: LedgerTable;
   /** Authorizes the `cognito` routes; required when the registry has any. */
   readonly userPool?: cognito.IUserPool;
+  /** The staff user pool: with it, the routes open to ops are also served under CONSOLE_PREFIX to its `ops` group. */
+  readonly staff?: { readonly userPool: cognito.IUserPool; readonly issuer: string };
   /** SigV4 callers we know, by role or user ARN (parsed from IAM_PRINCIPALS configuration). */
   readonly iamPrincipals: IamPrincipals;
   /** Variables every function gets (metrics namespace, service name). */
@@ -136,7 +143,7 @@ export class HttpApi extends Construct {
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
       cloudWatchRole: manageAccountLogRole,
       ...(manageAccountLogRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
-      ...(props.iamPrincipals.size > 0 ? { policy: resourcePolicy(props.routes, props.iamPrincipals) } : {}),
+      ...(props.iamPrincipals.size > 0 ? { policy: resourcePolicy(props.routes, props.iamPrincipals, props.staff !== undefined) } : {}),
       deployOptions: {
         stageName: props.stageName ?? 'live',
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
@@ -174,6 +181,10 @@ export class HttpApi extends Construct {
       });
       return cognitoAuthorizer;
     };
+    const staffAuthorizer =
+      props.staff !== undefined && props.routes.some(acceptsStaffToken)
+        ? new apigw.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', { cognitoUserPools: [props.staff.userPool], authorizerName: 'staff-user-pool' })
+        : undefined;
 
     const functions = new Map<string, ApiFunction>();
     for (const route of props.routes) {
@@ -185,6 +196,8 @@ export class HttpApi extends Construct {
           ...props.environment,
           // Only IAM routes map SigV4 callers; the others never see the map.
           ...(route.auth === 'iam' ? { [IAM_PRINCIPALS_ENV]: iamPrincipalsJson(props.iamPrincipals) } : {}),
+          // Only the functions behind the console mount take staff tokens.
+          ...(staffAuthorizer !== undefined && props.staff !== undefined && acceptsStaffToken(route) ? { [STAFF_ISSUER_ENV]: props.staff.issuer } : {}),
         },
         ...props.tuning?.[route.operation],
         logRetention: retention,
@@ -205,6 +218,13 @@ export class HttpApi extends Construct {
         },
       );
       acknowledgeAuthorization(method, route);
+      if (staffAuthorizer !== undefined && acceptsStaffToken(route)) {
+        this.api.root.resourceForPath(`${CONSOLE_PREFIX}${route.path}`).addMethod(route.method, new apigw.LambdaIntegration(apiFunction.fn, { allowTestInvoke: false }), {
+          operationName: `${route.operation}-console`,
+          authorizationType: apigw.AuthorizationType.COGNITO,
+          authorizer: staffAuthorizer,
+        });
+      }
     }
     this.functions = functions;
 
@@ -254,7 +274,7 @@ function acknowledgeAuthorization(method: apigw.Method, route: RouteEntry): void
  * role deleted on the partner's side never makes our deployment fail. Cognito and public routes
  * must be allowed for everyone once a policy exists; their own authorization still applies.
  */
-function resourcePolicy(routes: readonly RouteEntry[], principals: IamPrincipals): iam.PolicyDocument {
+function resourcePolicy(routes: readonly RouteEntry[], principals: IamPrincipals, consoleMount: boolean): iam.PolicyDocument {
   const arns = [...principals.keys()].sort();
   const accounts = [...new Set(arns.map((arn) => arn.split(':')[4]!))].sort();
   const statements = [
@@ -266,14 +286,19 @@ function resourcePolicy(routes: readonly RouteEntry[], principals: IamPrincipals
       conditions: { ArnEquals: { 'aws:PrincipalArn': arns } },
     }),
   ];
-  const open = routes.filter((route) => route.auth !== 'iam');
+  const resourceOf = (method: string, path: string) => `execute-api:/*/${method}${path.replaceAll(/\{[^}]+\}/g, '*')}`;
+  const open = [
+    ...routes.filter((route) => route.auth !== 'iam').map((route) => resourceOf(route.method, route.path)),
+    // The console mount is token-authorized like the SME routes.
+    ...(consoleMount ? routes.filter(acceptsStaffToken).map((route) => resourceOf(route.method, `${CONSOLE_PREFIX}${route.path}`)) : []),
+  ];
   if (open.length > 0) {
     statements.push(
       new iam.PolicyStatement({
         sid: 'TokenAndPublicRoutes',
         principals: [new iam.AnyPrincipal()],
         actions: ['execute-api:Invoke'],
-        resources: open.map((route) => `execute-api:/*/${route.method}${route.path.replaceAll(/\{[^}]+\}/g, '*')}`),
+        resources: open,
       }),
     );
   }

@@ -15,7 +15,7 @@ import { ApiFirewall } from '../constructs/api-firewall.ts';
 import { serviceEnvironment } from '../constructs/api-function.ts';
 import { EndOfDay } from '../constructs/end-of-day.ts';
 import type { EodRunConfig } from '../eod-config.ts';
-import { HttpApi, type FunctionTuning, type RouteEntry } from '../constructs/http-api.ts';
+import { HttpApi, type FunctionTuning, type HttpApiProps, type RouteEntry } from '../constructs/http-api.ts';
 import type { LedgerTable } from '../constructs/ledger-table.ts';
 import { Observability } from '../constructs/observability.ts';
 
@@ -35,6 +35,8 @@ export interface ApiStackProps extends StackProps {
   /** The SME user pool (IdentityStack); or `userPoolId` to use one that exists already. */
   readonly userPool?: cognito.IUserPool;
   readonly userPoolId?: string;
+  /** The staff user pool (StaffIdentityStack): the ops routes are also served to its `ops` group under /console. */
+  readonly staff?: HttpApiProps['staff'];
   /** SigV4 callers by role/user ARN → principal; becomes IAM_PRINCIPALS of the IAM routes. */
   readonly iamPrincipals?: IamPrincipals;
   /** @default the registry, functions/routes.ts */
@@ -77,6 +79,7 @@ export class ApiStack extends Stack {
       routes,
       ledger: props.ledger,
       ...(userPool === undefined ? {} : { userPool }),
+      ...(props.staff === undefined ? {} : { staff: props.staff }),
       iamPrincipals,
       environment: serviceEnvironment(metricsNamespace, serviceName),
       ...(props.entryFor === undefined ? {} : { entryFor: props.entryFor }),

@@ -34,6 +34,11 @@ export const AWS_REGION_ENV = 'AWS_REGION';
 export const DYNAMODB_ENDPOINT_ENV = 'DYNAMODB_ENDPOINT';
 /** JSON map of IAM role ARN → `channel:<id>` | `ops:<id>` (set by CDK from the credit:iamPrincipals context). */
 export const IAM_PRINCIPALS_ENV = 'IAM_PRINCIPALS';
+/**
+ * The staff user pool's OIDC issuer, https://cognito-idp.<region>.amazonaws.com/<poolId> (set by CDK on the
+ * functions of routes open to ops): only ID tokens of that pool, of members of its `ops` group, act as ops.
+ */
+export const STAFF_ISSUER_ENV = 'STAFF_ISSUER';
 /** "1" only under `npm start` and tests: honours the x-dev-* headers. Never set in AWS (infra refuses it). */
 export const LOCAL_DEV_ENV = 'LOCAL_DEV';
 /** CloudWatch EMF namespace of the business metrics. */

@@ -5,11 +5,16 @@
  *
  * IAM callers are mapped by role ARN through IAM_PRINCIPALS, a JSON object parsed once at
  * init: { "arn:aws:iam::123456789012:role/MobileBank": "channel:mobile-bank", ... }.
+ *
+ * Operations staff in a browser (the console) have no SigV4 credentials: every IAM route open to
+ * ops is also served under CONSOLE_PREFIX behind the staff user pool's Cognito authorizer
+ * (infra/constructs/http-api.ts). There the event carries the ID token's claims instead of a
+ * caller ARN, and a member of the pool's `ops` group is an ops principal (staffPrincipal).
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { DomainError } from '#domain/errors.ts';
 import { HttpError } from './http-error.ts';
-import { flagEnv, IAM_PRINCIPALS_ENV, LOCAL_DEV_ENV, optionalEnv, requireEnv } from '#config/env.ts';
+import { flagEnv, IAM_PRINCIPALS_ENV, LOCAL_DEV_ENV, optionalEnv, requireEnv, STAFF_ISSUER_ENV } from '#config/env.ts';
 import { devPrincipal } from './dev.ts';
 import type { RequestHeaders } from './headers.ts';
 import { ANONYMOUS, PRINCIPAL_ID_PATTERN, type Principal, type Role } from './principal.ts';
@@ -26,6 +31,18 @@ export interface AuthConfig {
   /** LOCAL_DEV=1: the x-dev-* headers are honoured. */
   readonly localDev: boolean;
   readonly iamPrincipals: IamPrincipals;
+  /** The staff user pool's issuer: set on the functions of routes open to ops, which also take its tokens. */
+  readonly staffIssuer?: string;
+}
+
+/** Where the console reaches the ops routes with a staff token: /console/v1/ops/… (and /console/v1/facilities/… for the routes ops may read). */
+export const CONSOLE_PREFIX = '/console';
+/** The staff user pool's group whose members act as ops. */
+export const OPS_GROUP = 'ops';
+
+/** The routes also served under CONSOLE_PREFIX with a staff token: the IAM routes open to ops. */
+export function acceptsStaffToken(route: { readonly auth: AuthType; readonly roles: readonly Role[] }): boolean {
+  return route.auth === 'iam' && route.roles.includes('ops');
 }
 
 const PARTITION = '(aws|aws-cn|aws-us-gov)';
@@ -45,7 +62,8 @@ export function loadAuthConfig(auth: AuthType): AuthConfig {
   if (auth !== 'iam') return { localDev, iamPrincipals: new Map() };
   // Locally callers name themselves with x-dev-principal, so the mapping is optional there.
   const json = localDev ? optionalEnv(IAM_PRINCIPALS_ENV, '{}') : requireEnv(IAM_PRINCIPALS_ENV);
-  return { localDev, iamPrincipals: parseIamPrincipals(json) };
+  const staffIssuer = optionalEnv(STAFF_ISSUER_ENV, '');
+  return { localDev, iamPrincipals: parseIamPrincipals(json), ...(staffIssuer === '' ? {} : { staffIssuer }) };
 }
 
 /** Parses and validates IAM_PRINCIPALS; throws naming the variable and the bad entry. */
@@ -99,8 +117,12 @@ export function resolvePrincipal(event: APIGatewayProxyEvent, auth: AuthType, co
   switch (auth) {
     case 'none':
       return ANONYMOUS;
-    case 'iam':
-      return iamPrincipal(event, config.iamPrincipals);
+    case 'iam': {
+      // Claims only arrive from API Gateway's authorizer: on an IAM route, from the console's mount.
+      // A function not configured for staff tokens ignores them, as it would any other source.
+      const claims = claimsOf(event);
+      return claims === undefined || config.staffIssuer === undefined ? iamPrincipal(event, config.iamPrincipals) : staffPrincipal(claims, config.staffIssuer);
+    }
     case 'cognito':
       return cognitoPrincipal(event);
   }
@@ -134,10 +156,41 @@ function iamPrincipal(event: APIGatewayProxyEvent, registered: IamPrincipals): P
   return principal;
 }
 
-function cognitoPrincipal(event: APIGatewayProxyEvent): Principal {
+function claimsOf(event: APIGatewayProxyEvent): Record<string, unknown> | undefined {
   const claims: unknown = event.requestContext?.authorizer?.['claims'];
-  if (typeof claims !== 'object' || claims === null) return ANONYMOUS;
-  const record = claims as Record<string, unknown>;
+  return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : undefined;
+}
+
+/**
+ * A staff member signed in to the staff user pool: ops when the ID token is that pool's (its
+ * issuer is the configured one) and lists the `ops` group. API Gateway's REST authorizer hands
+ * every claim over as a string, so `cognito:groups` arrives as "ops" or "[ops other]"; an array
+ * is read too. The principal id is the user name (the journal's actor), else the subject.
+ */
+export function staffPrincipal(claims: Record<string, unknown>, staffIssuer: string): Principal {
+  const sub = claims['sub'];
+  if (typeof sub !== 'string' || sub === '') return ANONYMOUS;
+  if (claims['iss'] !== staffIssuer) throw new HttpError('forbidden', 'This token is not from the staff sign-in of this API.');
+  if (claims['token_use'] !== undefined && claims['token_use'] !== 'id') throw new HttpError('forbidden', 'Send the ID token of the staff sign-in.');
+  if (!groupsOf(claims['cognito:groups']).includes(OPS_GROUP)) throw new HttpError('forbidden', `The signed-in user is not in the ${OPS_GROUP} group.`);
+  const username = claims['cognito:username'];
+  const id = typeof username === 'string' && PRINCIPAL_ID_PATTERN.test(username) ? username : sub;
+  if (!PRINCIPAL_ID_PATTERN.test(id)) throw new HttpError('forbidden', 'The signed-in user has no usable id.');
+  return { role: 'ops', id };
+}
+
+function groupsOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((group): group is string => typeof group === 'string');
+  if (typeof value !== 'string') return [];
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter((group) => group !== '');
+}
+
+function cognitoPrincipal(event: APIGatewayProxyEvent): Principal {
+  const record = claimsOf(event);
+  if (record === undefined) return ANONYMOUS;
   const sub = record['sub'];
   const borrowerId = BORROWER_CLAIMS.map((name) => record[name]).find((value) => value !== undefined);
   if (typeof sub !== 'string' || sub === '') return ANONYMOUS;

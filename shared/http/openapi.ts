@@ -10,6 +10,7 @@ import * as z from '../api/z.ts';
 import { statusOf } from './errors.ts';
 import { DEV_BUSINESS_DATE_HEADER, DEV_PRINCIPAL_HEADER } from './dev.ts';
 import { PRINCIPAL_ID_PATTERN } from './principal.ts';
+import { acceptsStaffToken, CONSOLE_PREFIX, OPS_GROUP } from './auth.ts';
 import { IDEMPOTENCY_KEY_PATTERN, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency.ts';
 import { JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, type ProblemCode } from './problem.ts';
 import { standardErrors, type AnyRoute } from './route.ts';
@@ -68,12 +69,26 @@ const SECURITY_SCHEMES = {
     bearerFormat: 'JWT',
     description: 'An SME user signed in through the Cognito user pool; the token carries the borrower_id claim.',
   },
+  staff: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      `Operations staff signed in through the staff user pool, members of its \`${OPS_GROUP}\` group: the ID token, on the same operation under \`${CONSOLE_PREFIX}\` (e.g. ${CONSOLE_PREFIX}/v1/ops/lpr). What the operations console sends.`,
+  },
 } as const;
+
+/** How a route is authenticated: SigV4, or for the routes open to ops also a staff token (under CONSOLE_PREFIX); Cognito for SMEs. */
+function securityOf(route: AnyRoute): Record<string, never[]>[] {
+  if (route.auth === 'none') return [];
+  if (route.auth === 'cognito') return [{ cognito: [] }];
+  return acceptsStaffToken(route) ? [{ sigv4: [] }, { staff: [] }] : [{ sigv4: [] }];
+}
 
 const TAGS = [
   { name: 'channel', description: 'Bank channels (IAM): facilities, drawdowns, repayments, statements, quotes.' },
   { name: 'sme', description: 'SME self-service (Cognito): own facilities, statements, renewal.' },
-  { name: 'ops', description: 'Operations (IAM): LPR, borrower profiles, reviews, end of day.' },
+  { name: 'ops', description: `Operations (IAM, or a staff token under ${CONSOLE_PREFIX}): LPR, borrower profiles, reviews, end of day.` },
   { name: 'public', description: 'No authentication.' },
 ];
 
@@ -166,7 +181,7 @@ function operationOf(route: AnyRoute, schemas: SchemaConverter, examples: Operat
     summary: route.summary,
     description: route.description ?? route.summary,
     tags: [tagOf(route)],
-    security: route.auth === 'none' ? [] : [{ [route.auth === 'iam' ? 'sigv4' : 'cognito']: [] }],
+    security: securityOf(route),
     'x-roles': route.roles,
     ...(parameters.length === 0 ? {} : { parameters }),
     ...(route.request?.body === undefined

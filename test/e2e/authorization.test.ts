@@ -9,14 +9,19 @@
  *   - an SME asking about another borrower's facility → 404 not-found (never 403: an SME
  *     must not learn which facility ids exist);
  *   - otherwise a documented 2xx.
+ * Staff of the console call through its mount (CONSOLE_PREFIX) with a staff user pool token, as
+ * API Gateway's staff authorizer hands it over: on a route open to ops, a member of the `ops`
+ * group is ops and anyone else 403; a token of another pool is 403; every other route has no
+ * console mount (404).
  * Refused calls run first and must leave the whole table unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptsStaffToken } from '#http/auth.ts';
 import { routes, type Operation, type RegisteredRoute } from '../../functions/routes.ts';
 import { startE2e, uniqueId, type Api, type ApiResponse, type E2e } from './support.ts';
 
-type Caller = 'channel' | 'ops' | 'sme-owner' | 'sme-other' | 'anonymous';
-const CALLERS: readonly Caller[] = ['channel', 'ops', 'sme-owner', 'sme-other', 'anonymous'];
+type Caller = 'channel' | 'ops' | 'sme-owner' | 'sme-other' | 'anonymous' | 'staff-ops' | 'staff-not-ops' | 'staff-other-pool';
+const CALLERS: readonly Caller[] = ['channel', 'ops', 'sme-owner', 'sme-other', 'anonymous', 'staff-ops', 'staff-not-ops', 'staff-other-pool'];
 
 /** What a request to one route looks like, built fresh for each call (commands get fresh ids). */
 interface Fixture {
@@ -33,13 +38,19 @@ const owner = uniqueId('OWNER');
 const other = uniqueId('OTHER');
 /** The owner's line: 100 000.00 drawn. */
 const main = uniqueId('F');
-const toFreeze = uniqueId('F');
-const frozen = uniqueId('F');
-const toClose = uniqueId('F');
-/** A medium enterprise's line with a renewal referred to operations. */
-const referred = uniqueId('F');
+/**
+ * One-shot commands change what they act on (a frozen line cannot be frozen again): one target
+ * for each caller allowed to run them, SigV4 ops and a staff member of the ops group.
+ */
+const ONE_SHOT_TARGETS = 2;
+const targets = () => Array.from({ length: ONE_SHOT_TARGETS }, () => uniqueId('F'));
+const toFreeze = targets();
+const frozen = targets();
+const toClose = targets();
+/** A medium enterprise's lines, each with a renewal referred to operations. */
+const referred = targets();
 const referredBorrower = uniqueId('UNCHECKED');
-let applicationId = '';
+const applicationIds: string[] = [];
 
 beforeAll(async () => {
   e2e = await startE2e('authz');
@@ -49,17 +60,17 @@ beforeAll(async () => {
   await e2e.putProfile(referredBorrower, { fundsUseCompliant: 'unknown', profileDate: '2026-01-02' });
   const line = (borrowerId: string, maturityDate = '2027-01-05') => ({ borrowerId, limit: '1000000.00', effectiveDate: '2026-01-05', maturityDate, pricing: { spreadBp: 45 } });
   await e2e.openFacility(main, line(owner), '2026-01-05');
-  await e2e.openFacility(toFreeze, line(owner), '2026-01-05');
-  await e2e.openFacility(frozen, line(owner), '2026-01-05');
-  await e2e.openFacility(toClose, line(owner), '2026-01-05');
+  for (const id of [...toFreeze, ...frozen, ...toClose]) await e2e.openFacility(id, line(owner), '2026-01-05');
   // Maturity 27 days after the application: inside the 30-day window; use of funds unconfirmed → REFERRED.
-  await e2e.openFacility(referred, line(referredBorrower, '2026-02-01'), '2026-01-05');
+  for (const id of referred) await e2e.openFacility(id, line(referredBorrower, '2026-02-01'), '2026-01-05');
   const ch = e2e.asChannel('2026-01-05');
   expect((await ch.post(`/v1/facilities/${main}/drawdowns`, { amount: '100000.00' })).status).toBe(201);
-  expect((await e2e.asOps('2026-01-05').post(`/v1/ops/facilities/${frozen}/freeze`, {})).status).toBe(200);
-  const application = await e2e.asSme(referredBorrower, '2026-01-05').post(`/v1/me/facilities/${referred}/renewals`);
-  expect(application.body).toMatchObject({ status: 'REFERRED' });
-  applicationId = application.body.applicationId;
+  for (const id of frozen) expect((await e2e.asOps('2026-01-05').post(`/v1/ops/facilities/${id}/freeze`, {})).status).toBe(200);
+  for (const id of referred) {
+    const application = await e2e.asSme(referredBorrower, '2026-01-05').post(`/v1/me/facilities/${id}/renewals`);
+    expect(application.body).toMatchObject({ status: 'REFERRED' });
+    applicationIds.push(application.body.applicationId);
+  }
   // A portfolio report to read: end of day for a date before every line here changes nothing but keeps the report.
   expect((await e2e.asOps().post('/v1/ops/eod/2026-01-03')).status).toBe(200);
 });
@@ -69,8 +80,11 @@ afterAll(async () => {
   expect(e2e?.serverErrors ?? [], 'the local server itself failed').toEqual([]);
 });
 
-/** A valid request for each operation. Typed as a Record over Operation: a new route does not compile without one. */
-const fixtures: Record<Operation, () => Fixture> = {
+/**
+ * A valid request for each operation. Typed as a Record over Operation: a new route does not
+ * compile without one. `n` counts the callers served before (one-shot commands take the n-th target).
+ */
+const fixtures: Record<Operation, (n: number) => Fixture> = {
   'open-facility': () => ({
     path: `/v1/facilities/${uniqueId('F')}`,
     body: { borrowerId: owner, limit: '50000.00', effectiveDate: DAY, maturityDate: '2026-12-31', pricing: { spreadBp: 45 } },
@@ -103,12 +117,12 @@ const fixtures: Record<Operation, () => Fixture> = {
     },
   }),
   'ops-get-profile': () => ({ path: `/v1/ops/borrowers/${owner}/profile` }),
-  'ops-freeze': () => ({ path: `/v1/ops/facilities/${toFreeze}/freeze`, body: { reason: 'matrix' } }),
-  'ops-unfreeze': () => ({ path: `/v1/ops/facilities/${frozen}/unfreeze`, body: {} }),
+  'ops-freeze': (n) => ({ path: `/v1/ops/facilities/${toFreeze[n]}/freeze`, body: { reason: 'matrix' } }),
+  'ops-unfreeze': (n) => ({ path: `/v1/ops/facilities/${frozen[n]}/unfreeze`, body: {} }),
   'ops-limit': () => ({ path: `/v1/ops/facilities/${main}/limit`, body: { limit: '1000000.00' } }),
-  'ops-close': () => ({ path: `/v1/ops/facilities/${toClose}/close` }),
+  'ops-close': (n) => ({ path: `/v1/ops/facilities/${toClose[n]}/close` }),
   'ops-renewals': () => ({ path: '/v1/ops/renewals', query: { status: 'REFERRED' } }),
-  'ops-renewal-decision': () => ({ path: `/v1/ops/facilities/${referred}/renewals/${applicationId}/decision`, body: { decision: 'APPROVE', note: 'reviewed' } }),
+  'ops-renewal-decision': (n) => ({ path: `/v1/ops/facilities/${referred[n]}/renewals/${applicationIds[n]}/decision`, body: { decision: 'APPROVE', note: 'reviewed' } }),
   // The day before every line here opened: end of day finds nothing to do and writes nothing.
   'ops-eod': () => ({ path: '/v1/ops/eod/2026-01-04' }),
   'ops-portfolio': () => ({ path: '/v1/ops/portfolio', query: { date: '2026-01-03' } }),
@@ -130,6 +144,12 @@ function apiFor(caller: Caller): Api {
       return e2e.asSme(other, DAY);
     case 'anonymous':
       return e2e.asAnonymous(DAY);
+    case 'staff-ops':
+      return e2e.asStaff('ops', DAY);
+    case 'staff-not-ops':
+      return e2e.asStaff('notOps', DAY);
+    case 'staff-other-pool':
+      return e2e.asStaff('otherPool', DAY);
   }
 }
 
@@ -138,6 +158,10 @@ type Expected = { readonly status: 401 | 403 | 404; readonly code: string } | 'a
 /** The rule of the matrix, from the route's registry entry alone. */
 function expectedFor(route: RegisteredRoute, caller: Caller): Expected {
   const roles: readonly string[] = route.roles;
+  if (caller.startsWith('staff-')) {
+    if (!acceptsStaffToken(route)) return { status: 404, code: 'not-found' };
+    return caller === 'staff-ops' ? 'allowed' : { status: 403, code: 'forbidden' };
+  }
   if (roles.includes('anonymous')) return 'allowed';
   if (caller === 'anonymous') return { status: 401, code: 'unauthenticated' };
   const role = caller === 'sme-owner' || caller === 'sme-other' ? 'sme' : caller;
@@ -147,8 +171,8 @@ function expectedFor(route: RegisteredRoute, caller: Caller): Expected {
   return 'allowed';
 }
 
-async function call(route: RegisteredRoute, caller: Caller): Promise<ApiResponse> {
-  const fixture = fixtures[route.operation]();
+async function call(route: RegisteredRoute, caller: Caller, n = 0): Promise<ApiResponse> {
+  const fixture = fixtures[route.operation](n);
   return apiFor(caller).request(route.method, fixture.path, {
     ...(fixture.body === undefined ? {} : { body: fixture.body }),
     ...(fixture.query === undefined ? {} : { query: fixture.query }),
@@ -171,6 +195,10 @@ describe('authorization matrix', () => {
       { status: 403, code: 'forbidden' },
       { status: 403, code: 'forbidden' },
       { status: 401, code: 'unauthenticated' },
+      // No console mount for a channel-only route.
+      { status: 404, code: 'not-found' },
+      { status: 404, code: 'not-found' },
+      { status: 404, code: 'not-found' },
     ]);
     expect(CALLERS.map((caller) => expectedFor(byOp('my-facility'), caller))).toEqual([
       { status: 403, code: 'forbidden' },
@@ -178,8 +206,23 @@ describe('authorization matrix', () => {
       'allowed',
       { status: 404, code: 'not-found' },
       { status: 401, code: 'unauthenticated' },
+      { status: 404, code: 'not-found' },
+      { status: 404, code: 'not-found' },
+      { status: 404, code: 'not-found' },
+    ]);
+    // An ops route: SigV4 ops, or a member of the staff pool's ops group on the console mount.
+    expect(CALLERS.map((caller) => expectedFor(byOp('ops-renewal-decision'), caller))).toEqual([
+      { status: 403, code: 'forbidden' },
+      'allowed',
+      { status: 403, code: 'forbidden' },
+      { status: 403, code: 'forbidden' },
+      { status: 401, code: 'unauthenticated' },
+      'allowed',
+      { status: 403, code: 'forbidden' },
+      { status: 403, code: 'forbidden' },
     ]);
     expect(expectedFor(byOp('openapi'), 'anonymous')).toBe('allowed');
+    expect(expectedFor(byOp('openapi'), 'staff-ops')).toEqual({ status: 404, code: 'not-found' });
   });
 
   describe.each(routes.map((route) => [`${route.operation}: ${route.method} ${route.path} (${route.auth}: ${route.roles.join(', ')})`, route] as const))('%s', (_name, route) => {
@@ -197,8 +240,8 @@ describe('authorization matrix', () => {
       expect(await e2e.snapshot(), 'a refused call wrote to the table').toBe(before);
 
       const declared = Object.keys(route.responses).map(Number);
-      for (const caller of allowed) {
-        const response = await call(route, caller);
+      for (const [n, caller] of allowed.entries()) {
+        const response = await call(route, caller, n);
         expect(declared, `${caller}: ${response.status} ${response.text}`).toContain(response.status);
         expect(response.contentType, caller).toBe('application/json');
       }
@@ -208,7 +251,7 @@ describe('authorization matrix', () => {
   it('an SME lists only its own lines; another SME sees none of the owner’s', async () => {
     const mine = await e2e.asSme(owner, DAY).get('/v1/me/facilities');
     const ids = (mine.body.items as { facilityId: string }[]).map((item) => item.facilityId);
-    expect(ids).toEqual(expect.arrayContaining([main, toFreeze, frozen]));
+    expect(ids).toEqual(expect.arrayContaining([main, ...toFreeze, ...frozen]));
     const theirs = await e2e.asSme(other, DAY).get('/v1/me/facilities');
     expect(theirs.status).toBe(200);
     expect(theirs.body.items).toEqual([]);

@@ -10,6 +10,7 @@
  * A response outside the contract throws, naming the operation, the status and what is wrong.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { acceptsStaffToken, CONSOLE_PREFIX } from '#http/auth.ts';
 import { buildOpenApi } from '#http/openapi.ts';
 import { PROBLEM_CONTENT_TYPE } from '#http/problem.ts';
 import { API_EXAMPLES, API_INFO, API_SERVERS, routes } from '../../functions/routes.ts';
@@ -44,10 +45,20 @@ export interface ReceivedResponse {
   readonly text: string;
 }
 
+/**
+ * The operation a request reached. The console mount serves the operations open to ops under
+ * CONSOLE_PREFIX too (security scheme `staff`); any other path under it is one no operation has.
+ */
+function matchOperation(method: string, path: string): ReturnType<typeof router.match> {
+  if (!path.startsWith(`${CONSOLE_PREFIX}/`)) return router.match(method, path);
+  const match = router.match(method, path.slice(CONSOLE_PREFIX.length));
+  return match.kind === 'found' && !acceptsStaffToken(match.route) ? { kind: 'not-found' } : match;
+}
+
 /** The ways `response` departs from the document (empty when it conforms). */
 export function contractViolations(response: ReceivedResponse): string[] {
-  const { method, path, status, contentType, text } = response;
-  const match = router.match(method, path);
+  const { method, status, contentType, text } = response;
+  const match = matchOperation(method, response.path);
   const problems: string[] = [];
   let body: unknown;
   try {

@@ -10,7 +10,7 @@
  * Callers name themselves the way `npm start` lets them (LOCAL_DEV=1): x-dev-principal
  * (channel:<id> | sme:<borrowerId> | ops:<id>) and x-dev-business-date (YYYY-MM-DD).
  */
-import { DYNAMODB_ENDPOINT_ENV, LOCAL_DEV_ENV, TABLE_NAME_ENV } from '#config/env.ts';
+import { DYNAMODB_ENDPOINT_ENV, LOCAL_DEV_ENV, STAFF_ISSUER_ENV, TABLE_NAME_ENV } from '#config/env.ts';
 import { randomUUID } from 'node:crypto';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
@@ -23,6 +23,7 @@ import type { JournalEvent } from '#ledger/journal.ts';
 import { routes } from '../../functions/routes.ts';
 import { startServer, type LocalServer, type LocalServerOptions } from '../../local/server.ts';
 import { assertInContract } from './contract.ts';
+import { CONSOLE_PREFIX } from '#http/auth.ts';
 import { freshTable, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
 
 export { uniqueId };
@@ -54,21 +55,27 @@ export interface ApiResponse<T = any> {
   readonly body: T;
 }
 
-/** A caller of the API: who (x-dev-principal) and, optionally, which business day. */
+/**
+ * A caller of the API: who (x-dev-principal, or a staff token on the console mount) and,
+ * optionally, which business day.
+ */
 export class Api {
   readonly baseUrl: string;
   readonly principal: string | undefined;
   readonly date: string | undefined;
+  /** A staff member of the console: every path goes under CONSOLE_PREFIX with this Authorization. */
+  readonly staffToken: string | undefined;
 
-  constructor(baseUrl: string, principal: string | undefined, date?: string) {
+  constructor(baseUrl: string, principal: string | undefined, date?: string, staffToken?: string) {
     this.baseUrl = baseUrl;
     this.principal = principal;
     this.date = date;
+    this.staffToken = staffToken;
   }
 
   /** The same caller on another business date. */
   on(date: string): Api {
-    return new Api(this.baseUrl, this.principal, date);
+    return new Api(this.baseUrl, this.principal, date, this.staffToken);
   }
 
   get<T = any>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
@@ -84,12 +91,13 @@ export class Api {
   }
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
-    const url = new URL(path, this.baseUrl);
+    const url = new URL(this.staffToken === undefined ? path : `${CONSOLE_PREFIX}${path}`, this.baseUrl);
     for (const [name, value] of Object.entries(options.query ?? {})) {
       for (const one of typeof value === 'string' ? [value] : value) url.searchParams.append(name, one);
     }
     const headers = new Headers();
     if (this.principal !== undefined) headers.set(DEV_PRINCIPAL_HEADER, this.principal);
+    if (this.staffToken !== undefined) headers.set('authorization', this.staffToken);
     const date = options.date ?? this.date;
     if (date !== undefined) headers.set(DEV_BUSINESS_DATE_HEADER, date);
     const key = options.key === undefined ? (method === 'POST' ? `e2e-${randomUUID()}` : null) : options.key;
@@ -157,6 +165,8 @@ export interface E2e {
   asChannel(date?: string): Api;
   asOps(date?: string): Api;
   asSme(borrowerId: string, date?: string): Api;
+  /** A staff member signed in to the staff pool (STAFF_TOKENS), calling through the console mount. */
+  asStaff(token: keyof typeof STAFF_TOKENS, date?: string): Api;
   asAnonymous(date?: string): Api;
   /** PUT /v1/ops/lpr/{date} as ops; rates as percent strings. */
   publishLpr(date: string, oneYear: string, fiveYear?: string): Promise<void>;
@@ -176,6 +186,25 @@ export interface E2e {
   close(): Promise<void>;
 }
 
+/** The staff user pool of the tests (its issuer is what the ops functions accept). */
+export const STAFF_ISSUER = 'https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_StaffTest';
+
+/**
+ * Bearer tokens the stand-in for the staff pool's Cognito authorizer knows, with the claims API
+ * Gateway would hand over for each (every value a string): a member of the ops group, a staff
+ * member outside it, and a token of another pool. Any other Authorization is refused with 401.
+ */
+export const STAFF_TOKENS = {
+  ops: { sub: '5ad0e1a0-0000-4000-8000-00000000a11c', iss: STAFF_ISSUER, token_use: 'id', 'cognito:username': 'alice', 'cognito:groups': '[ops auditors]' },
+  notOps: { sub: '5ad0e1a0-0000-4000-8000-00000000b0b0', iss: STAFF_ISSUER, token_use: 'id', 'cognito:username': 'bob', 'cognito:groups': 'auditors' },
+  otherPool: { sub: '5ad0e1a0-0000-4000-8000-00000000c0de', iss: 'https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Other', token_use: 'id', 'cognito:groups': 'ops' },
+} as const satisfies Record<string, Record<string, string>>;
+
+function staffAuthorizerStandIn(authorization: string | undefined): Readonly<Record<string, string>> | undefined {
+  const token = /^(?:Bearer )?(\w+)$/.exec(authorization ?? '')?.[1]; // API Gateway takes the raw token, or after Bearer
+  return token !== undefined && Object.hasOwn(STAFF_TOKENS, token) ? STAFF_TOKENS[token as keyof typeof STAFF_TOKENS] : undefined;
+}
+
 /**
  * Starts the local server for one test file on a table of its own. The environment the
  * handlers read (table, endpoint, LOCAL_DEV) is set before any handler is loaded: the server
@@ -187,6 +216,7 @@ export async function startE2e(name: string, options: { fallback?: LocalServerOp
   process.env[TABLE_NAME_ENV] = tableName;
   process.env[DYNAMODB_ENDPOINT_ENV] = inject('ledgerEndpoint');
   process.env[LOCAL_DEV_ENV] = '1';
+  process.env[STAFF_ISSUER_ENV] = STAFF_ISSUER;
   // Quiet output: no access log lines and no EMF metric documents on stdout.
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
   process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
@@ -195,6 +225,7 @@ export async function startE2e(name: string, options: { fallback?: LocalServerOp
   const server: LocalServer = await startServer({
     routes,
     port: 0,
+    staffAuthorizer: staffAuthorizerStandIn,
     ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
     onError: (message, error) => serverErrors.push(`${message}: ${String(error)}`),
   });
@@ -210,6 +241,7 @@ export async function startE2e(name: string, options: { fallback?: LocalServerOp
     asOps: (date) => api(OPS, date),
     asSme: (borrowerId, date) => api(`sme:${borrowerId}`, date),
     asAnonymous: (date) => api(undefined, date),
+    asStaff: (token, date) => new Api(server.url, undefined, date, token),
     async publishLpr(date, oneYear, fiveYear = oneYear) {
       const r = await api(OPS).put(`/v1/ops/lpr/${date}`, { oneYear, fiveYear });
       if (r.status !== 200) throw new Error(`publishing LPR ${date} failed: ${r.status} ${r.text}`);

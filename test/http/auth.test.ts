@@ -123,6 +123,48 @@ describe('resolvePrincipal', () => {
     expect(resolve({ claims: { borrower_id: 'BOR-1' } }, 'cognito')).toEqual(ANONYMOUS);
   });
 
+  describe('a staff token on a route open to ops (the console mount)', () => {
+    const ISSUER = 'https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Staff';
+    const staff: AuthConfig = { ...deployed, staffIssuer: ISSUER };
+    const token = (claims: Record<string, unknown>) => ({ claims: { sub: 'a11ce000-0000-4000-8000-000000000001', iss: ISSUER, token_use: 'id', 'cognito:username': 'alice', ...claims } });
+
+    it('makes a member of the ops group an ops principal, named by the user name', () => {
+      // API Gateway's REST authorizer passes every claim as a string: one group, or "[a b]" for several.
+      expect(resolve(token({ 'cognito:groups': 'ops' }), 'iam', staff)).toEqual({ role: 'ops', id: 'alice' });
+      expect(resolve(token({ 'cognito:groups': '[auditors ops]' }), 'iam', staff)).toEqual({ role: 'ops', id: 'alice' });
+      expect(resolve(token({ 'cognito:groups': ['ops'] }), 'iam', staff)).toEqual({ role: 'ops', id: 'alice' });
+    });
+
+    it('names the principal by the subject when the user name is not a usable id', () => {
+      expect(resolve(token({ 'cognito:groups': 'ops', 'cognito:username': 'alice@bank.cn' }), 'iam', staff)).toEqual({ role: 'ops', id: 'a11ce000-0000-4000-8000-000000000001' });
+    });
+
+    it('refuses staff outside the ops group, tokens of another pool and access tokens with 403', () => {
+      expect(codeOf(() => resolve(token({ 'cognito:groups': '[auditors opsx]' }), 'iam', staff))).toBe('forbidden');
+      expect(codeOf(() => resolve(token({}), 'iam', staff))).toBe('forbidden');
+      expect(codeOf(() => resolve(token({ 'cognito:groups': 'ops', iss: 'https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Sme' }), 'iam', staff))).toBe('forbidden');
+      expect(codeOf(() => resolve(token({ 'cognito:groups': 'ops', token_use: 'access' }), 'iam', staff))).toBe('forbidden');
+    });
+
+    it('never makes an SME token an ops principal', () => {
+      expect(codeOf(() => resolve(callers.sme, 'iam', staff))).toBe('forbidden');
+    });
+
+    it('is ignored by a function not configured for staff tokens, and SigV4 callers still map', () => {
+      expect(resolve(token({ 'cognito:groups': 'ops' }), 'iam')).toEqual(ANONYMOUS);
+      expect(resolve(callers.ops, 'iam', staff)).toEqual({ role: 'ops', id: 'credit-ops' });
+    });
+
+    it('takes the issuer from STAFF_ISSUER on IAM routes only', () => {
+      vi.stubEnv('IAM_PRINCIPALS', IAM_PRINCIPALS_JSON);
+      vi.stubEnv('STAFF_ISSUER', ISSUER);
+      expect(loadAuthConfig('iam').staffIssuer).toBe(ISSUER);
+      expect(loadAuthConfig('cognito').staffIssuer).toBeUndefined();
+      vi.stubEnv('STAFF_ISSUER', '');
+      expect(loadAuthConfig('iam').staffIssuer).toBeUndefined();
+    });
+  });
+
   describe('x-dev-principal', () => {
     it('is ignored by a deployed function', () => {
       expect(resolve({ headers: { 'x-dev-principal': 'ops:me' } }, 'iam')).toEqual(ANONYMOUS);

@@ -65,6 +65,16 @@ describe('the OpenAPI generator', () => {
     expect(operation(document, 'GET', '/v1/ping')['security']).toEqual([]);
   });
 
+  it('offers a staff token (under /console) beside SigV4 on exactly the IAM routes open to ops', () => {
+    const registry = buildOpenApi(routes, API_INFO, API_SERVERS);
+    expect(registry.components.securitySchemes).toMatchObject({ staff: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: expect.stringContaining('/console') } });
+    for (const route of routes as readonly AnyRoute[]) {
+      const security = operation(registry, route.method, route.path)['security'];
+      const opsByIam = route.auth === 'iam' && route.roles.includes('ops');
+      expect(security, route.operation).toEqual(opsByIam ? [{ sigv4: [] }, { staff: [] }] : route.auth === 'iam' ? [{ sigv4: [] }] : route.auth === 'cognito' ? [{ cognito: [] }] : []);
+    }
+  });
+
   it('requires an Idempotency-Key header on commands and documents replays', () => {
     const command = operation(document, 'POST', '/v1/facilities/{facilityId}/drawdowns');
     expect(command.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }));

@@ -5,7 +5,7 @@
  * only the permissions its route needs, and the dashboard and alarms exist.
  * Bundling is skipped (see support.ts); test/infra/bundling.test.ts bundles one function for real.
  */
-import { IAM_PRINCIPALS_ENV, TABLE_NAME_ENV } from '#config/env.ts';
+import { IAM_PRINCIPALS_ENV, STAFF_ISSUER_ENV, TABLE_NAME_ENV } from '#config/env.ts';
 import { policyMetricValues } from '#app/eod.ts';
 import { policyFigures } from '#domain/policy.ts';
 import { POLICY_SECTION_TITLE } from '../../infra/constructs/observability.ts';
@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 
-import { parseIamPrincipals } from '#http/auth.ts';
+import { acceptsStaffToken, CONSOLE_PREFIX, OPS_GROUP, parseIamPrincipals } from '#http/auth.ts';
 import { ProblemSchema } from '#http/problem-schema.ts';
 import { INTERNAL_ERROR_DETAIL } from '#http/errors.ts';
 import { jobs } from '../../functions/jobs.ts';
@@ -27,7 +27,7 @@ import { EOD_OPERATION } from '../../infra/stacks/api-stack.ts';
 import { actionsOf, appWithProjectContext, nagFindings, statementsOfRole, TEST_IAM_PRINCIPALS, type Resources } from './support.ts';
 
 const app = appWithProjectContext({ context: { [CONTEXT.iamPrincipals]: TEST_IAM_PRINCIPALS } });
-const { api, identity } = composeService(app);
+const { api, identity, staff } = composeService(app);
 const template = Template.fromStack(api);
 const resources = template.toJSON()['Resources'] as Resources;
 
@@ -54,6 +54,9 @@ const methods = ofType('AWS::ApiGateway::Method')
   .map(([id, r]) => ({ id, props: r.Properties!, httpMethod: r.Properties!['HttpMethod'] as string, path: pathOf(r.Properties!['ResourceId']) || '/' }))
   .filter((m) => m.httpMethod !== 'OPTIONS');
 
+/** The routes the console mount serves again under /console to the staff pool's ops group. */
+const consoleRoutes = routes.filter(acceptsStaffToken);
+
 const AUTHORIZATION_TYPE = { iam: 'AWS_IAM', cognito: 'COGNITO_USER_POOLS', none: 'NONE' } as const;
 
 describe('routes and functions', () => {
@@ -78,8 +81,8 @@ describe('routes and functions', () => {
     expect(JSON.stringify(integration.Uri)).toContain(`"${fn}","Arn"`);
   });
 
-  it('every method serves a registry route, and every function a registry route or a job, one each', () => {
-    expect(methods).toHaveLength(routes.length);
+  it('every method serves a registry route (the routes open to ops twice: SigV4, and the console mount), and every function a registry route or a job, one each', () => {
+    expect(methods).toHaveLength(routes.length + consoleRoutes.length);
     const expected = [...routes.map((r) => r.operation), ...jobs.map((j) => j.name)];
     expect([...functionByOperation.keys()].sort()).toEqual(expected.sort());
     expect(ofType('AWS::Lambda::Function')).toHaveLength(expected.length);
@@ -87,20 +90,44 @@ describe('routes and functions', () => {
 
   it('only the API stage may invoke a function, and only through its own method (no console test-invoke)', () => {
     const permissions = ofType('AWS::Lambda::Permission').map(([, r]) => r.Properties!);
-    expect(permissions).toHaveLength(routes.length);
+    expect(permissions).toHaveLength(routes.length + consoleRoutes.length);
     for (const permission of permissions) {
       expect(permission['Principal']).toBe('apigateway.amazonaws.com');
       expect(JSON.stringify(permission['SourceArn'])).not.toContain('test-invoke-stage');
     }
   });
 
-  it('SME routes use one Cognito authorizer on the SME user pool', () => {
-    template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+  it('SME routes use one Cognito authorizer on the SME user pool, the console mount one on the staff pool', () => {
+    template.resourceCountIs('AWS::ApiGateway::Authorizer', 2);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Name: 'sme-user-pool',
       Type: 'COGNITO_USER_POOLS',
       IdentitySource: 'method.request.header.Authorization',
       ProviderARNs: [{ 'Fn::ImportValue': Match.stringLikeRegexp('CreditIdentity') }],
     });
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Name: 'staff-user-pool',
+      Type: 'COGNITO_USER_POOLS',
+      IdentitySource: 'method.request.header.Authorization',
+      ProviderARNs: [{ 'Fn::ImportValue': Match.stringLikeRegexp('CreditStaff') }],
+    });
+  });
+
+  it.each(consoleRoutes.map((r) => [r.operation, r] as const))('%s: also under /console, behind the staff authorizer, integrated with the same function', (operation, route) => {
+    const matching = methods.filter((m) => m.httpMethod === route.method && m.path === `${CONSOLE_PREFIX}${route.path}`);
+    expect(matching).toHaveLength(1);
+    const method = matching[0]!.props;
+    expect(method['AuthorizationType']).toBe('COGNITO_USER_POOLS');
+    expect(method['AuthorizerId']).toEqual({ Ref: expect.stringMatching(/StaffAuthorizer/) });
+    expect(JSON.stringify((method['Integration'] as { Uri: unknown }).Uri)).toContain(`"${functionByOperation.get(operation)}","Arn"`);
+  });
+
+  it('mounts nothing else under /console: channel-only, SME and public routes have no staff path', () => {
+    const mounted = methods.filter((m) => m.path.startsWith(`${CONSOLE_PREFIX}/`)).map((m) => `${m.httpMethod} ${m.path.slice(CONSOLE_PREFIX.length)}`);
+    expect(mounted.sort()).toEqual(consoleRoutes.map((r) => `${r.method} ${r.path}`).sort());
+    expect(consoleRoutes.every((r) => r.auth === 'iam' && (r.roles as readonly string[]).includes('ops'))).toBe(true);
+    expect(consoleRoutes.map((r) => r.operation)).toEqual(expect.arrayContaining(['ops-renewal-decision', 'ops-list-lpr', 'get-facility']));
+    expect(consoleRoutes.map((r) => r.operation)).not.toContain('drawdown');
   });
 });
 
@@ -126,6 +153,14 @@ describe('every function', () => {
     const logGroup = (props['LoggingConfig'] as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(propsOf(logGroup)['RetentionInDays']).toBe(365);
     expect(resources[logGroup]!.DeletionPolicy).toBe('Retain');
+  });
+
+  it("the functions behind the console mount, and only they, know the staff pool's issuer", () => {
+    for (const route of routes) {
+      const variables = (propsOf(functionByOperation.get(route.operation)!)['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      if (acceptsStaffToken(route)) expect(JSON.stringify(variables[STAFF_ISSUER_ENV]), route.operation).toMatch(/CreditStaff.*ProviderURL/);
+      else expect(variables, route.operation).not.toHaveProperty(STAFF_ISSUER_ENV);
+    }
   });
 
   it('IAM routes, and only they, get the SigV4 caller map, exactly as configured', () => {
@@ -195,8 +230,11 @@ describe('the REST API', () => {
     expect(JSON.stringify(registered['Principal'])).toContain('444455556666');
     const open = policy.Statement.find((s) => s['Sid'] === 'TokenAndPublicRoutes')!;
     const openRoutes = routes.filter((r) => r.auth !== 'iam');
-    expect(open['Resource']).toHaveLength(openRoutes.length);
+    // Token routes: the SME routes, the public one, and the console mount (the staff authorizer decides there).
+    expect(open['Resource']).toHaveLength(openRoutes.length + consoleRoutes.length);
     expect(open['Resource']).toContain('execute-api:/*/GET/openapi.json');
+    expect(open['Resource']).toContain('execute-api:/*/POST/console/v1/ops/facilities/*/renewals/*/decision');
+    expect(open['Resource']).not.toContain('execute-api:/*/POST/v1/ops/facilities/*/renewals/*/decision');
   });
 
   it("answers API Gateway's own refusals with problem documents", () => {
@@ -370,8 +408,7 @@ describe('the SME user pool', () => {
   it('links each user to a borrower the user can read but never change', () => {
     pool.hasResourceProperties('AWS::Cognito::UserPool', {
       Schema: Match.arrayWith([Match.objectLike({ Name: 'borrower_id', AttributeDataType: 'String', Mutable: true })]),
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-      MfaConfiguration: 'ON',
+      AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
       UserPoolTier: 'PLUS',
     });
     const client = Object.values(pool.findResources('AWS::Cognito::UserPoolClient'))[0]!['Properties'] as Record<string, string[]>;
@@ -381,7 +418,40 @@ describe('the SME user pool', () => {
     expect(client['WriteAttributes']).not.toContain('custom:borrower_id');
   });
 
+  it('signs SMEs in with their phone number and an SMS code (passwordless first factor), MFA optional because of it, risky sign-ins challenged', () => {
+    pool.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: Match.arrayWith(['phone_number']),
+      AutoVerifiedAttributes: ['phone_number'],
+      Policies: Match.objectLike({ SignInPolicy: { AllowedFirstAuthFactors: Match.arrayWith(['PASSWORD', 'SMS_OTP']) } }),
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: Match.arrayWith(['SMS_MFA', 'SOFTWARE_TOKEN_MFA']),
+      SmsConfiguration: Match.objectLike({ SnsCallerArn: Match.anyValue() }),
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
+    const client = Object.values(pool.findResources('AWS::Cognito::UserPoolClient'))[0]!['Properties'] as Record<string, string[]>;
+    expect(client['ExplicitAuthFlows']).toEqual(expect.arrayContaining(['ALLOW_USER_AUTH', 'ALLOW_USER_SRP_AUTH']));
+  });
+
   it('is retained with the stack, like the ledger', () => {
+    pool.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }) });
+  });
+});
+
+describe('the staff user pool', () => {
+  const pool = Template.fromStack(staff);
+
+  it('has the ops group, no self sign-up, and requires an authenticator app', () => {
+    pool.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: OPS_GROUP });
+    pool.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
+  });
+
+  it('is retained with its stack', () => {
     pool.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }) });
   });
 });
