@@ -142,6 +142,8 @@ describe.skipIf(!chromiumAvailable())('web apps in Chromium', { timeout: FLOW_TI
     const review = page.getByTestId('review');
     await expect.poll(() => review.getByTestId('referred-checks').locator('li').count(), SHOWN).toBe(3);
     expect(await review.getByTestId('referred-checks').innerText()).toContain('纳税信用等级');
+    // Each reason in the officer's language, as the SME reads it (web/src/shared/checks.ts), not the API's English.
+    expect(await review.getByTestId('referred-checks').innerText()).toContain('纳税信用等级为 C 级');
     expect(await queue.innerText()).toContain('纳税信用等级、贷款用途、客户资料时效');
     await expect.poll(() => review.getByTestId('facts').innerText(), SHOWN).toContain('¥800,000.00');
     await expectAccessible(page, 'console review');

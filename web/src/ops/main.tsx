@@ -12,7 +12,7 @@ import { RENEWAL_QUEUE_STATUSES } from '#domain/renewal-checks.ts';
 import { ApiError, createApi, newKey, type Api } from '../shared/api.ts';
 import { Auth, type Session } from '../shared/auth.ts';
 import { Chart } from '../shared/chart.tsx';
-import { checkName } from '../shared/checks.ts';
+import { checkName, reasonText } from '../shared/checks.ts';
 import { boot } from '../shared/boot.tsx';
 import type { SiteConfig } from '../shared/config.ts';
 import { addDays, date, epochSeconds, percent, yuan, yuanForChart } from '../shared/format.ts';
@@ -246,7 +246,8 @@ function Review({ api, item, onDecided }: { api: Api; item: QueueItem; onDecided
             {item.referredBy.map((c) => (
               <li key={c.code} class={`check ${c.outcome === 'REFER' ? 'warn' : 'bad'}`} data-outcome={c.outcome}>
                 <Badge tone={c.outcome === 'REFER' ? 'warn' : 'bad'}>{c.outcome}</Badge> <strong>{checkName(c.code, lang).name}</strong> <small>{c.reason}</small>
-                <p class="detail">{c.detail}</p>
+                {/* The reason in the officer's language (keyed by its code, filled from params); the API's own text otherwise. */}
+                <p class="detail">{reasonText(c.reason, c.params, lang) ?? c.detail}</p>
               </li>
             ))}
           </ul>
@@ -271,7 +272,7 @@ function Review({ api, item, onDecided }: { api: Api; item: QueueItem; onDecided
             <Loading label={m.loading} />
           ) : (
             <dl class="figures" data-testid="facts">
-              <Figure term={m.status} value={f.status} />
+              <Figure term={m.status} value={m.facilityStatuses[f.status] ?? f.status} />
               <Figure term={m.limit} value={yuan(f.limit)} />
               <Figure term={m.outstanding} value={yuan(f.principalOutstanding)} />
               <Figure term={m.available} value={yuan(f.available)} />
