@@ -7,6 +7,7 @@
  *   CreditStaff     the staff user pool and its `ops` group (stateful, retained)
  *   CreditApi       functions, REST API (with the console mount for staff), firewall,
  *                   dashboard and alarms (stateless)
+ *   CreditSite      the web apps: CloudFront, a private bucket, the app clients (stateless)
  *
  * Deployment settings come from CDK context (cdk.json, or `-c key=value` on the command line):
  *
@@ -19,17 +20,24 @@
  *   credit:manageApiGatewayAccountLogRole
  *                            false where the landing zone already sets API Gateway's account-wide
  *                            CloudWatch Logs role (default true)
+ *   credit:authDomainPrefix  prefix of the user pools' managed-login domains (<prefix>-sme,
+ *                            <prefix>-staff); unique in the region (default revolving-credit-<account>)
  *   credit:eodGroups         end of day: ranges of the 1 024 shards, one Map item each (default 64)
  *   credit:eodConcurrency    end of day: ranges at once (default 16); past the inline Map's limits
  *                            the run uses a Distributed Map (infra/eod-config.ts)
  */
-import { Tags, Validations, type App, type Environment } from 'aws-cdk-lib';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Aws, Tags, Validations, type App, type Environment } from 'aws-cdk-lib';
+import { buildWebSync } from '../web/build.ts';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseIamPrincipals, type IamPrincipals } from '#http/auth.ts';
 import { EOD_CONTEXT, eodRunConfig } from './eod-config.ts';
 import { ApiStack, type ApiStackProps } from './stacks/api-stack.ts';
 import { IdentityStack } from './stacks/identity-stack.ts';
 import { StaffIdentityStack } from './stacks/staff-identity-stack.ts';
+import { SiteStack } from './stacks/site-stack.ts';
 import { LedgerStack } from './stacks/ledger-stack.ts';
 
 export const SERVICE_NAME = 'revolving-credit';
@@ -38,6 +46,7 @@ export const CONTEXT = {
   iamPrincipals: 'credit:iamPrincipals',
   alarmEmail: 'credit:alarmEmail',
   smeUserPoolId: 'credit:smeUserPoolId',
+  authDomainPrefix: 'credit:authDomainPrefix',
   manageApiGatewayAccountLogRole: 'credit:manageApiGatewayAccountLogRole',
   ...EOD_CONTEXT,
 } as const;
@@ -47,10 +56,25 @@ export interface ServiceStacks {
   readonly identity?: IdentityStack;
   readonly staff: StaffIdentityStack;
   readonly api: ApiStack;
+  readonly site: SiteStack;
 }
 
-/** For tests and tools: what the context would otherwise provide (routes, entries). */
-export type ComposeOverrides = Pick<ApiStackProps, 'routes' | 'entryFor'>;
+/** For tests and tools: what the context would otherwise provide (routes, entries), and the built web apps. */
+export type ComposeOverrides = Pick<ApiStackProps, 'routes' | 'entryFor'> & {
+  /** web/build.ts output to deploy. @default a fresh build in a scratch folder (once per process) */
+  readonly webAssetsDir?: string;
+};
+
+let scratchBuild: string | undefined;
+/** The web apps built once per process into a folder of its own (parallel test files never share one). */
+function builtWebApps(): string {
+  scratchBuild ??= (() => {
+    const dir = mkdtempSync(join(tmpdir(), 'credit-web-'));
+    buildWebSync(dir);
+    return dir;
+  })();
+  return scratchBuild;
+}
 
 export function composeService(app: App, env?: Environment, overrides: ComposeOverrides = {}): ServiceStacks {
   const envProps = env === undefined ? {} : { env };
@@ -77,12 +101,23 @@ export function composeService(app: App, env?: Environment, overrides: ComposeOv
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     ...(manageAccountLogRole === undefined ? {} : { manageAccountLogRole: manageAccountLogRole === true || manageAccountLogRole === 'true' }),
     endOfDayRun: eodRunConfig((key) => app.node.tryGetContext(key)),
-    ...overrides,
+    ...(overrides.routes === undefined ? {} : { routes: overrides.routes }),
+    ...(overrides.entryFor === undefined ? {} : { entryFor: overrides.entryFor }),
+  });
+  const site = new SiteStack(app, 'CreditSite', {
+    ...envProps,
+    description: 'Revolving credit service: the SME app and the operations console (CloudFront, S3, app clients; stateless)',
+    assetsDir: overrides.webAssetsDir ?? builtWebApps(),
+    api: api.http.api,
+    ...(identity === undefined ? { smeUserPoolId: userPoolId! } : { smeUserPool: identity.sme.userPool }),
+    staffUserPool: staff.staff.userPool,
+    staffIssuer: staff.staff.issuer,
+    authDomainPrefix: stringContext(app, CONTEXT.authDomainPrefix) ?? `${SERVICE_NAME}-${Aws.ACCOUNT_ID}`,
   });
   Tags.of(app).add('service', SERVICE_NAME);
   // Every AwsSolutions finding fails synthesis unless acknowledged in code with a reason.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { ledger, ...(identity === undefined ? {} : { identity }), staff, api };
+  return { ledger, ...(identity === undefined ? {} : { identity }), staff, api, site };
 }
 
 function iamPrincipalsFromContext(app: App): IamPrincipals {

@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type BuildOptions } from 'esbuild';
+import { build, buildSync, type BuildOptions } from 'esbuild';
 
 const WEB_DIR = dirname(fileURLToPath(import.meta.url));
 export const DIST_DIR = join(WEB_DIR, 'dist');
@@ -50,6 +50,18 @@ export function esbuildOptions(outDir: string): BuildOptions {
 export async function buildWeb(outDir: string = DIST_DIR): Promise<Record<AppName, AppSize>> {
   rmSync(outDir, { recursive: true, force: true });
   await build(esbuildOptions(outDir));
+  return finish(outDir);
+}
+
+/** The same, synchronously: for CDK, whose constructs hash their assets as they are built. */
+export function buildWebSync(outDir: string = DIST_DIR): Record<AppName, AppSize> {
+  rmSync(outDir, { recursive: true, force: true });
+  buildSync(esbuildOptions(outDir));
+  return finish(outDir);
+}
+
+/** Puts each app's index.html beside its bundle and weighs the bundles. */
+function finish(outDir: string): Record<AppName, AppSize> {
   const sizes = {} as Record<AppName, AppSize>;
   for (const [name, app] of Object.entries(APPS) as [AppName, (typeof APPS)[AppName]][]) {
     const dir = join(outDir, app.out);

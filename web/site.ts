@@ -41,6 +41,20 @@ export function securityHeaders(connectOrigins: readonly string[] = []): Record<
 export const SME_APP_PATH = '/';
 export const OPS_APP_PATH = '/ops/';
 
+/** The origin of Cognito's user pool API (OIDC discovery and keys), e.g. https://cognito-idp.cn-north-1.amazonaws.com.cn. */
+export function cognitoIdpOrigin(region: string, urlSuffix: string): string {
+  return `https://cognito-idp.${region}.${urlSuffix}`;
+}
+
+/**
+ * The deployed configuration of one app: the hosted sign-in of its user pool (OAuth code flow
+ * with PKCE), the API on the site's own origin (CloudFront routes /v1/* and /console/* to it).
+ */
+export function cognitoConfig(options: { authority: string; clientId: string; domain: string; scope: string; opsApiPrefix: string }): SiteConfig {
+  const { authority, clientId, domain, scope, opsApiPrefix } = options;
+  return { mode: 'cognito', apiBase: '', opsApiPrefix, cognito: { authority, clientId, domain, scope } };
+}
+
 /** The local (npm start) configuration: sign in by picking a demo user. */
 export function localConfig(demo: NonNullable<SiteConfig['demo']>): SiteConfig {
   return { mode: 'local', apiBase: '', opsApiPrefix: '', demo };

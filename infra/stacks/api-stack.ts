@@ -58,6 +58,8 @@ export class ApiStack extends Stack {
   readonly http: HttpApi;
   readonly endOfDay: EndOfDay;
   readonly observability: Observability;
+  /** The pool the SME routes' authorizer trusts (created by IdentityStack, or imported by id). */
+  readonly smeUserPool: cognito.IUserPool | undefined;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -67,6 +69,7 @@ export class ApiStack extends Stack {
     const serviceName = props.serviceName ?? DEFAULT_SERVICE_NAME;
     if (props.userPool !== undefined && props.userPoolId !== undefined) throw new Error('give userPool or userPoolId, not both');
     const userPool = props.userPool ?? (props.userPoolId === undefined ? undefined : cognito.UserPool.fromUserPoolId(this, 'SmeUserPool', props.userPoolId));
+    this.smeUserPool = userPool;
 
     if (iamPrincipals.size === 0 && routes.some((route) => route.auth === 'iam')) {
       Annotations.of(this).addWarningV2(
