@@ -185,7 +185,7 @@ function Reviews({ api }: { api: Api }) {
                 <td>{date(item.appliedOn, lang)}</td>
                 <td>{date(item.oldMaturityDate, lang)}</td>
                 <td class="num">{yuan(item.principalOutstanding)}</td>
-                <td>{item.referredBy.map((c) => checkName(c.code, lang).name).join('、') || '—'}</td>
+                <td>{item.referredBy.map((c) => checkName(c.code, lang).name).join(lang === 'zh-CN' ? '、' : ', ') || '—'}</td>
                 <td>
                   <button type="button" aria-expanded={open?.applicationId === item.applicationId} onClick={() => setOpen(open?.applicationId === item.applicationId ? null : item)}>
                     {m.open} {item.facilityId}
