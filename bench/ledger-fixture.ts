@@ -140,6 +140,10 @@ export class MemoryJournal implements SeedingPort {
     return null;
   }
 
+  async getBorrowers(): Promise<Map<string, never>> {
+    return new Map<string, never>();
+  }
+
   async listEvents(): Promise<Page<JournalEvent>> {
     throw new Error('MemoryJournal: listEvents is not used by benchmark seeding');
   }

@@ -77,7 +77,7 @@ export class LedgerTable extends Construct {
     fn.addEnvironment(TABLE_NAME_ENV, this.table.tableName);
     const tableArn = this.table.tableArn;
     const indexArns = this.#indexNames.map((name) => `${tableArn}/index/${name}`);
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [tableArn, ...indexArns] }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], resources: [tableArn, ...indexArns] }));
     if (access === 'RO') return;
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [tableArn] }));
     fn.addToRolePolicy(

@@ -18,7 +18,7 @@ import { LedgerError } from '#ledger/errors.ts';
 import type { Classification, DomainEvent, FacilityState } from '#domain/state.ts';
 import { debtorClassification } from '#domain/classification.ts';
 import type { BorrowerProfile } from '#domain/profile.ts';
-import { classificationAfterEndOfDay, valuationAsOf } from '#domain/valuation.ts';
+import { classificationAfterEndOfDay, valuationAsOf, type Valuation } from '#domain/valuation.ts';
 import { addFacilityFigures, borrowerFacts, emptyPart as emptyBorrowerPart, facilityFigures, mergeParts, policyFigures, type BorrowerPart, type PolicyFigures } from '#domain/policy.ts';
 import { zeroLedger } from '#domain/postings.ts';
 import { BORROWER_TYPES, ENTERPRISE_SIZES } from '#domain/profile.ts';
@@ -112,9 +112,8 @@ export function emptyTotals(): PortfolioTotals {
   };
 }
 
-function addValuation(totals: PortfolioTotals, state: FacilityState, date: string, lpr: LprSchedule): void {
+function addValuation(totals: PortfolioTotals, state: FacilityState, v: Valuation): void {
   if (state.status === 'CLOSED') return;
-  const v = valuationAsOf(state, date, lpr);
   totals.facilities += 1;
   totals.principalOutstandingFen += v.principalOutstandingFen;
   totals.accruedInterestFen += v.totals.ACCRUED_INTEREST;
@@ -125,9 +124,6 @@ function addValuation(totals: PortfolioTotals, state: FacilityState, date: strin
   totals.byClassification[v.borrowerClassification] = (totals.byClassification[v.borrowerClassification] ?? 0) + 1;
 }
 
-/** Profiles read at once while an invocation attaches borrower facts. */
-export const EOD_PROFILE_CONCURRENCY = 8;
-
 /** The borrowers one invocation met, by id. */
 type BorrowerIndex = Map<string, BorrowerPart>;
 
@@ -137,8 +133,9 @@ type BorrowerIndex = Map<string, BorrowerPart>;
  * the trial balance. One function, so the paging loop only calls it.
  */
 export function collectFigures(part: EodPart, index: BorrowerIndex, asOf: FacilityState, endOfDate: FacilityState, date: string, lpr: LprSchedule): void {
-  addValuation(part.totals, asOf, date, lpr);
+  // One valuation serves the totals and the policy figures: it is most of a facility's cost here.
   const v = valuationAsOf(asOf, date, lpr);
+  addValuation(part.totals, asOf, v);
   const figures = facilityFigures(v.state, date, { balanceFen: v.principalOutstandingFen, overdueFen: v.totals.OVERDUE_PRINCIPAL, offBalanceInterestFen: v.offBalanceInterestFen });
   let borrower = index.get(figures.borrowerId);
   if (borrower === undefined) {
@@ -149,16 +146,12 @@ export function collectFigures(part: EodPart, index: BorrowerIndex, asOf: Facili
   for (const [account, net] of Object.entries(endOfDate.ledger)) part.ledger[account] = (part.ledger[account] ?? 0) + net;
 }
 
-/** Reads the profile of each borrower an invocation met, EOD_PROFILE_CONCURRENCY at a time. */
+/** Reads the profiles of the borrowers an invocation met, in batches (DynamoDB BatchGetItem, 100 keys a call). */
 async function attachBorrowerFacts(deps: AppDeps, borrowers: readonly BorrowerPart[]): Promise<void> {
-  const queue = borrowers.filter((b) => b.facts === null);
-  const workers = Array.from({ length: Math.min(EOD_PROFILE_CONCURRENCY, queue.length) }, async () => {
-    for (let b = queue.shift(); b !== undefined; b = queue.shift()) {
-      const record = await deps.store.getBorrower<BorrowerProfile>(b.borrowerId);
-      b.facts = borrowerFacts(record?.profile ?? null);
-    }
-  });
-  await Promise.all(workers);
+  const missing = borrowers.filter((b) => b.facts === null);
+  if (missing.length === 0) return;
+  const records = await deps.store.getBorrowers<BorrowerProfile>(missing.map((b) => b.borrowerId));
+  for (const b of missing) b.facts = borrowerFacts(records.get(b.borrowerId)?.profile ?? null);
 }
 
 export function mergeTotals(into: PortfolioTotals, from: PortfolioTotals): void {

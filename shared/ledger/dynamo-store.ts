@@ -4,6 +4,7 @@
  * transient retry. Item layouts live in item-codec.ts, keys and indexes in schema.ts.
  */
 import {
+  BatchGetItemCommand,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
@@ -109,6 +110,11 @@ export const MAX_REQUEST_ID_INDEX_HITS = 16;
 function isConditionalCheckFailure(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConditionalCheckFailedException';
 }
+
+/** BatchGetItem's own limit on keys per call. */
+const BORROWER_BATCH = 100;
+/** Rounds of unprocessed keys before a batch read gives up (the table is throttling hard). */
+const MAX_BATCH_ROUNDS = 8;
 
 export class DynamoLedgerStore implements LedgerStore {
   readonly #client: DynamoDBClient;
@@ -291,6 +297,30 @@ export class DynamoLedgerStore implements LedgerStore {
   async getBorrower<Profile = unknown>(borrowerId: string): Promise<BorrowerRecord<Profile> | null> {
     const item = await this.#getItem(borrowerKey(borrowerId));
     return item === undefined ? null : itemToBorrower<Profile>(item);
+  }
+
+  /**
+   * Many borrowers' records in BatchGetItem calls of BORROWER_BATCH keys (consistent reads, as getBorrower);
+   * what the table left unprocessed is asked for again. Missing borrowers are absent from the map.
+   */
+  async getBorrowers<Profile = unknown>(borrowerIds: readonly string[]): Promise<Map<string, BorrowerRecord<Profile>>> {
+    const found = new Map<string, BorrowerRecord<Profile>>();
+    const unique = [...new Set(borrowerIds)];
+    for (let start = 0; start < unique.length; start += BORROWER_BATCH) {
+      let keys: Item[] = unique.slice(start, start + BORROWER_BATCH).map(borrowerKey);
+      for (let round = 0; keys.length > 0; round++) {
+        invariant(round < MAX_BATCH_ROUNDS, `BatchGetItem left ${keys.length} borrower keys unprocessed after ${MAX_BATCH_ROUNDS} rounds`);
+        if (round > 0) await this.#runtime.sleep(Math.min(1_000, 25 * 2 ** round));
+        const request = { [this.#tableName]: { Keys: keys, ConsistentRead: true } };
+        const out = await withTransientRetry(() => this.#client.send(new BatchGetItemCommand({ RequestItems: request })), this.#runtime);
+        for (const item of out.Responses?.[this.#tableName] ?? []) {
+          const record = itemToBorrower<Profile>(item);
+          found.set(record.borrowerId, record);
+        }
+        keys = (out.UnprocessedKeys?.[this.#tableName]?.Keys ?? []) as Item[];
+      }
+    }
+    return found;
   }
 
   async putBorrowerProfile(borrowerId: string, profile: unknown, expectedVersion: number): Promise<number> {

@@ -123,6 +123,8 @@ export interface BorrowerRecord<Profile = unknown> {
 
 export interface BorrowerProfiles {
   getBorrower<Profile = unknown>(borrowerId: string): Promise<BorrowerRecord<Profile> | null>;
+  /** The records of many borrowers at once (end of day's policy figures); a borrower with no record is absent. */
+  getBorrowers<Profile = unknown>(borrowerIds: readonly string[]): Promise<Map<string, BorrowerRecord<Profile>>>;
   /**
    * Optimistic update: succeeds only if the stored version equals expectedVersion (0 = no
    * profile yet), else DomainError `concurrent-modification`. Returns the new version.

@@ -177,7 +177,7 @@ describe('every function', () => {
 describe('least privilege', () => {
   const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
   const TRACE_ACTIONS = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
-  const READ = ['dynamodb:GetItem', 'dynamodb:Query'];
+  const READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
   const WRITE = ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
   function grantsOf(operation: string) {

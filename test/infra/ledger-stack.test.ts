@@ -91,12 +91,12 @@ describe('binding a function to the ledger', () => {
 
   it('RO reads the table and its indexes and writes nothing', () => {
     const { actions } = policyFor('RO');
-    expect(actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(actions.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
   });
 
   it('RW appends, updates only borrower items and deletes only review-queue entries; never scans or batches', () => {
     const { statements, actions } = policyFor('RW');
-    expect(actions.sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(actions.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     const conditionOf = (action: string) => statements.find((s) => [s['Action']].flat().includes(action))?.['Condition'];
     expect(conditionOf('dynamodb:UpdateItem')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['BOR#*'] } });
     expect(conditionOf('dynamodb:DeleteItem')).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['REVIEW#REFERRED'] } });

@@ -247,6 +247,16 @@ describe('borrower profiles', () => {
     expect(await store.getBorrower(borrowerId)).toEqual({ borrowerId, profile: { size: 'SMALL' }, version: 2, firstLoan: null });
   });
 
+  it('reads many borrowers at once: past one BatchGetItem call (100 keys), duplicates once, missing ones absent', async () => {
+    const ids = Array.from({ length: 230 }, (_, i) => uniqueId(`BB${i}`));
+    const withProfile = ids.filter((_, i) => i % 3 !== 0);
+    await Promise.all(withProfile.map((id, i) => store.putBorrowerProfile(id, { size: i % 2 === 0 ? 'MICRO' : 'SMALL', n: i }, 0)));
+    const records = await store.getBorrowers([...ids, ids[1]!, ids[2]!]);
+    expect([...records.keys()].sort()).toEqual([...withProfile].sort());
+    for (const id of withProfile) expect(records.get(id)).toEqual(await store.getBorrower(id));
+    expect(await store.getBorrowers([])).toEqual(new Map());
+  });
+
   it('lets exactly one of two racing creators win', async () => {
     const borrowerId = uniqueId('B');
     const results = await Promise.allSettled([
