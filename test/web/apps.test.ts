@@ -152,8 +152,13 @@ describe.skipIf(!chromiumAvailable())('web apps in Chromium', { timeout: FLOW_TI
     await review.getByRole('button', { name: '批准' }).click();
     expect(await review.getByRole('alert').innerText()).toContain('请填写审核意见');
     await review.getByLabel('审核意见（必填，最多 500 字）').fill('中型企业，经营稳定，资料已补充，同意续贷。');
+    // The history names the automatic checks in words, not the API's 'checks'.
+    expect(await review.getByTestId('history').innerText()).toContain('系统自动检查');
     await review.getByRole('button', { name: '批准' }).click();
     await expect.poll(() => review.getByTestId('decided').innerText(), SHOWN).toBe('已处理：已批准');
+    // The card's badge follows the decision (it said 待审核 until the queue reloaded).
+    expect(await review.locator('h3').innerText()).toContain('已批准');
+    expect(await review.locator('h3').innerText()).not.toContain('待审核');
     await screenshot(page, 'ops-renewal-approved');
   });
 

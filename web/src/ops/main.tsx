@@ -9,6 +9,7 @@ import { parseYuan } from '#domain/money.ts';
 import { BORROWER_TYPES, COLLATERAL_TYPES, ENTERPRISE_SIZES, REGISTRATION_STATUSES, TAX_RATINGS } from '#domain/profile.ts';
 import { parsePercent } from '#domain/rates.ts';
 import { RENEWAL_QUEUE_STATUSES } from '#domain/renewal-checks.ts';
+import { BY_CHECKS } from '#domain/renewal-commands.ts';
 import { ApiError, createApi, newKey, type Api } from '../shared/api.ts';
 import { Auth, type Session } from '../shared/auth.ts';
 import { Chart } from '../shared/chart.tsx';
@@ -233,10 +234,12 @@ function Review({ api, item, onDecided }: { api: Api; item: QueueItem; onDecided
   };
   const f = facility.data;
   const decidable = item.status === 'REFERRED' && done === undefined;
+  // Once decided here, the card shows the decision's status until the queue reloads.
+  const status = done?.status ?? item.status;
   return (
     <article class="card" data-testid="review" aria-label={`${m.open} ${applicationId}`}>
       <h3>
-        {m.application} {applicationId} <Badge tone={item.status === 'APPROVED' ? 'ok' : item.status === 'REFERRED' ? 'warn' : 'bad'}>{m.statuses[item.status]}</Badge>
+        {m.application} {applicationId} <Badge tone={status === 'APPROVED' ? 'ok' : status === 'REFERRED' ? 'warn' : 'bad'}>{m.statuses[status] ?? status}</Badge>
       </h3>
       <ErrorNote error={facility.error} />
       <div class="grid2">
@@ -260,7 +263,7 @@ function Review({ api, item, onDecided }: { api: Api; item: QueueItem; onDecided
           <ol data-testid="history">
             {item.history.map((h) => (
               <li key={`${h.status}-${h.date}`}>
-                {date(h.date, lang)} · {m.statuses[h.status] ?? h.status} · {h.by}
+                {date(h.date, lang)} · {m.statuses[h.status] ?? h.status} · {h.by === BY_CHECKS ? m.byChecks : h.by}
                 {h.note === null ? '' : ` · ${h.note}`}
               </li>
             ))}

@@ -15,6 +15,8 @@ const zh = {
   nav: { reviews: '续贷审核', lpr: 'LPR 报价', borrowers: '客户资料', eod: '日终与报表' },
   reviews: '续贷审核队列',
   statuses: { REFERRED: '待审核', APPROVED: '已批准', DECLINED: '已拒绝', EXPIRED: '已过期' } as Record<string, string>,
+  /** Who moved an application: the automatic checks (the domain's BY_CHECKS), else the officer's id. */
+  byChecks: '系统自动检查',
   facilityStatuses: { ACTIVE: '正常', FROZEN: '已冻结', MATURED: '已到期', CLOSED: '已关闭' } as Record<string, string>,
   history: '处理经过',
   emptyQueue: '没有待处理的申请。',
@@ -142,6 +144,7 @@ const en: Messages = {
   nav: { reviews: 'Renewal review', lpr: 'LPR fixings', borrowers: 'Borrowers', eod: 'End of day' },
   reviews: 'Renewal review queue',
   statuses: { REFERRED: 'To review', APPROVED: 'Approved', DECLINED: 'Declined', EXPIRED: 'Expired' },
+  byChecks: 'automatic checks',
   facilityStatuses: { ACTIVE: 'Active', FROZEN: 'Frozen', MATURED: 'Matured', CLOSED: 'Closed' },
   history: 'History',
   emptyQueue: 'Nothing to review.',
