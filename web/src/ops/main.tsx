@@ -20,7 +20,7 @@ import { addDays, date, epochSeconds, percent, yuan, yuanForChart } from '../sha
 import { go, useHashPath, useLoad } from '../shared/hooks.ts';
 import { initialLang, LangContext, rememberLang, useLang, useMessages, type Lang } from '../shared/i18n.ts';
 import type { Decision, Facility, Lprs, Profile, ProfileInput, Renewals } from '../shared/types.ts';
-import { Badge, ErrorNote, Field, Figure, HostedSignIn, LangSwitch, Loading } from '../shared/ui.tsx';
+import { Badge, ErrorNote, Field, Figure, HostedSignIn, Loading, TopBar } from '../shared/ui.tsx';
 import '../shared/style.css';
 import { MESSAGES } from './messages.ts';
 import { CLASSES, reportRows, toCsv, type Report } from './report.ts';
@@ -45,25 +45,7 @@ function App({ config, auth, initial }: { config: SiteConfig; auth: Auth; initia
   const m = MESSAGES[lang];
   return (
     <LangContext.Provider value={{ lang, setLang }}>
-      <header class="bar">
-        <h1>
-          <a href="#/reviews">{m.appTitle}</a>
-        </h1>
-        <div class="bar-tools">
-          {session === null ? null : (
-            <span class="who" data-testid="who">
-              {session.who}
-              {session.businessDate === undefined ? null : ` · ${session.businessDate}`}
-            </span>
-          )}
-          <LangSwitch />
-          {session === null ? null : (
-            <button type="button" class="link" onClick={() => void session.signOut().then(() => setSession(null))}>
-              {m.signOut}
-            </button>
-          )}
-        </div>
-      </header>
+      <TopBar title={m.appTitle} home="#/reviews" session={session} signOutLabel={m.signOut} onSignOut={() => void session?.signOut().then(() => setSession(null))} />
       {session === null || api === null ? (
         <main id="main">
           <SignIn config={config} auth={auth} onSignedIn={setSession} />

@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 import { ApiError } from './api.ts';
+import type { Session } from './auth.ts';
 import { LANGS, useLang, type Lang } from './i18n.ts';
 
 const LANG_NAMES: Record<Lang, string> = { 'zh-CN': '中文', en: 'English' };
@@ -74,5 +75,30 @@ export function HostedSignIn(props: { title: string; intro: string; action: stri
         {props.action}
       </button>
     </section>
+  );
+}
+
+/** The top bar both apps share: the app's title (a link home), who is signed in and on which business date, the language switch, sign-out. */
+export function TopBar({ title, home, session, signOutLabel, onSignOut }: { title: string; home: string; session: Session | null; signOutLabel: string; onSignOut: () => void }) {
+  return (
+    <header class="bar">
+      <h1>
+        <a href={home}>{title}</a>
+      </h1>
+      <div class="bar-tools">
+        {session === null ? null : (
+          <span class="who" data-testid="who">
+            {session.who}
+            {session.businessDate === undefined ? null : ` · ${session.businessDate}`}
+          </span>
+        )}
+        <LangSwitch />
+        {session === null ? null : (
+          <button type="button" class="link" onClick={onSignOut}>
+            {signOutLabel}
+          </button>
+        )}
+      </div>
+    </header>
   );
 }

@@ -16,7 +16,7 @@ import { domainEvents, type DomainEvent } from '../shared/journal.ts';
 import { parseYuan } from '#domain/money.ts';
 import { fenToYuan } from '../shared/money.ts';
 import type { Check, Facilities, Facility, Events, JournalEntry, Renewal, RenewalCheck, Statement } from '../shared/types.ts';
-import { Badge, ErrorNote, Field, Figure, HostedSignIn, LangSwitch, Loading } from '../shared/ui.tsx';
+import { Badge, ErrorNote, Field, Figure, HostedSignIn, Loading, TopBar } from '../shared/ui.tsx';
 import '../shared/style.css';
 import { MESSAGES } from './messages.ts';
 
@@ -43,27 +43,7 @@ function App({ config, auth, initial }: { config: SiteConfig; auth: Auth; initia
 
 function Header({ session, onSignOut }: { session: Session | null; onSignOut: () => void }) {
   const m = useMessages(MESSAGES);
-  return (
-    <header class="bar">
-      <h1>
-        <a href="#/">{m.appTitle}</a>
-      </h1>
-      <div class="bar-tools">
-        {session === null ? null : (
-          <span class="who" data-testid="who">
-            {session.who}
-            {session.businessDate === undefined ? null : ` · ${session.businessDate}`}
-          </span>
-        )}
-        <LangSwitch />
-        {session === null ? null : (
-          <button type="button" class="link" onClick={onSignOut}>
-            {m.signOut}
-          </button>
-        )}
-      </div>
-    </header>
-  );
+  return <TopBar title={m.appTitle} home="#/" session={session} signOutLabel={m.signOut} onSignOut={onSignOut} />;
 }
 
 function SignIn({ config, auth, onSignedIn }: { config: SiteConfig; auth: Auth; onSignedIn: (s: Session) => void }) {
