@@ -460,22 +460,9 @@ export class DynamoLedgerStore implements LedgerStore {
 
   async listEodParts(date: string, run: string): Promise<EodPart[]> {
     assertDate(date, 'date');
-    const parts: EodPart[] = [];
-    let startKey: Item | undefined;
     // Bounded: at most one part per shard, a few KB each, so a handful of 1 MB pages.
-    for (let page = 0; page <= EOD_SHARD_COUNT; page++) {
-      const out = await this.#query({
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: NAMES,
-        ExpressionAttributeValues: { ':pk': str(eodPk(date)), ':prefix': str(eodPartPrefix(run)) },
-        ConsistentRead: true,
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-      });
-      parts.push(...(out.Items ?? []).map(itemToEodPart));
-      startKey = out.LastEvaluatedKey;
-      if (startKey === undefined) return parts;
-    }
-    throw new InvariantViolation(`more than ${EOD_SHARD_COUNT} pages of end-of-day parts for ${date}, run ${run}`);
+    const items = await this.#queryPrefix(eodPk(date), eodPartPrefix(run), EOD_SHARD_COUNT + 1, `end-of-day parts for ${date}, run ${run}`);
+    return items.map(itemToEodPart);
   }
 
   async putEodBorrowers(run: string, entry: EodBorrowers): Promise<void> {
@@ -487,25 +474,32 @@ export class DynamoLedgerStore implements LedgerStore {
 
   async listEodBorrowers(date: string, run: string): Promise<EodBorrowers[]> {
     assertDate(date, 'date');
-    const entries: EodBorrowers[] = [];
-    let startKey: Item | undefined;
     // Pages of up to 1 MB: a few items each. Bounded by the book (a page of borrowers per item).
-    for (;;) {
-      const out = await this.#query({
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: NAMES,
-        ExpressionAttributeValues: { ':pk': str(eodPk(date)), ':prefix': str(eodBorrowersPrefix(run)) },
-        ConsistentRead: true,
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-      });
-      entries.push(...(out.Items ?? []).map(itemToEodBorrowers));
-      startKey = out.LastEvaluatedKey;
-      if (startKey === undefined) return entries;
-    }
+    const items = await this.#queryPrefix(eodPk(date), eodBorrowersPrefix(run), Number.POSITIVE_INFINITY, `end-of-day borrowers for ${date}, run ${run}`);
+    return items.map(itemToEodBorrowers);
   }
 
   // -------------------------------------------------------------------------------------
   // Plumbing
+
+  /** Every item of partition `pk` whose sort key starts with `prefix`, page by page (consistent reads), in at most `maxPages` pages. */
+  async #queryPrefix(pk: string, prefix: string, maxPages: number, what: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const out = await this.#query({
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: { ':pk': str(pk), ':prefix': str(prefix) },
+        ConsistentRead: true,
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      });
+      items.push(...((out.Items ?? []) as Item[]));
+      startKey = out.LastEvaluatedKey;
+      if (startKey === undefined) return items;
+    }
+    throw new InvariantViolation(`more than ${maxPages} pages of ${what}`);
+  }
 
   /**
    * One page of at most `limit` items. Asks for one more than needed, so a full last page
