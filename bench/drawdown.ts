@@ -29,7 +29,7 @@
 import { DYNAMODB_ENDPOINT_ENV, IAM_PRINCIPALS_ENV, LOCAL_DEV_ENV, METRICS_NAMESPACE_ENV, SERVICE_NAME_ENV, TABLE_NAME_ENV } from '#config/env.ts';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { callerIdentity } from '../local/event.ts';
+import { lambdaContext, proxyEvent } from '../local/event.ts';
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { drawdown, openFacility, repay } from '#app/facilities.ts';
 import { systemClock } from '#domain/calendar.ts';
@@ -151,53 +151,25 @@ export async function seedPools(bench: BenchStore, count: number, runId: string)
   return { handler, baseline, growthBytes, seededItemBytes: itemBytes(journal.facilityItems(handler[0]!).at(-1)!) };
 }
 
-function proxyEvent(facilityId: string, key: string, requestId: string): APIGatewayProxyEvent {
-  const headers = { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: key, host: 'api.bench.local' };
-  const path = `/v1/facilities/${facilityId}/drawdowns`;
-  return {
+function drawdownEvent(facilityId: string, key: string, requestId: string): APIGatewayProxyEvent {
+  return proxyEvent({
+    method: 'POST',
+    path: `/v1/facilities/${facilityId}/drawdowns`,
     resource: ROUTE_PATH,
-    path,
-    httpMethod: 'POST',
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
+    headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: key, host: 'api.bench.local' },
     pathParameters: { facilityId },
-    stageVariables: null,
     body: JSON.stringify({ amount: REQUEST_AMOUNT }),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: ACCOUNT,
-      apiId: 'bench',
-      authorizer: null,
-      protocol: 'HTTP/1.1',
-      httpMethod: 'POST',
-      path: `/v1${path}`,
-      stage: 'v1',
-      requestId,
-      requestTimeEpoch: Date.now(),
-      resourceId: 'bench',
-      resourcePath: ROUTE_PATH,
-      identity: callerIdentity({ accountId: ACCOUNT, caller: 'AROAEXAMPLE:bench', sourceIp: '10.0.0.1', user: 'AROAEXAMPLE:bench', userAgent: 'bench', userArn: CALLER_ARN }),
-    },
-  };
+    identity: { accountId: ACCOUNT, caller: 'AROAEXAMPLE:bench', sourceIp: '10.0.0.1', user: 'AROAEXAMPLE:bench', userAgent: 'bench', userArn: CALLER_ARN },
+    requestId,
+    requestTimeEpoch: Date.now(),
+    stage: 'v1',
+    accountId: ACCOUNT,
+    apiId: 'bench',
+  });
 }
 
-function lambdaContext(requestId: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'drawdown',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:${ACCOUNT}:function:drawdown`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: '/aws/lambda/drawdown',
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+function drawdownContext(requestId: string): Context {
+  return lambdaContext({ functionName: 'drawdown', requestId, timeoutMs: 10_000, memoryLimitInMB: '512', accountId: ACCOUNT, logStreamName: 'bench' });
 }
 
 /** Round-robin over a pool, refusing to give any facility more than MAX_DRAWDOWNS_PER_FACILITY. */
@@ -243,7 +215,7 @@ export function contenders(handler: Handler, client: DynamoDBClient, tableName: 
     const requestId = randomUUID();
     const key = `dd-${runId}-${oursCursor.calls}`;
     const started = performance.now();
-    const result = await handler(proxyEvent(facilityId, key, requestId), lambdaContext(requestId));
+    const result = await handler(drawdownEvent(facilityId, key, requestId), drawdownContext(requestId));
     oursLatencyMs.push(performance.now() - started);
     if (result.statusCode !== 201) throw new Error(`drawdown handler answered ${result.statusCode}: ${result.body}`);
     return result.statusCode;

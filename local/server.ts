@@ -143,7 +143,7 @@ export async function startServer(options: LocalServerOptions): Promise<LocalSer
       return send(response, requestId, problemResult(problem, { 'retry-after': '1' }));
     }
     // A Lambda's time limit runs from its invocation, not from the wait for a free one.
-    send(response, requestId, await invocations(() => handler(event, lambdaContext(route.operation, requestId, Date.now()))));
+    send(response, requestId, await invocations(() => handler(event, lambdaContext({ functionName: `local-${route.operation}`, requestId, startedAtMs: Date.now() }))));
   };
 
   const server = createServer((request, response) => {

@@ -22,6 +22,7 @@ import { Logger } from '#http/observability.ts';
 import { EOD_SHARD_COUNT, eodShardOf, fnv1a32 } from '#ledger/schema.ts';
 import { LPR_FIXINGS, MemoryJournal, seedingDeps, writeItems } from '../../bench/ledger-fixture.ts';
 import { freshTable, instantRuntime, ledgerClient, ledgerStore } from '../setup/ledger.ts';
+import { lambdaContext } from '../../local/event.ts';
 
 const DATE = '2026-01-20';
 const CHANNEL = 'channel:test';
@@ -31,13 +32,9 @@ const TIMEOUT_MS = 600_000;
 const PAGE_MS = 250_000;
 
 /** A Lambda context whose clock advances PAGE_MS with every page the invocation reads (`pages()` counts them). */
-function lambdaContext(pages: () => number): Context {
+function shardContext(pages: () => number): Context {
   const atStart = pages();
-  return {
-    awsRequestId: 'sfn-task',
-    functionName: 'eod-shard',
-    getRemainingTimeInMillis: () => TIMEOUT_MS - PAGE_MS * (pages() - atStart),
-  } as unknown as Context;
+  return lambdaContext({ functionName: 'eod-shard', requestId: 'sfn-task', remainingMs: () => TIMEOUT_MS - PAGE_MS * (pages() - atStart) });
 }
 
 /** Facilities whose shard lies in index partition 0 (shards 0..63): one segment, paged 100 at a time. */
@@ -121,7 +118,7 @@ describe('an invocation that runs low on time hands back its cursor, and the nex
       for (let call = 0; ; call++) {
         expect(call, 'a range that never finishes').toBeLessThan(20);
         const pagesBefore = list.mock.calls.length;
-        const out = (await shardHandler(input, lambdaContext(() => list.mock.calls.length))) as EodTaskOutput;
+        const out = (await shardHandler(input, shardContext(() => list.mock.calls.length))) as EodTaskOutput;
         outputs.push(out);
         const pages = list.mock.calls.slice(pagesBefore);
         // Its first page is exactly where the previous invocation said to go on.
@@ -149,7 +146,7 @@ describe('an invocation that runs low on time hands back its cursor, and the nex
     expect(list.mock.calls.filter(([shards]) => shards.from === 0)).toHaveLength(3);
 
     const reportHandler = createReportHandler({ deps: () => deps, clock: fixedClock('2026-01-20T16:40:00Z'), timeoutEarlyInMillis: 0, logger: silent });
-    await reportHandler({ date: DATE, startedAt: '2026-01-20T16:30:00.000Z', run }, lambdaContext(() => 0));
+    await reportHandler({ date: DATE, startedAt: '2026-01-20T16:30:00.000Z', run }, shardContext(() => 0));
     expect(await deps.store.getEodReport(DATE)).toEqual(uninterrupted);
     // The borrowers' sums went to items of their own (bounded by EOD_BORROWERS_PER_ITEM), as many as each part counts.
     const parts = await deps.store.listEodParts(DATE, run);
@@ -160,10 +157,10 @@ describe('an invocation that runs low on time hands back its cursor, and the nex
     // An item a crashed attempt wrote past its range's count is not read; a missing one is an error, not a short report.
     const stray = { ...emptyBorrowerPart('B-STRAY'), balanceFen: 1_000_00 };
     await deps.store.putEodBorrowers(run, { date: DATE, from: parts[0]!.from, index: parts[0]!.borrowerChunks, borrowers: [stray] });
-    await reportHandler({ date: DATE, startedAt: '2026-01-20T16:30:00.000Z', run }, lambdaContext(() => 0));
+    await reportHandler({ date: DATE, startedAt: '2026-01-20T16:30:00.000Z', run }, shardContext(() => 0));
     expect(await deps.store.getEodReport(DATE)).toEqual(uninterrupted);
     await deps.store.putEodPart(run, { ...parts[0]!, borrowerChunks: parts[0]!.borrowerChunks + 2 });
-    await expect(reportHandler({ date: DATE, startedAt: '2026-01-20T16:30:00.000Z', run }, lambdaContext(() => 0))).rejects.toThrow(/kept \d+ borrower items, \d+ found/);
+    await expect(reportHandler({ date: DATE, startedAt: '2026-01-20T16:30:00.000Z', run }, shardContext(() => 0))).rejects.toThrow(/kept \d+ borrower items, \d+ found/);
     // Every facility settled exactly once, the legacy ones too.
     for (const id of [...LEGACY, book.ids[0]!, book.ids[229]!, book.ids[272]!]) {
       expect((await deps.store.listEvents(id, { limit: 10 })).items.map((e) => e.type), id).toEqual(['FacilityOpened', 'DrawdownMade', 'EndOfDay']);
@@ -181,7 +178,7 @@ describe('an invocation that runs low on time hands back its cursor, and the nex
     const list = vi.spyOn(deps.store, 'listFacilitiesByShards');
     const pages = () => list.mock.calls.length;
     // First invocation: two pages of partition 0, then it runs low and hands back its cursor.
-    const first = (await shardHandler({ date: DATE, run, ...range }, lambdaContext(pages))) as EodTaskOutput;
+    const first = (await shardHandler({ date: DATE, run, ...range }, shardContext(pages))) as EodTaskOutput;
     expect(list.mock.calls.map(([shards]) => shards.from)).toEqual([0, 0]);
     expect(first.part.processed).toBe(200);
     expect(first.next).toMatchObject({ shard: 0, cursor: expect.any(String) });
@@ -195,14 +192,14 @@ describe('an invocation that runs low on time hands back its cursor, and the nex
       if (calls === 2) throw new Error('Lambda died here');
       return real(...args);
     });
-    await expect(shardHandler(first, lambdaContext(pages))).rejects.toThrow('Lambda died here');
+    await expect(shardHandler(first, shardContext(pages))).rejects.toThrow('Lambda died here');
     list.mockReset();
     list.mockImplementation(real);
 
     // Step Functions retries the task with the same input, the crashed invocation's: `first`.
-    let out = (await shardHandler(first, lambdaContext(pages))) as EodTaskOutput;
+    let out = (await shardHandler(first, shardContext(pages))) as EodTaskOutput;
     expect(list.mock.calls[0]).toEqual([{ from: 0, to: 64 }, { limit: EOD_PAGE_SIZE, cursor: first.next!.cursor }]);
-    while (out.next !== undefined) out = (await shardHandler(out, lambdaContext(pages))) as EodTaskOutput;
+    while (out.next !== undefined) out = (await shardHandler(out, shardContext(pages))) as EodTaskOutput;
     // Nothing was missed or counted twice: each facility processed and valued once, as in one uninterrupted pass.
     expect({ processed: out.part.processed, failures: out.part.failures, totals: out.part.totals }).toEqual({ processed: whole.processed, failures: 0, totals: whole.totals });
     // The facilities of the page the crashed invocation had settled are counted as unchanged by the

@@ -20,11 +20,12 @@ import { EodReportInput, EodShardInput } from '../../functions/jobs.ts';
 import { zeroLedger } from '#domain/postings.ts';
 import { apiEvent, callers, IAM_PRINCIPALS_JSON } from '../http/support.ts';
 import { freshTable, instantRuntime, ledgerClient, ledgerStore } from '../setup/ledger.ts';
+import { lambdaContext } from '../../local/event.ts';
 
 /** The 1 024 shards in 16 ranges of 64. */
 const RANGES = eodRanges(16);
 /** A Lambda context with all the time in the world (continuation is eod-continuation.test.ts's). */
-const context = { awsRequestId: 'sfn-task-1', functionName: 'eod', getRemainingTimeInMillis: () => 600_000 } as Context;
+const context: Context = lambdaContext({ functionName: 'eod', requestId: 'sfn-task-1', remainingMs: () => 600_000 });
 
 function part(range: { from: number; to: number }, extra: Partial<EodPart> = {}): EodPart {
   return {

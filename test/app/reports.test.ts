@@ -48,6 +48,7 @@ import { applyCommand } from '#domain/facility.ts';
 import type { EodReport, JournalEvent } from '#ledger/journal.ts';
 import { apiEvent, callers, IAM_PRINCIPALS_JSON } from '../http/support.ts';
 import { freshTable, instantRuntime, ledgerClient, ledgerStore } from '../setup/ledger.ts';
+import { lambdaContext } from '../../local/event.ts';
 
 const CHANNEL = 'channel:test';
 const PRODUCT = { ...DEFAULT_PRODUCT, terms: { ...DEFAULT_PRODUCT.terms, settlementCycle: 'WITH_PRINCIPAL' as const } };
@@ -112,7 +113,7 @@ const DRAWDOWNS: [string, string, string, number][] = [
 let deps: AppDeps;
 let tableName: string;
 const reports = new Map<string, EodReport>();
-const context = { awsRequestId: 'req-reports', functionName: 'reports' } as Context;
+const context: Context = lambdaContext({ functionName: 'reports', requestId: 'req-reports' });
 
 async function play(): Promise<void> {
   const client = ledgerClient();

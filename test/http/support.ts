@@ -1,6 +1,6 @@
 /** Builders for HTTP tests: API Gateway events, quiet observability, and sample routes of each kind. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { callerIdentity } from '../../local/event.ts';
+import { lambdaContext, proxyEvent } from '../../local/event.ts';
 import { vi } from 'vitest';
 import { fixedClock } from '#domain/calendar.ts';
 import { formatYuan } from '#domain/money.ts';
@@ -130,52 +130,24 @@ export interface EventInit {
   readonly requestId?: string;
 }
 
-/** An API Gateway REST proxy event, shaped as API Gateway sends it (headers twice, nulls for absent parts). */
+/** A deployed stage's event (stage prod, a caller at 10.0.0.1), built by the one event builder local/ uses. */
 export function apiEvent(init: EventInit = {}): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(init.headers ?? {})) {
-    const values = typeof value === 'string' ? [value] : [...value];
-    multiValueHeaders[name] = values;
-    headers[name] = values.at(-1) ?? '';
-  }
-  const query: Record<string, string> = {};
-  const multiValueQuery: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(init.query ?? {})) {
-    const values = typeof value === 'string' ? [value] : [...value];
-    multiValueQuery[name] = values;
-    query[name] = values.at(-1) ?? '';
-  }
-  const hasQuery = Object.keys(query).length > 0;
-  const method = init.method ?? 'GET';
-  const path = init.path ?? '/';
-  return {
-    resource: init.resource ?? path,
-    path,
-    httpMethod: method,
-    headers,
-    multiValueHeaders,
-    queryStringParameters: hasQuery ? query : null,
-    multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
+  return proxyEvent({
+    method: init.method ?? 'GET',
+    path: init.path ?? '/',
+    ...(init.resource === undefined ? {} : { resource: init.resource }),
+    ...(init.headers === undefined ? {} : { headers: init.headers }),
+    ...(init.query === undefined ? {} : { query: init.query }),
     pathParameters: init.pathParameters ?? null,
-    stageVariables: null,
     body: init.body ?? null,
     isBase64Encoded: init.isBase64Encoded ?? false,
-    requestContext: {
-      accountId: ACCOUNT,
-      apiId: 'api',
-      authorizer: init.claims === undefined ? null : { claims: init.claims },
-      protocol: 'HTTP/1.1',
-      httpMethod: method,
-      path: `/prod${path}`,
-      stage: 'prod',
-      requestId: init.requestId ?? 'req-1',
-      requestTimeEpoch: 0,
-      resourceId: 'res',
-      resourcePath: init.resource ?? path,
-      identity: callerIdentity({ sourceIp: '10.0.0.1', userAgent: 'test', userArn: init.userArn ?? null }),
-    },
-  };
+    ...(init.claims === undefined ? {} : { claims: init.claims }),
+    identity: { sourceIp: '10.0.0.1', userAgent: 'test', userArn: init.userArn ?? null },
+    requestId: init.requestId ?? 'req-1',
+    stage: 'prod',
+    accountId: ACCOUNT,
+    apiId: 'api',
+  });
 }
 
 /** A valid sample command from the channel, to vary one thing at a time. */
@@ -193,7 +165,7 @@ export function commandEvent(overrides: Partial<EventInit> & { readonly bodyObje
   });
 }
 
-export const context = { awsRequestId: 'lambda-req-1', functionName: 'test' } as Context;
+export const context: Context = lambdaContext({ functionName: 'test', requestId: 'lambda-req-1', accountId: ACCOUNT });
 
 export function invoke(handler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>, event: APIGatewayProxyEvent) {
   return handler(event, context);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Stack } from 'aws-cdk-lib';
 import { ApiFunction, serviceEnvironment } from '../../infra/constructs/api-function.ts';
+import { lambdaContext, proxyEvent } from '../../local/event.ts';
 import { appWithProjectContext } from './support.ts';
 
 const OPERATION = 'drawdown';
@@ -51,21 +52,19 @@ describe(`bundling ${OPERATION} for real`, () => {
   });
 
   it('loads in a plain Node process and answers an unauthenticated request with a problem document', () => {
-    const event = {
-      httpMethod: 'POST',
-      resource: '/v1/facilities/{facilityId}/drawdowns',
+    // No caller identity: a SigV4 call always has one, so the function must refuse this request.
+    const event = proxyEvent({
+      method: 'POST',
       path: '/v1/facilities/F-1/drawdowns',
+      resource: '/v1/facilities/{facilityId}/drawdowns',
       headers: { 'content-type': 'application/json', 'idempotency-key': 'bundling-test-1' },
-      multiValueHeaders: {},
-      queryStringParameters: null,
-      multiValueQueryStringParameters: null,
       pathParameters: { facilityId: 'F-1' },
-      stageVariables: null,
       body: JSON.stringify({ amount: '100.00' }),
-      isBase64Encoded: false,
-      requestContext: { requestId: 'bundling-test', identity: {}, httpMethod: 'POST', resourcePath: '/v1/facilities/{facilityId}/drawdowns', stage: 'live' },
-    };
-    const context = { awsRequestId: 'bundling-test', functionName: OPERATION, invokedFunctionArn: 'arn:aws:lambda:cn-north-1:123456789012:function:x', memoryLimitInMB: '512' };
+      requestId: 'bundling-test',
+      stage: 'live',
+    });
+    // Its functions do not survive JSON: the child process gives it getRemainingTimeInMillis again.
+    const context = lambdaContext({ functionName: OPERATION, requestId: 'bundling-test', region: 'cn-north-1', accountId: '123456789012', memoryLimitInMB: '512' });
     const script = `
       const { handler } = await import(${JSON.stringify(join(assetDir, 'index.mjs'))});
       const context = ${JSON.stringify(context)};
