@@ -4,45 +4,22 @@
  * command or end of day, since a catch-up may expire a referral) and therefore repairable by
  * replaying the journal. REFERRED entries leave the queue when decided or expired.
  */
+import type { output } from 'zod/v4/core';
+import type { RenewalsPage } from '#api/ops.ts';
 import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
+import type { ApplicationStep } from '#domain/renewal-commands.ts';
 import type { FacilityState, RenewalCheck, RenewalProposal } from '#domain/state.ts';
 import { principalOutstanding } from '#domain/valuation.ts';
 import type { JournalEvent, Page, PageRequest, RenewalQueueEntry, RenewalQueueStatus } from '#ledger/journal.ts';
 import type { AppDeps } from './deps.ts';
 
-/** One step of an application's history: the original REFERRED decision stays when ops decide. */
-export interface ApplicationStep {
-  status: RenewalQueueStatus | 'REJECTED';
-  date: string;
-  by: string;
-  note: string | null;
-}
-
-export interface ProposalView {
-  newMaturityDate: string;
-  spreadBp: number;
-  ratePercent: string;
-}
+/** The queue's page item and the proposal as the API shows them: the types come from the contract (shared/api/ops.ts). */
+export type RenewalQueueItem = output<typeof RenewalsPage>['items'][number];
+export type ProposalView = RenewalQueueItem['proposal'];
 
 export function proposalView(p: RenewalProposal): ProposalView {
   return { newMaturityDate: p.newMaturityDate, spreadBp: p.spreadBp, ratePercent: formatPercent(p.ratePpm) };
-}
-
-export interface RenewalQueueItem {
-  applicationId: string;
-  facilityId: string;
-  borrowerId: string;
-  status: RenewalQueueStatus;
-  appliedOn: string;
-  /** The checks that did not pass (what referred it; empty when every check passed). */
-  referredBy: RenewalCheck[];
-  /** Principal outstanding when the application reached this status. */
-  principalOutstanding: string;
-  oldMaturityDate: string;
-  proposal: ProposalView;
-  decidedOn: string | null;
-  history: ApplicationStep[];
 }
 
 interface Summary {

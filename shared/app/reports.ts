@@ -5,6 +5,8 @@
  * writes.
  */
 import { stringify } from 'csv-stringify/sync';
+import type { output } from 'zod/v4/core';
+import type { PolicyPeriodReport as PolicyPeriodReportSchema, PostingsPage as PostingsPageSchema, TrialBalanceView as TrialBalanceViewSchema } from '#api/reports.ts';
 import { addDays, isBusinessDate, toDay, fromDay } from '#domain/calendar.ts';
 import { DomainError, ValidationError } from '#domain/errors.ts';
 import { formatYuan } from '#domain/money.ts';
@@ -72,18 +74,8 @@ export function headlineFigures(p: PolicyView): { 指标: string; figure: string
 /** End-of-day dates probed backwards for the latest report of a period that is not over (or missed its last day). */
 export const MAX_REPORT_PROBE_DAYS = 31;
 
-export interface PolicyPeriodReport {
-  /** YYYY-MM or YYYY. */
-  period: string;
-  /** The end-of-day date whose report it is: the period's last day, or the latest report in it. */
-  asOf: string;
-  /** True when `asOf` is the period's last day. */
-  complete: boolean;
-  /** The period's flows (month to date or year to date as of `asOf`). */
-  flows: PeriodFlowsView;
-  /** Every figure of the report of `asOf`. */
-  policy: PolicyView;
-}
+/** A month's or a year's report (`asOf` is its last day, or the latest end of day in it). */
+export type PolicyPeriodReport = output<typeof PolicyPeriodReportSchema>;
 
 const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const YEAR_PATTERN = /^\d{4}$/;
@@ -196,11 +188,7 @@ export function figuresCsv(value: unknown): string {
 // ---------------------------------------------------------------------------------------
 // General-ledger extract
 
-export interface TrialBalanceView {
-  date: string;
-  accounts: { account: string; offBalanceSheet: boolean; side: 'DR' | 'CR'; balance: string }[];
-  totals: { debit: string; credit: string };
-}
+export type TrialBalanceView = output<typeof TrialBalanceViewSchema>;
 
 /** Memo (表外) accounts are named OFF_BALANCE_*: they balance among themselves, apart from the balance sheet. */
 export function isOffBalanceSheet(account: string): boolean {
@@ -226,22 +214,8 @@ export function trialBalanceCsv(view: TrialBalanceView): string {
   return stringify([['date', 'account', 'offBalanceSheet', 'side', 'balance'], ...view.accounts.map((a) => [view.date, a.account, String(a.offBalanceSheet), a.side, a.balance])]);
 }
 
-export interface PostingRow {
-  facilityId: string;
-  seq: number;
-  eventType: string;
-  businessDate: string;
-  recordedAt: string;
-  account: string;
-  side: 'DR' | 'CR';
-  amount: string;
-}
-
-export interface PostingsPage {
-  date: string;
-  items: PostingRow[];
-  nextCursor?: string;
-}
+export type PostingsPage = output<typeof PostingsPageSchema>;
+export type PostingRow = PostingsPage['items'][number];
 
 /** Events read back from a facility's latest to find a date's; past this, its journal is read forwards. */
 export const MAX_POSTINGS_LOOKBACK_EVENTS = 20;

@@ -112,17 +112,10 @@ export function eodReportView(report: EodReport, yearStart: { baseDate: string; 
 // ---------------------------------------------------------------------------------------
 // The policy figures (shared/domain/policy.ts) as the API shows them
 
-export interface BalanceCountView {
-  balance: string;
-  borrowers: number;
-}
-export interface LendingView {
-  count: number;
-  amount: string;
-  weightedRatePercent: string;
-}
 export type PeriodFlowsView = output<typeof PeriodFlowsSchema>;
 export type PolicyView = output<typeof PolicyViewSchema>;
+export type BalanceCountView = PolicyView['inclusiveSme'];
+export type LendingView = PeriodFlowsView['newLending'];
 
 /** A signed ratio in ppm as a percent string with 4 decimals: −25 000 ppm → "-2.5000". */
 export function signedPercent(ppm: number): string {
