@@ -40,7 +40,7 @@ import { StaffIdentityStack } from './stacks/staff-identity-stack.ts';
 import { SiteStack } from './stacks/site-stack.ts';
 import { LedgerStack } from './stacks/ledger-stack.ts';
 
-export const SERVICE_NAME = 'revolving-credit';
+const SERVICE_NAME = 'revolving-credit';
 
 export const CONTEXT = {
   iamPrincipals: 'credit:iamPrincipals',

@@ -32,7 +32,7 @@ export const INLINE_MAP_MAX_CONCURRENCY = 40;
  */
 export const INLINE_MAP_MAX_ITEMS = 128;
 /** A Distributed Map runs up to 10 000 child workflows at once; more would only queue at Lambda and DynamoDB. */
-export const DISTRIBUTED_MAP_MAX_CONCURRENCY = 1_000;
+const DISTRIBUTED_MAP_MAX_CONCURRENCY = 1_000;
 
 /** The eod-shard function: the timeout its time margin is sized against (shared/app/eod.ts EOD_TIME_MARGIN_MS) and its memory. */
 export const EOD_SHARD_TIMEOUT_SECONDS = 600;

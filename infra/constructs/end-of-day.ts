@@ -42,16 +42,16 @@ import { ApiFunction } from './api-function.ts';
 import type { LedgerTable } from './ledger-table.ts';
 
 /** 00:30 in Shanghai: the business day ended half an hour ago (docs/end-of-day.md). */
-export const EOD_SCHEDULE = { hour: '0', minute: '30', timeZone: TimeZone.ASIA_SHANGHAI } as const;
+const EOD_SCHEDULE = { hour: '0', minute: '30', timeZone: TimeZone.ASIA_SHANGHAI } as const;
 /** One invocation of a range: it stops paging EOD_TIME_MARGIN_MS before this, and the loop calls it again. */
-export const EOD_SHARD_TIMEOUT = Duration.seconds(EOD_SHARD_TIMEOUT_SECONDS);
-export const EOD_REPORT_TIMEOUT = Duration.seconds(30);
+const EOD_SHARD_TIMEOUT = Duration.seconds(EOD_SHARD_TIMEOUT_SECONDS);
+const EOD_REPORT_TIMEOUT = Duration.seconds(30);
 /** A whole run, retries included; a run still going by then has failed (and alarms). */
-export const EOD_RUN_TIMEOUT = Duration.hours(3);
+const EOD_RUN_TIMEOUT = Duration.hours(3);
 /** Retries of a task that failed (a crash, a timeout, throttling after the ledger's own retries). */
-export const EOD_TASK_RETRY = { maxAttempts: 3, interval: Duration.seconds(10), backoffRate: 2, maxDelay: Duration.minutes(2) } as const;
+const EOD_TASK_RETRY = { maxAttempts: 3, interval: Duration.seconds(10), backoffRate: 2, maxDelay: Duration.minutes(2) } as const;
 /** Scheduler's own retries when it cannot start the run (bounded; the eod-missing alarm backs them). */
-export const EOD_START_RETRY = { retryAttempts: 10, maxEventAge: Duration.hours(6) } as const;
+const EOD_START_RETRY = { retryAttempts: 10, maxEventAge: Duration.hours(6) } as const;
 
 export interface EndOfDayProps {
   readonly ledger: LedgerTable;

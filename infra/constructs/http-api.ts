@@ -51,7 +51,7 @@ export function tableAccessOf(route: RouteEntry): TableAccess | undefined {
   return (route.kind ?? (route.method === 'GET' ? 'query' : 'command')) === 'query' ? 'RO' : 'RW';
 }
 
-export interface ApiThrottling {
+interface ApiThrottling {
   /** Steady-state requests per second across the stage. */
   readonly rateLimit: number;
   readonly burstLimit: number;
@@ -94,7 +94,7 @@ export interface HttpApiProps {
  * for any type it adds later. A Lambda that times out (29 s) or crashes reaches the client as
  * INTEGRATION_TIMEOUT (504) or INTEGRATION_FAILURE (502), never as API Gateway's bare JSON.
  */
-export const GATEWAY_PROBLEMS: ReadonlyArray<{ type: apigw.ResponseType; code: ProblemCode; status: number; detail: string }> = [
+const GATEWAY_PROBLEMS: ReadonlyArray<{ type: apigw.ResponseType; code: ProblemCode; status: number; detail: string }> = [
   // No valid Cognito token on an SME route.
   { type: apigw.ResponseType.UNAUTHORIZED, code: 'unauthenticated', status: 401, detail: 'Sign in: this operation requires a valid token.' },
   // An unsigned request to an IAM route, or a path this API does not have (API Gateway cannot tell them apart).
@@ -248,7 +248,7 @@ export class HttpApi extends Construct {
  * The routes anyone may call, each with the reason it is safe. A new `auth: 'none'` route fails
  * synthesis until someone writes down here why it may be public.
  */
-export const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
+const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
   'GET /openapi.json': 'It serves the API contract, generated from the route registry, so channels can generate clients: no account data, and its function has no table access.',
 };
 
@@ -333,7 +333,7 @@ function checkRoutes(routes: readonly RouteEntry[]): void {
 }
 
 /** drawdown-quote → DrawdownQuote; MISSING_AUTHENTICATION_TOKEN → MissingAuthenticationToken. */
-export function pascal(name: string): string {
+function pascal(name: string): string {
   return name
     .toLowerCase()
     .split(/[-_]/)

@@ -16,9 +16,8 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
-export const BORROWER_ID_ATTRIBUTE = 'borrower_id';
-/** The claim name in ID tokens, and so in `event.requestContext.authorizer.claims`. */
-export const BORROWER_ID_CLAIM = `custom:${BORROWER_ID_ATTRIBUTE}`;
+/** The custom attribute linking a user to a borrower; ID tokens carry it as `custom:borrower_id`. */
+const BORROWER_ID_ATTRIBUTE = 'borrower_id';
 
 /** What an SME's app may read of the user: contact details and the borrower link. */
 export const SME_READ_ATTRIBUTES = new cognito.ClientAttributes()

@@ -26,7 +26,7 @@ export const EOD_OPERATION = EOD_METRIC_DIMENSIONS.operation;
  * End of day walks every facility within one request: it gets the longest run API Gateway
  * allows (29 s) less a margin for the answer, and more memory, which is more CPU.
  */
-export const FUNCTION_TUNING: Readonly<Record<string, FunctionTuning>> = {
+const FUNCTION_TUNING: Readonly<Record<string, FunctionTuning>> = {
   [EOD_OPERATION]: { timeout: Duration.seconds(28), memorySize: 1024 },
 };
 

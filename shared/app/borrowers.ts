@@ -10,12 +10,11 @@ import type { BorrowerRecord } from '#ledger/journal.ts';
 import type { output } from 'zod/v4/core';
 import type { ProfileView as ProfileViewSchema, QuoteView as QuoteViewSchema } from '#api/ops.ts';
 import type { AppDeps } from './deps.ts';
-import type { LprLookup } from './lpr.ts';
 
 export type ProfileView = output<typeof ProfileViewSchema>;
 export type QuoteView = output<typeof QuoteViewSchema>;
 
-export function profileView(record: BorrowerRecord<BorrowerProfile>): ProfileView | null {
+function profileView(record: BorrowerRecord<BorrowerProfile>): ProfileView | null {
   const p = record.profile;
   if (p === null) return null;
   return {
@@ -49,7 +48,7 @@ export async function getProfile(deps: AppDeps, borrowerId: string): Promise<Pro
 }
 
 /** The borrower's record with a profile, or 422: the pricing model cannot run without one. */
-export async function requireProfile(deps: AppDeps, borrowerId: string): Promise<{ profile: BorrowerProfile; firstLoan: boolean }> {
+async function requireProfile(deps: AppDeps, borrowerId: string): Promise<{ profile: BorrowerProfile; firstLoan: boolean }> {
   const record = await deps.store.getBorrower<BorrowerProfile>(borrowerId);
   if (record === null || record.profile === null) {
     throw new DomainError('borrower-profile-missing', `borrower ${borrowerId} has no profile: operations must record one before the pricing model can price it`);

@@ -16,7 +16,7 @@ export interface AppDeps {
 }
 
 /** Who asked, for the journal's `actor` and the idempotency scope. */
-export interface Caller {
+interface Caller {
   /** e.g. `channel:mobile-bank`, `sme:B001`, `ops:alice`. */
   readonly actor: string;
 }

@@ -125,7 +125,7 @@ export function withLpr(command: Command, state: FacilityState, schedule: LprSch
  * effect, an item stays far under MAX_ITEM_BYTES (256 KB). A year of catch-up for 20 overdue
  * drawdowns is ≈ 65 KB of events, so ten years take ≈ 7 chunks.
  */
-export const CATCH_UP_CHUNK_EVENT_BYTES = 96 * 1024;
+const CATCH_UP_CHUNK_EVENT_BYTES = 96 * 1024;
 /** Who a catch-up chunk is recorded as: the passing of days, appended on a command's behalf. */
 export const CATCH_UP_ACTOR = 'system:catch-up';
 
@@ -312,7 +312,7 @@ export async function loadFacility(deps: AppDeps, facilityId: string): Promise<F
 }
 
 /** Events read backwards to value a facility as of a past date (e.g. yesterday, after end of day ran). */
-export const MAX_ASOF_LOOKBACK_EVENTS = 10;
+const MAX_ASOF_LOOKBACK_EVENTS = 10;
 
 /** The facility as of a date (default: today), valued through `advance` without writing. */
 export async function getFacility(deps: AppDeps, facilityId: string, asOf: string, caller?: { borrowerId?: string }): Promise<FacilityView> {
@@ -351,7 +351,7 @@ export function assertOwner(state: FacilityState, caller?: { borrowerId?: string
 }
 
 /** Facilities a borrower may see, valued as of a date (bounded: SMEs hold a handful of lines). */
-export const MAX_BORROWER_FACILITIES = 100;
+const MAX_BORROWER_FACILITIES = 100;
 
 export async function listBorrowerFacilities(deps: AppDeps, borrowerId: string, asOf: string): Promise<FacilityView[]> {
   const ids: string[] = [];

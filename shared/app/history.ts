@@ -18,9 +18,9 @@ import type { AppDeps } from './deps.ts';
 import { assertOwner, loadFacility } from './facilities.ts';
 
 /** A statement covers at most a year and a day (one leap year). */
-export const MAX_STATEMENT_DAYS = 366;
+const MAX_STATEMENT_DAYS = 366;
 /** Events read to build one statement: bounds the work of a single request. */
-export const MAX_STATEMENT_EVENTS = 20_000;
+const MAX_STATEMENT_EVENTS = 20_000;
 const STATEMENT_PAGE = 100;
 
 export type EventView = output<typeof EventsPage>['items'][number];
@@ -33,7 +33,7 @@ const CATEGORIES: ReadonlySet<string> = new Set(ALLOCATION_CATEGORIES);
  * sees what every other response shows. `xFen` becomes `x` in yuan, `xPpm` becomes `xPercent`,
  * and amounts keyed by allocation category (PRINCIPAL, INTEREST_DUE, …) become yuan.
  */
-export function inApiUnits(value: unknown, key = ''): unknown {
+function inApiUnits(value: unknown, key = ''): unknown {
   if (typeof value === 'number' && Number.isSafeInteger(value)) {
     if (key.endsWith('Fen') || CATEGORIES.has(key)) return formatYuan(value);
     if (key.endsWith('Ppm') && value >= 0) return formatPercent(value);

@@ -10,13 +10,13 @@ import type { Clock } from '#domain/calendar.ts';
 import type { LprSchedule } from '#domain/repricing.ts';
 
 /** Fixings are multiples of 5 bp. */
-export const LPR_STEP_PPM = 5 * PPM_PER_BP;
-export const LPR_CACHE_TTL_MS = 60_000;
-export const LPR_CACHE_ENTRIES = 64;
+const LPR_STEP_PPM = 5 * PPM_PER_BP;
+const LPR_CACHE_TTL_MS = 60_000;
+const LPR_CACHE_ENTRIES = 64;
 /** Fixings kept for repricing floating rates: five years of monthly fixings. */
-export const LPR_SCHEDULE_LENGTH = 60;
+const LPR_SCHEDULE_LENGTH = 60;
 
-export function assertLprFixing(fixing: LprFixing): void {
+function assertLprFixing(fixing: LprFixing): void {
   const issues = [];
   for (const field of ['oneYearPpm', 'fiveYearPpm'] as const) {
     const value = fixing[field];
@@ -76,7 +76,7 @@ export class LprLookup {
 }
 
 /** Fixings listed when no limit is asked for: two years of monthly fixings. */
-export const DEFAULT_LPR_LIST_LENGTH = 24;
+const DEFAULT_LPR_LIST_LENGTH = 24;
 
 /** The published fixings, most recent first, as the API shows them. */
 export async function listLpr(lpr: LprLookup, limit: number = DEFAULT_LPR_LIST_LENGTH): Promise<{ date: string; oneYear: string; fiveYear: string }[]> {

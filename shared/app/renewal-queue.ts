@@ -46,7 +46,7 @@ function domainEvents(event: JournalEvent<FacilityState>): DomainEventData[] {
 }
 
 /** True when the journal event moved an application in the queue. */
-export function touchesRenewalQueue(event: JournalEvent<FacilityState>): boolean {
+function touchesRenewalQueue(event: JournalEvent<FacilityState>): boolean {
   return domainEvents(event).some((e) => RENEWAL_EVENT_TYPES.has(e.type));
 }
 
@@ -56,7 +56,7 @@ export function touchesRenewalQueue(event: JournalEvent<FacilityState>): boolean
  * REFERRED entry is put again only while the application still awaits a decision, so a late
  * retry never brings a decided application back.
  */
-export async function syncRenewalQueue(deps: AppDeps, event: JournalEvent<FacilityState>, options: { replayed?: boolean } = {}): Promise<void> {
+async function syncRenewalQueue(deps: AppDeps, event: JournalEvent<FacilityState>, options: { replayed?: boolean } = {}): Promise<void> {
   const events = domainEvents(event).filter((e) => RENEWAL_EVENT_TYPES.has(e.type));
   if (events.length === 0) return;
   const { facilityId } = event;

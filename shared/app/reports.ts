@@ -17,7 +17,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type EodReport, type JournalEvent } f
 import { EOD_SHARD_PARTITIONS, SHARDS_PER_PARTITION } from '#ledger/schema.ts';
 import type { AppDeps } from './deps.ts';
 import { loadEodReport } from './eod.ts';
-import { eodReportView, periodFlowsView, type EodReportView, type PeriodFlowsView, type PolicyView } from './views.ts';
+import { eodReportView, type EodReportView, type PolicyView } from './views.ts';
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
@@ -30,11 +30,11 @@ export function wantsCsv(accept: string | undefined): boolean {
 // The portfolio report of a date, with the year's start beside it
 
 /** The year's start is read from the end of 31 December of the year before. */
-export function yearStartBaseDate(date: string): string {
+function yearStartBaseDate(date: string): string {
   return `${Number(date.slice(0, 4)) - 1}-12-31`;
 }
 
-export async function yearStartOf(deps: AppDeps, date: string): Promise<{ baseDate: string; policy: PolicyFigures | null }> {
+async function yearStartOf(deps: AppDeps, date: string): Promise<{ baseDate: string; policy: PolicyFigures | null }> {
   const baseDate = yearStartBaseDate(date);
   const base = await deps.store.getEodReport(baseDate);
   return { baseDate, policy: base?.policy ?? null };
@@ -72,7 +72,7 @@ export function headlineFigures(p: PolicyView): { 指标: string; figure: string
 // Month and year reports
 
 /** End-of-day dates probed backwards for the latest report of a period that is not over (or missed its last day). */
-export const MAX_REPORT_PROBE_DAYS = 31;
+const MAX_REPORT_PROBE_DAYS = 31;
 
 /** A month's or a year's report (`asOf` is its last day, or the latest end of day in it). */
 export type PolicyPeriodReport = output<typeof PolicyPeriodReportSchema>;
@@ -81,7 +81,7 @@ const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const YEAR_PATTERN = /^\d{4}$/;
 
 /** `?month=YYYY-MM` or `?year=YYYY`, exactly one. */
-export function parsePeriod(query: { month?: string | undefined; year?: string | undefined }): { kind: 'month' | 'year'; period: string; first: string; last: string } {
+function parsePeriod(query: { month?: string | undefined; year?: string | undefined }): { kind: 'month' | 'year'; period: string; first: string; last: string } {
   if ((query.month === undefined) === (query.year === undefined)) throw ValidationError.of('month', 'give exactly one of month=YYYY-MM or year=YYYY');
   if (query.month !== undefined) {
     const match = MONTH_PATTERN.exec(query.month);
@@ -118,7 +118,7 @@ export async function policyPeriodReport(deps: AppDeps, query: { month?: string 
 // CSV: one row per figure, with Chinese and English labels
 
 /** Labels of each name in a figure's path; a row's label joins them (e.g. 本月累计 · 新发放贷款 · 金额). */
-export const FIGURE_LABELS: Readonly<Record<string, readonly [zh: string, en: string]>> = {
+const FIGURE_LABELS: Readonly<Record<string, readonly [zh: string, en: string]>> = {
   period: ['报告期', 'Period'],
   asOf: ['数据日期', 'As of'],
   complete: ['报告期已结束', 'Period complete'],
@@ -191,7 +191,7 @@ export function figuresCsv(value: unknown): string {
 export type TrialBalanceView = output<typeof TrialBalanceViewSchema>;
 
 /** Memo (表外) accounts are named OFF_BALANCE_*: they balance among themselves, apart from the balance sheet. */
-export function isOffBalanceSheet(account: string): boolean {
+function isOffBalanceSheet(account: string): boolean {
   return account.startsWith('OFF_BALANCE');
 }
 
@@ -215,12 +215,12 @@ export function trialBalanceCsv(view: TrialBalanceView): string {
 }
 
 export type PostingsPage = output<typeof PostingsPageSchema>;
-export type PostingRow = PostingsPage['items'][number];
+type PostingRow = PostingsPage['items'][number];
 
 /** Events read back from a facility's latest to find a date's; past this, its journal is read forwards. */
-export const MAX_POSTINGS_LOOKBACK_EVENTS = 20;
+const MAX_POSTINGS_LOOKBACK_EVENTS = 20;
 /** Bounds the journal read forwards for one facility (as the statement does). */
-export const MAX_POSTINGS_SCAN_EVENTS = 20_000;
+const MAX_POSTINGS_SCAN_EVENTS = 20_000;
 
 const POSTINGS_CURSOR = /^post:(\d{1,4}):(.*)$/;
 

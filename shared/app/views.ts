@@ -15,9 +15,9 @@ import type { CategoryAmounts, Valuation } from '#domain/valuation.ts';
 /** The contract's response types (shared/api): a view that drifts from its schema does not compile. */
 export type FacilityView = output<typeof FacilityViewSchema>;
 export type AllocationView = output<typeof Allocation>;
-export type RenewalContractView = NonNullable<FacilityView['renewalContract']>;
+type RenewalContractView = NonNullable<FacilityView['renewalContract']>;
 
-export function renewalContractView(c: RenewalContract): RenewalContractView {
+function renewalContractView(c: RenewalContract): RenewalContractView {
   return {
     applicationId: c.applicationId,
     number: c.number,
@@ -112,13 +112,13 @@ export function eodReportView(report: EodReport, yearStart: { baseDate: string; 
 // ---------------------------------------------------------------------------------------
 // The policy figures (shared/domain/policy.ts) as the API shows them
 
-export type PeriodFlowsView = output<typeof PeriodFlowsSchema>;
+type PeriodFlowsView = output<typeof PeriodFlowsSchema>;
 export type PolicyView = output<typeof PolicyViewSchema>;
-export type BalanceCountView = PolicyView['inclusiveSme'];
-export type LendingView = PeriodFlowsView['newLending'];
+type BalanceCountView = PolicyView['inclusiveSme'];
+type LendingView = PeriodFlowsView['newLending'];
 
 /** A signed ratio in ppm as a percent string with 4 decimals: −25 000 ppm → "-2.5000". */
-export function signedPercent(ppm: number): string {
+function signedPercent(ppm: number): string {
   return ppm < 0 ? `-${formatPercent(-ppm)}` : formatPercent(ppm);
 }
 
@@ -130,7 +130,7 @@ function lendingView(l: LendingFlow): LendingView {
   return { count: l.count, amount: formatYuan(l.amountFen), weightedRatePercent: formatPercent(l.weightedRatePpm) };
 }
 
-export function periodFlowsView(f: PeriodFlows): PeriodFlowsView {
+function periodFlowsView(f: PeriodFlows): PeriodFlowsView {
   return {
     newLending: lendingView(f.newLending),
     inclusiveSmeNewLending: lendingView(f.inclusiveSmeNewLending),
@@ -145,7 +145,7 @@ function recordView(r: Record<string, BalanceCount>): never {
 }
 
 /** The year's start is the end of 31 December before; without that report, growth and the start count are null. */
-export function policyView(p: PolicyFigures, yearStart: { baseDate: string; policy: PolicyFigures | null }): PolicyView {
+function policyView(p: PolicyFigures, yearStart: { baseDate: string; policy: PolicyFigures | null }): PolicyView {
   const base = yearStart.policy;
   const growth = (now: number, then: number | undefined) => {
     const ppm = growthPpm(now, then ?? null);

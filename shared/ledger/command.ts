@@ -16,7 +16,7 @@ import { AppendConflict, type Journal, type JournalEvent, type StoredResponse } 
 import { backoffDelayMs, type BackoffPolicy, type LedgerRuntime } from './runtime.ts';
 import { eodShardOf } from './schema.ts';
 
-export { canonicalJson, requestHash } from './request-hash.ts';
+export {  requestHash } from './request-hash.ts';
 
 /** Appends tried per command before answering 409; each retry reloads and re-decides. */
 export const MAX_APPEND_ATTEMPTS = 8;

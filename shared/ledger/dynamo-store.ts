@@ -105,7 +105,7 @@ const NAMES = { '#pk': ATTR.pk, '#sk': ATTR.sk } as const;
  * Index entries read per idempotency lookup. On DynamoDB a key has at most one; more can only
  * be orphans left by a crashed emulator, so a lookup that finds this many is a corrupt store.
  */
-export const MAX_REQUEST_ID_INDEX_HITS = 16;
+const MAX_REQUEST_ID_INDEX_HITS = 16;
 
 function isConditionalCheckFailure(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConditionalCheckFailedException';

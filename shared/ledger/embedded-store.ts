@@ -10,9 +10,9 @@ import { createDynamoClient } from './dynamo-client.ts';
 import { systemRuntime } from './runtime.ts';
 import { LEDGER_TABLE, toCreateTableInput } from './schema.ts';
 
-export const EMBEDDED_HOST = '127.0.0.1';
+const EMBEDDED_HOST = '127.0.0.1';
 /** Status polls while a new table becomes ACTIVE (dynalite is told to take 0 ms). */
-export const MAX_TABLE_STATUS_POLLS = 100;
+const MAX_TABLE_STATUS_POLLS = 100;
 const TABLE_STATUS_POLL_MS = 10;
 
 export interface EmbeddedStoreOptions {

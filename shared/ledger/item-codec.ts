@@ -126,7 +126,7 @@ export function itemToEvent<State>(item: Item): JournalEvent<State> {
   const response = readOptionalString(item, 'response');
   const borrowerKey = readOptionalString(item, ATTR.borrowerGsiPk);
   const shardSk = readOptionalString(item, ATTR.shardGsiSk);
-  // A legacy entry (`FAC#<id>`, see LEGACY_EOD_SHARD_COUNT) names no shard: it is the id's.
+  // A legacy entry (`FAC#<id>`, see EOD_SHARD_PARTITIONS) names no shard: it is the id's.
   const shard = shardSk === undefined ? undefined : (parseShardIndexSk(shardSk).shard ?? eodShardOf(facilityIdFromKey(readString(item, ATTR.pk))));
   return {
     facilityId: facilityIdFromKey(readString(item, ATTR.pk)),
@@ -238,7 +238,7 @@ export function itemToLpr(item: Item): LprFixing {
 // ---------------------------------------------------------------------------------------
 // Renewal review queue
 
-export function renewalEntryKey(status: string, facilityId: string, applicationId: string): Item {
+function renewalEntryKey(status: string, facilityId: string, applicationId: string): Item {
   return { [ATTR.pk]: str(reviewPk(status)), [ATTR.sk]: str(referralSk(facilityId, applicationId)) };
 }
 
@@ -287,7 +287,7 @@ export function itemToEodReport(item: Item): EodReport {
   return report;
 }
 
-export function eodPartKey(date: string, run: string, fromShard: number): Item {
+function eodPartKey(date: string, run: string, fromShard: number): Item {
   return { [ATTR.pk]: str(eodPk(date)), [ATTR.sk]: str(eodPartSk(run, fromShard)) };
 }
 
@@ -295,7 +295,7 @@ export function eodPartToItem(run: string, part: EodPart): Item {
   return { ...eodPartKey(part.date, run, part.from), part: str(toJson(part, 'part')) };
 }
 
-export function eodBorrowersKey(date: string, run: string, fromShard: number, index: number): Item {
+function eodBorrowersKey(date: string, run: string, fromShard: number, index: number): Item {
   return { [ATTR.pk]: str(eodPk(date)), [ATTR.sk]: str(eodBorrowersSk(run, fromShard, index)) };
 }
 

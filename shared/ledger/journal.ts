@@ -90,7 +90,7 @@ export interface Journal {
 }
 
 /** Facility ids found through the sparse indexes on each facility's first event (eventually consistent). */
-export interface FacilityDirectory {
+interface FacilityDirectory {
   listFacilitiesByBorrower(borrowerId: string, page?: PageRequest): Promise<Page<string>>;
   /**
    * The facilities of the end-of-day shards [from, to), which must lie in one index partition
@@ -121,7 +121,7 @@ export interface BorrowerRecord<Profile = unknown> {
   readonly firstLoan: FirstLoan | null;
 }
 
-export interface BorrowerProfiles {
+interface BorrowerProfiles {
   getBorrower<Profile = unknown>(borrowerId: string): Promise<BorrowerRecord<Profile> | null>;
   /** The records of many borrowers at once (end of day's policy figures); a borrower with no record is absent. */
   getBorrowers<Profile = unknown>(borrowerIds: readonly string[]): Promise<Map<string, BorrowerRecord<Profile>>>;
@@ -168,7 +168,7 @@ export interface RenewalQueueEntry {
   readonly summary: Readonly<Record<string, unknown>>;
 }
 
-export interface ReviewQueue {
+interface ReviewQueue {
   /** Idempotent: putting the same entry again leaves one (the latest summary). */
   putRenewalEntry(entry: RenewalQueueEntry): Promise<void>;
   /** Takes an application off the REFERRED queue (decided or expired). Idempotent. */
@@ -178,7 +178,7 @@ export interface ReviewQueue {
 }
 
 /** The portfolio report per date (`EOD#<date>`): derived from the journal, repairable by re-running the date. */
-export interface EodReports {
+interface EodReports {
   /** Overwrites: a re-run of the date replaces its report. */
   putEodReport(report: EodReport): Promise<void>;
   /** The date's report, or null when no end of day has run for it. */

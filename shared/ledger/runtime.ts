@@ -8,7 +8,7 @@ import { invariant } from '#domain/errors.ts';
 
 /** A number in [0, 1). */
 export type Jitter = () => number;
-export type Sleep = (ms: number) => Promise<void>;
+type Sleep = (ms: number) => Promise<void>;
 
 export interface RetryRuntime {
   readonly jitter: Jitter;

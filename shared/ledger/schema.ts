@@ -5,7 +5,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { invariant } from '#domain/errors.ts';
 
-export type KeyType = 'S' | 'N';
+type KeyType = 'S' | 'N';
 export type Projection = 'KEYS_ONLY' | 'ALL';
 
 export interface KeyAttribute {
@@ -86,7 +86,7 @@ export function globalIndex(name: string, schema: TableSchema = LEDGER_TABLE): G
 // Keys
 
 /** Sequence numbers are zero-padded to this many digits so that sk order is seq order. */
-export const SEQ_DIGITS = 10;
+const SEQ_DIGITS = 10;
 export const MAX_SEQ = 10 ** SEQ_DIGITS - 1;
 /**
  * Number of end-of-day shards: fine-grained, written once on a facility's first event, so that a
@@ -98,18 +98,16 @@ export const EOD_SHARD_COUNT = 1024;
  * The shard index's partitions: shard s sits in SHARD#<s div 64>, its entries sorted by shard
  * (`<s, 4 digits>#FAC#<id>`), so a range of shards inside one partition is one Query however many
  * shards it spans, and a run costs one Query per range, not one per shard.
+ *
+ * Legacy entries: releases before fine-grained shards had 16 shards, as many as there are
+ * partitions now. Such a facility sits under SHARD#<fnv1a32(id) mod 16> with sort key `FAC#<id>`.
+ * eodShardOf puts fnv1a32(id) mod 16 in the high bits, so that partition is its fine shard's
+ * partition too: the range ending at the partition's last shard pages those entries (`FAC#…` sorts
+ * after every `dddd#…`), and a run still finds each such facility exactly once. docs/end-of-day.md
+ * describes the optional one-off job that rewrites their sort keys to spread them over the fine shards.
  */
 export const EOD_SHARD_PARTITIONS = 16;
 export const SHARDS_PER_PARTITION = EOD_SHARD_COUNT / EOD_SHARD_PARTITIONS;
-/**
- * The shard count of releases before fine-grained shards. Such a facility sits under
- * SHARD#<fnv1a32(id) mod 16> with sort key `FAC#<id>`. eodShardOf puts fnv1a32(id) mod 16 in the
- * high bits, so that partition is its fine shard's partition too: the range ending at the
- * partition's last shard pages those entries (`FAC#…` sorts after every `dddd#…`), and a run still
- * finds each such facility exactly once. docs/end-of-day.md describes the optional one-off job
- * that rewrites their sort keys to spread them over the fine shards.
- */
-export const LEGACY_EOD_SHARD_COUNT = EOD_SHARD_PARTITIONS;
 const SHARD_DIGITS = 4;
 
 const FACILITY_PREFIX = 'FAC#';
@@ -120,7 +118,7 @@ export const EVENT_SK_PREFIX = EVENT_PREFIX;
 export const PROFILE_SK = 'PROFILE';
 export const LPR_PK = 'LPR';
 /** The renewal queue: one partition per status; only REVIEW#REFERRED ever loses items (the IAM delete condition). */
-export const REVIEW_PK_PREFIX = 'REVIEW#';
+const REVIEW_PK_PREFIX = 'REVIEW#';
 export const REFERRED_PK = `${REVIEW_PK_PREFIX}REFERRED`;
 
 export function reviewPk(status: string): string {
@@ -221,11 +219,7 @@ export function eodBorrowersPrefix(run: string): string {
   return `${EOD_BORROWERS_PREFIX}${run}#`;
 }
 
-export function isRunId(run: string): boolean {
-  return RUN_ID.test(run);
-}
-
-/** The shard index partition of a shard: SHARD#<shard div 64> (the legacy shard's key, see LEGACY_EOD_SHARD_COUNT). */
+/** The shard index partition of a shard: SHARD#<shard div 64> (also the legacy shard's key, see EOD_SHARD_PARTITIONS). */
 export function shardPartitionKey(shard: number): string {
   assertShard(shard);
   return SHARD_PREFIX + String(Math.floor(shard / SHARDS_PER_PARTITION));

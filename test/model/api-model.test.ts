@@ -30,7 +30,7 @@ import type { FacilityState } from '#domain/state.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
 import { IDEMPOTENT_REPLAYED_HEADER } from '#http/idempotency.ts';
 import type { JournalEvent } from '#ledger/journal.ts';
-import { CHANNEL, OPS, startE2e, uniqueId, type Api, type ApiResponse, type E2e } from '../e2e/support.ts';
+import { startE2e, uniqueId, type Api, type ApiResponse, type E2e } from '../e2e/support.ts';
 
 const SEQUENCES = Number(process.env['MODEL_SEQUENCES'] ?? 200);
 const BATCH = Math.min(SEQUENCES, Number(process.env['MODEL_BATCH'] ?? 50));

@@ -5,18 +5,18 @@
  */
 import type { EodReport } from '../shared/types.ts';
 
-export interface BalanceAndBorrowers {
+interface BalanceAndBorrowers {
   readonly balance: string;
   readonly borrowers: number;
 }
 
-export interface Lending {
+interface Lending {
   readonly count: number;
   readonly amount: string;
   readonly weightedRatePercent: string;
 }
 
-export interface Flows {
+interface Flows {
   readonly newLending?: Lending;
   readonly inclusiveSmeNewLending?: Lending;
   readonly firstLoanBorrowers?: number;
@@ -24,7 +24,7 @@ export interface Flows {
   readonly renewals?: { readonly count: number; readonly principalCarried: string };
 }
 
-export interface Policy {
+interface Policy {
   readonly borrowersWithBalance?: number;
   readonly inclusiveSme?: BalanceAndBorrowers;
   readonly farmer?: BalanceAndBorrowers;

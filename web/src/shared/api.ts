@@ -5,7 +5,7 @@
  */
 import type { Lang } from './i18n.ts';
 
-export interface FieldIssue {
+interface FieldIssue {
   readonly path: string;
   readonly message: string;
 }
@@ -34,7 +34,7 @@ export class ApiError extends Error {
 /** Headers that say who is calling; recomputed per request (tokens expire). */
 export type CredentialHeaders = () => Promise<Readonly<Record<string, string>>>;
 
-export interface RequestOptions {
+interface RequestOptions {
   readonly query?: Readonly<Record<string, string | undefined>>;
   readonly body?: unknown;
   /** Idempotency-Key: one per user intent, reused when the same intent is retried. */

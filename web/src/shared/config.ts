@@ -3,7 +3,7 @@
  * index.html: written by `npm start` locally and by CDK (BucketDeployment) in AWS. Nothing of
  * it is secret: a public OAuth client id, a Cognito domain, the API's path prefixes.
  */
-export interface DemoBorrower {
+interface DemoBorrower {
   readonly id: string;
   readonly name: string;
 }

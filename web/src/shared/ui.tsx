@@ -7,7 +7,7 @@ import { LANGS, useLang, type Lang } from './i18n.ts';
 
 const LANG_NAMES: Record<Lang, string> = { 'zh-CN': '中文', en: 'English' };
 
-export function LangSwitch() {
+function LangSwitch() {
   const { lang, setLang } = useLang();
   return (
     <div class="lang" role="group" aria-label={lang === 'zh-CN' ? '语言' : 'Language'}>
