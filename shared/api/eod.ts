@@ -15,11 +15,11 @@ import { BorrowerPart, Ledger, PolicyFigures, PolicyView } from './reports.ts';
  */
 export const EOD_MAX_LISTED_FAILURES = 20;
 
-const Count = z.int().check(z.gte(0));
-const Counts = z.record(z.string(), Count);
+const Count = /* @__PURE__ */ z.schema(() => z.int().check(z.gte(0)));
+const Counts = /* @__PURE__ */ z.schema(() => z.record(z.string(), Count));
 
 /** Portfolio totals as of an end-of-day date, in fen: facilities not closed, valued through `advance`. */
-export const PortfolioTotals = z.strictObject({
+export const PortfolioTotals = /* @__PURE__ */ z.schema(() => z.strictObject({
   facilities: Count,
   principalOutstandingFen: Count,
   accruedInterestFen: Count,
@@ -29,16 +29,16 @@ export const PortfolioTotals = z.strictObject({
   /** Penalty and compound interest. */
   penaltyInterestFen: Count,
   byClassification: Counts,
-});
+}));
 
-export const EodFailure = z.strictObject({ facilityId: FacilityId, code: z.string() });
+export const EodFailure = /* @__PURE__ */ z.schema(() => z.strictObject({ facilityId: FacilityId, code: z.string() }));
 
 /**
  * What end of day found in the shards [from, to) of a date (counts and totals in fen, a few KB at
  * most): carried from one eod-shard invocation of a range to the next, kept by the last one; the
  * report combines one run's parts, which must cover every shard exactly once (combineParts).
  */
-export const EodPart = z.strictObject({
+export const EodPart = /* @__PURE__ */ z.schema(() => z.strictObject({
   date: BusinessDate,
   /** The range's first shard, and one past its last (0..EOD_SHARD_COUNT, shared/ledger/schema.ts). */
   from: Count,
@@ -57,10 +57,10 @@ export const EodPart = z.strictObject({
   borrowerChunks: Count,
   /** Debit-positive balance of every account after the end of the date, over the shard's facilities. */
   ledger: Ledger,
-});
+}));
 
 /** The portfolio report of one end-of-day date, combined from one run's parts (kept as EOD#<date>). */
-export const EodReport = z.strictObject({
+export const EodReport = /* @__PURE__ */ z.schema(() => z.strictObject({
   date: BusinessDate,
   shards: Count,
   processed: Count,
@@ -76,20 +76,20 @@ export const EodReport = z.strictObject({
   policy: PolicyFigures,
   /** Debit-positive balance of every account, on and off balance sheet, after the end of the date, over the book. */
   trialBalance: Ledger,
-});
+}));
 
 /**
  * The borrowers one invocation of a range met, each summed over its facilities there (a borrower's
  * facilities may sit in several shards; docs/reporting.md), kept as one item `BORR#<run>#<from>#<index>`.
  */
-export const EodBorrowers = z.strictObject({
+export const EodBorrowers = /* @__PURE__ */ z.schema(() => z.strictObject({
   date: BusinessDate,
   /** The range's first shard. */
   from: Count,
   /** 0, 1, … along the range's invocations. */
   index: Count,
   borrowers: z.array(BorrowerPart),
-});
+}));
 
 export type PortfolioTotals = z.output<typeof PortfolioTotals>;
 export type EodBorrowers = z.output<typeof EodBorrowers>;
@@ -111,7 +111,7 @@ export function totalsInYuan(totals: PortfolioTotals): z.output<z.ZodMiniObject<
 }
 
 /** The report as the ops routes show it: the run's answer and the stored portfolio of a date. */
-export const EodReportView = z.strictObject({
+export const EodReportView = /* @__PURE__ */ z.schema(() => z.strictObject({
   date: BusinessDate,
   shards: Count,
   processed: Count,
@@ -126,4 +126,4 @@ export const EodReportView = z.strictObject({
   }),
   /** The policy figures of the date (docs/reporting.md). */
   policy: PolicyView,
-});
+}));

@@ -9,12 +9,12 @@ import * as z from './z.ts';
  * The service mints drawdown ids as `<facilityId>-D<nnnn>`: a 64-character facility id gives a
  * 70-character drawdown id, which the bank-assigned DrawdownId (at most 64) cannot describe.
  */
-const drawdownId = z.string().check(z.meta({ description: 'The drawdown (loan note) id the service assigns: the facility id, "-D" and a sequence number.', examples: ['FAC-2026-000123-D0001'] }));
+const drawdownId = /* @__PURE__ */ z.schema(() => z.string().check(z.meta({ description: 'The drawdown (loan note) id the service assigns: the facility id, "-D" and a sequence number.', examples: ['FAC-2026-000123-D0001'] })));
 
-export const FacilityPath = z.strictObject({ facilityId: FacilityId });
-export const AsOfQuery = z.strictObject({ asOf: z.optional(BusinessDate) });
+export const FacilityPath = /* @__PURE__ */ z.schema(() => z.strictObject({ facilityId: FacilityId }));
+export const AsOfQuery = /* @__PURE__ */ z.schema(() => z.strictObject({ asOf: z.optional(BusinessDate) }));
 
-export const OpenFacilityRequest = z.strictObject({
+export const OpenFacilityRequest = /* @__PURE__ */ z.schema(() => z.strictObject({
   borrowerId: BorrowerId,
   limit: PositiveMoney,
   effectiveDate: BusinessDate,
@@ -28,11 +28,11 @@ export const OpenFacilityRequest = z.strictObject({
       repricing: z.optional(z.enum(['JANUARY_FIRST', 'ANNIVERSARY'])),
     }),
   ),
-});
+}));
 
-const Classification = z.enum(['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS']);
+const Classification = /* @__PURE__ */ z.schema(() => z.enum(['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS']));
 
-export const DrawdownView = z.strictObject({
+export const DrawdownView = /* @__PURE__ */ z.schema(() => z.strictObject({
   drawdownId,
   amount: Yuan,
   principalOutstanding: Yuan,
@@ -47,9 +47,9 @@ export const DrawdownView = z.strictObject({
     ),
   ),
   renewedTo: z.nullable(drawdownId),
-});
+}));
 
-const RenewalContractView = z.strictObject({
+const RenewalContractView = /* @__PURE__ */ z.schema(() => z.strictObject({
   applicationId: z.string(),
   number: z.int(),
   approvedOn: BusinessDate,
@@ -63,9 +63,9 @@ const RenewalContractView = z.strictObject({
     description:
       'An approved renewal not yet executed: nothing about the running loans changes before `executesOn` (the old maturity date); at its opening every outstanding drawdown is settled by a new one on these terms.',
   }),
-);
+));
 
-export const FacilityView = z.strictObject({
+export const FacilityView = /* @__PURE__ */ z.schema(() => z.strictObject({
   facilityId: FacilityId,
   borrowerId: BorrowerId,
   status: z.enum(['ACTIVE', 'FROZEN', 'MATURED', 'CLOSED']),
@@ -102,15 +102,15 @@ export const FacilityView = z.strictObject({
   renewalContract: z.nullable(RenewalContractView),
   asOf: BusinessDate,
   drawdowns: z.array(DrawdownView),
-}).check(z.meta({ id: 'Facility' }));
+}).check(z.meta({ id: 'Facility' })));
 
-export const DrawdownRequest = z.strictObject({
+export const DrawdownRequest = /* @__PURE__ */ z.schema(() => z.strictObject({
   amount: PositiveMoney,
   /** Days to the drawdown's maturity; default: the product's maximum, capped at the facility's maturity. */
   termDays: z.optional(z.int().check(z.gte(1), z.lte(1_096))),
-});
+}));
 
-export const DrawdownResponse = z.strictObject({
+export const DrawdownResponse = /* @__PURE__ */ z.schema(() => z.strictObject({
   drawdownId,
   amount: Yuan,
   ratePercent: Percent,
@@ -119,11 +119,11 @@ export const DrawdownResponse = z.strictObject({
   /** True when this is the borrower's first loan ever (首贷户). */
   firstLoan: z.boolean(),
   facility: FacilityView,
-});
+}));
 
-export const RepaymentRequest = z.strictObject({ amount: PositiveMoney });
+export const RepaymentRequest = /* @__PURE__ */ z.schema(() => z.strictObject({ amount: PositiveMoney }));
 
-export const Allocation = z.strictObject({
+export const Allocation = /* @__PURE__ */ z.schema(() => z.strictObject({
   compoundInterest: Yuan,
   penaltyInterest: Yuan,
   overdueInterest: Yuan,
@@ -131,11 +131,11 @@ export const Allocation = z.strictObject({
   interestDue: Yuan,
   principal: Yuan,
   accruedInterest: Yuan,
-});
+}));
 
-export const RepaymentResponse = z.strictObject({ repaymentId: z.string(), amount: Yuan, allocation: Allocation, facility: FacilityView });
+export const RepaymentResponse = /* @__PURE__ */ z.schema(() => z.strictObject({ repaymentId: z.string(), amount: Yuan, allocation: Allocation, facility: FacilityView }));
 
-export const EventView = z.strictObject({
+export const EventView = /* @__PURE__ */ z.schema(() => z.strictObject({
   seq: z.int(),
   type: z.string(),
   businessDate: BusinessDate,
@@ -143,12 +143,12 @@ export const EventView = z.strictObject({
   actor: z.string(),
   data: z.unknown(),
   postings: z.array(z.strictObject({ account: z.string(), side: z.enum(['DR', 'CR']), amount: Yuan })),
-});
+}));
 export const EventsQuery = PageQuery;
-export const EventsPage = page(EventView);
+export const EventsPage = /* @__PURE__ */ z.schema(() => page(EventView));
 
-export const StatementQuery = z.strictObject({ from: BusinessDate, to: BusinessDate });
-export const StatementRow = z.strictObject({
+export const StatementQuery = /* @__PURE__ */ z.schema(() => z.strictObject({ from: BusinessDate, to: BusinessDate }));
+export const StatementRow = /* @__PURE__ */ z.schema(() => z.strictObject({
   date: BusinessDate,
   principal: Yuan,
   ratePercent: Percent,
@@ -159,11 +159,11 @@ export const StatementRow = z.strictObject({
   penaltyInterest: Yuan,
   payoffAmount: Yuan,
   daysPastDue: z.int(),
-});
-export const StatementResponse = z.strictObject({ facilityId: FacilityId, from: BusinessDate, to: BusinessDate, rows: z.array(StatementRow) });
+}));
+export const StatementResponse = /* @__PURE__ */ z.schema(() => z.strictObject({ facilityId: FacilityId, from: BusinessDate, to: BusinessDate, rows: z.array(StatementRow) }));
 
-export const FacilityList = z.strictObject({ items: z.array(FacilityView), nextCursor: z.optional(Cursor) });
+export const FacilityList = /* @__PURE__ */ z.schema(() => z.strictObject({ items: z.array(FacilityView), nextCursor: z.optional(Cursor) }));
 
-export const FreezeRequest = z.strictObject({ reason: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) });
-export const LimitRequest = z.strictObject({ limit: PositiveMoney });
+export const FreezeRequest = /* @__PURE__ */ z.schema(() => z.strictObject({ reason: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) }));
+export const LimitRequest = /* @__PURE__ */ z.schema(() => z.strictObject({ limit: PositiveMoney }));
 

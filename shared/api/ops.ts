@@ -10,26 +10,26 @@ import { BorrowerId, BusinessDate, FacilityId, Money, PageLimit, PageQuery, Perc
 import * as z from './z.ts';
 
 /** From the credit report: a bank loan before ours (true), none (false: a 首贷户 at its first drawdown), or not known. */
-const PriorBankLoan = z.union([z.boolean(), z.literal('unknown')]).check(
+const PriorBankLoan = /* @__PURE__ */ z.schema(() => z.union([z.boolean(), z.literal('unknown')]).check(
   z.meta({ description: 'Had the borrower any bank loan before (credit report)? false makes it a 首贷户 at its first drawdown; "unknown" (the default) is counted apart.' }),
-);
+));
 
 
-export const LprPath = z.strictObject({ date: BusinessDate });
-export const LprRequest = z.strictObject({ oneYear: RatePercent, fiveYear: RatePercent });
-export const LprView = z.strictObject({ date: BusinessDate, oneYear: Percent, fiveYear: Percent });
+export const LprPath = /* @__PURE__ */ z.schema(() => z.strictObject({ date: BusinessDate }));
+export const LprRequest = /* @__PURE__ */ z.schema(() => z.strictObject({ oneYear: RatePercent, fiveYear: RatePercent }));
+export const LprView = /* @__PURE__ */ z.schema(() => z.strictObject({ date: BusinessDate, oneYear: Percent, fiveYear: Percent }));
 /** The most recent fixings first; `limit` of them (default 24: two years of monthly fixings). */
-export const LprListQuery = z.strictObject({ limit: z.optional(PageLimit) });
-export const LprList = z.strictObject({ items: z.array(LprView) });
+export const LprListQuery = /* @__PURE__ */ z.schema(() => z.strictObject({ limit: z.optional(PageLimit) }));
+export const LprList = /* @__PURE__ */ z.schema(() => z.strictObject({ items: z.array(LprView) }));
 
-export const BorrowerPath = z.strictObject({ borrowerId: BorrowerId });
-const FundsUseCompliant = z.union([z.boolean(), z.literal('unknown')]).check(
+export const BorrowerPath = /* @__PURE__ */ z.schema(() => z.strictObject({ borrowerId: BorrowerId }));
+const FundsUseCompliant = /* @__PURE__ */ z.schema(() => z.union([z.boolean(), z.literal('unknown')]).check(
   z.meta({ description: 'Whether the funds were used as agreed (no 挪用) at the last post-loan check: true, false, or "unknown" (the default) until checked.' }),
-);
-const EnterpriseSize = z.enum(ENTERPRISE_SIZES).check(
+));
+const EnterpriseSize = /* @__PURE__ */ z.schema(() => z.enum(ENTERPRISE_SIZES).check(
   z.meta({ description: '企业规模 (2011 SME standard). Required when borrowerType is ENTERPRISE (the default); optional, and unused by the renewal scope, for the other types.' }),
-);
-export const ProfileRequest = z
+));
+export const ProfileRequest = /* @__PURE__ */ z.schema(() => z
   .strictObject({
     borrowerType: z.optional(z.enum(BORROWER_TYPES)),
     enterpriseSize: z.optional(EnterpriseSize),
@@ -47,8 +47,8 @@ export const ProfileRequest = z
       path: ['enterpriseSize'],
       message: 'is required for an ENTERPRISE borrower',
     }),
-  );
-export const ProfileView = z.strictObject({
+  ));
+export const ProfileView = /* @__PURE__ */ z.schema(() => z.strictObject({
   borrowerId: BorrowerId,
   borrowerType: z.enum(BORROWER_TYPES),
   enterpriseSize: z.nullable(z.enum(ENTERPRISE_SIZES)),
@@ -62,10 +62,10 @@ export const ProfileView = z.strictObject({
   priorBankLoan: PriorBankLoan,
   version: z.int(),
   firstLoan: z.nullable(z.strictObject({ facilityId: FacilityId, drawdownId: z.string(), date: BusinessDate })),
-});
+}));
 
-export const QuoteRequest = z.strictObject({ borrowerId: BorrowerId, asOf: z.optional(BusinessDate) });
-export const QuoteView = z.strictObject({
+export const QuoteRequest = /* @__PURE__ */ z.schema(() => z.strictObject({ borrowerId: BorrowerId, asOf: z.optional(BusinessDate) }));
+export const QuoteView = /* @__PURE__ */ z.schema(() => z.strictObject({
   borrowerId: BorrowerId,
   asOf: BusinessDate,
   lprPercent: Percent,
@@ -81,9 +81,9 @@ export const QuoteView = z.strictObject({
     relationshipDiscountBp: z.int(),
     firstLoanIncentiveBp: z.int(),
   }),
-});
+}));
 
-const Check = z.strictObject({
+const Check = /* @__PURE__ */ z.schema(() => z.strictObject({
   code: z.enum(RENEWAL_CHECKS),
   outcome: z.enum(['PASS', 'REFER', 'REJECT']),
   reason: z.enum(Object.values(RENEWAL_REASONS).flat() as [string, ...string[]]).check(
@@ -91,16 +91,16 @@ const Check = z.strictObject({
   ),
   params: z.record(z.string(), z.union([z.string(), z.number()])).check(z.meta({ description: 'The figures the reason names (amounts in yuan, dates, counts).' })),
   detail: z.string().check(z.meta({ description: 'Plain English: what was found and what the SME can do about it.' })),
-});
-const Proposal = z.strictObject({ newMaturityDate: BusinessDate, spreadBp: z.int(), ratePercent: Percent });
-const ApplicationStep = z.strictObject({
+}));
+const Proposal = /* @__PURE__ */ z.schema(() => z.strictObject({ newMaturityDate: BusinessDate, spreadBp: z.int(), ratePercent: Percent }));
+const ApplicationStep = /* @__PURE__ */ z.schema(() => z.strictObject({
   status: z.enum(['REFERRED', 'APPROVED', 'REJECTED', 'DECLINED', 'EXPIRED']),
   date: BusinessDate,
   by: z.string().check(z.meta({ description: '`checks` for the automatic assessment, `system` for expiry, else the officer.' })),
   note: z.nullable(z.string()),
-});
-export const RenewalCheckView = z.strictObject({ decision: z.enum(['APPROVED', 'REFERRED', 'REJECTED']), checks: z.array(Check), proposal: Proposal });
-export const RenewalView = z.strictObject({
+}));
+export const RenewalCheckView = /* @__PURE__ */ z.schema(() => z.strictObject({ decision: z.enum(['APPROVED', 'REFERRED', 'REJECTED']), checks: z.array(Check), proposal: Proposal }));
+export const RenewalView = /* @__PURE__ */ z.schema(() => z.strictObject({
   applicationId: z.string(),
   status: z.enum(['APPROVED', 'REFERRED', 'REJECTED']),
   decision: z.enum(['APPROVED', 'REFERRED', 'REJECTED']),
@@ -108,10 +108,10 @@ export const RenewalView = z.strictObject({
   proposal: Proposal,
   history: z.array(ApplicationStep),
   facility: FacilityView,
-});
-export const DecisionPath = z.strictObject({ facilityId: FacilityId, applicationId: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,80}$/, 'must be an application id')) });
-export const DecisionRequest = z.strictObject({ decision: z.enum(['APPROVE', 'DECLINE']), note: z.string().check(z.minLength(1), z.maxLength(500)) });
-export const DecisionView = z.strictObject({
+}));
+export const DecisionPath = /* @__PURE__ */ z.schema(() => z.strictObject({ facilityId: FacilityId, applicationId: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,80}$/, 'must be an application id')) }));
+export const DecisionRequest = /* @__PURE__ */ z.schema(() => z.strictObject({ decision: z.enum(['APPROVE', 'DECLINE']), note: z.string().check(z.minLength(1), z.maxLength(500)) }));
+export const DecisionView = /* @__PURE__ */ z.schema(() => z.strictObject({
   applicationId: z.string(),
   status: z.enum(['APPROVED', 'DECLINED', 'EXPIRED']),
   decidedOn: BusinessDate,
@@ -119,9 +119,9 @@ export const DecisionView = z.strictObject({
   checks: z.array(Check).check(z.meta({ description: 'Every check as re-run for an approval; as at the application for a decline.' })),
   history: z.array(ApplicationStep).check(z.meta({ description: 'The application’s steps, the original REFERRED decision first.' })),
   facility: FacilityView,
-});
-export const RenewalsQuery = z.extend(PageQuery, { status: z.enum(RENEWAL_QUEUE_STATUSES) });
-export const RenewalsPage = page(
+}));
+export const RenewalsQuery = /* @__PURE__ */ z.schema(() => z.extend(PageQuery, { status: z.enum(RENEWAL_QUEUE_STATUSES) }));
+export const RenewalsPage = /* @__PURE__ */ z.schema(() => page(
   z.strictObject({
     applicationId: z.string(),
     facilityId: FacilityId,
@@ -135,8 +135,8 @@ export const RenewalsPage = page(
     decidedOn: z.nullable(BusinessDate),
     history: z.array(ApplicationStep),
   }).check(z.meta({ description: 'One application under its status; principalOutstanding is the principal when it reached that status.' })),
-);
+));
 
-export const EodPath = z.strictObject({ date: BusinessDate });
-export const PortfolioQuery = z.strictObject({ date: BusinessDate });
+export const EodPath = /* @__PURE__ */ z.schema(() => z.strictObject({ date: BusinessDate }));
+export const PortfolioQuery = /* @__PURE__ */ z.schema(() => z.strictObject({ date: BusinessDate }));
 export { EodReportView } from './eod.ts';

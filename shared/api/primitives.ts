@@ -58,7 +58,7 @@ function decodeWith<T>(parse: (text: string) => T) {
 }
 
 /** Money: yuan string on the wire ("50000.00"), integer fen once decoded. */
-export const Money = z.codec(
+export const Money = /* @__PURE__ */ z.schema(() => z.codec(
   z.string({ error: unlessMissing(MONEY_FORMAT) }).check(
     z.meta({
       id: 'Money',
@@ -69,14 +69,14 @@ export const Money = z.codec(
   ),
   z.int(),
   { decode: decodeWith((text) => parseYuan(text)), encode: (fen) => formatYuan(fen) },
-);
+));
 
 /**
  * A request amount that must be more than zero (a drawdown, a repayment, a limit): the same
  * codec as Money, documented with a pattern that excludes "0", "0.0" and "0.00" (the domain
  * refuses zero with 400 validation-failed either way).
  */
-export const PositiveMoney = z.codec(
+export const PositiveMoney = /* @__PURE__ */ z.schema(() => z.codec(
   z.string({ error: unlessMissing(MONEY_FORMAT) }).check(
     z.meta({
       id: 'PositiveMoney',
@@ -87,10 +87,10 @@ export const PositiveMoney = z.codec(
   ),
   z.int(),
   { decode: decodeWith((text) => parseYuan(text)), encode: (fen) => formatYuan(fen) },
-);
+));
 
 /** Annual rate: percent string on the wire ("3.4500"), integer ppm once decoded. */
-export const RatePercent = z.codec(
+export const RatePercent = /* @__PURE__ */ z.schema(() => z.codec(
   z.string({ error: unlessMissing(PERCENT_FORMAT) }).check(
     z.meta({
       id: 'RatePercent',
@@ -101,38 +101,38 @@ export const RatePercent = z.codec(
   ),
   z.int(),
   { decode: decodeWith((text) => parsePercent(text)), encode: (ppm) => formatPercent(ppm) },
-);
+));
 
 /**
  * Money in a response: yuan with exactly 2 decimals, never negative (formatYuan's output). An
  * output-only shape: requests use Money, which also bounds the value.
  */
-export const Yuan = z.string().check(
+export const Yuan = /* @__PURE__ */ z.schema(() => z.string().check(
   z.regex(/^(0|[1-9][0-9]*)\.[0-9]{2}$/, 'must be yuan with 2 decimals'),
   z.meta({ id: 'Yuan', description: 'An amount in yuan (CNY), exactly 2 decimals, e.g. "1533.33"; "0.00" when nothing.', examples: ['1533.33'] }),
-);
+));
 
 /** A rate (or ratio) in a response: percent per annum with exactly 4 decimals (formatPercent's output). */
-export const Percent = z.string().check(
+export const Percent = /* @__PURE__ */ z.schema(() => z.string().check(
   z.regex(/^(0|[1-9][0-9]*)\.[0-9]{4}$/, 'must be a percent with 4 decimals'),
   z.meta({ id: 'Percent', description: 'A rate in percent per annum (or a ratio in percent), exactly 4 decimals, e.g. "3.4500".', examples: ['3.4500'] }),
-);
+));
 
 /** A spread over LPR in whole basis points; may be negative. */
-export const SpreadBp = z.int({ error: unlessMissing('must be a whole number of basis points') }).check(
+export const SpreadBp = /* @__PURE__ */ z.schema(() => z.int({ error: unlessMissing('must be a whole number of basis points') }).check(
   z.gte(-MAX_ABS_SPREAD_BP),
   z.lte(MAX_ABS_SPREAD_BP),
   z.meta({ id: 'SpreadBp', description: 'A spread in basis points (1 bp = 0.01%).', examples: [35, -20] }),
-);
+));
 
 /** A business date in Asia/Shanghai, a real calendar day. */
-export const BusinessDate = z.string({ error: unlessMissing('must be a date string YYYY-MM-DD') }).check(
+export const BusinessDate = /* @__PURE__ */ z.schema(() => z.string({ error: unlessMissing('must be a date string YYYY-MM-DD') }).check(
   z.refine(isBusinessDate, 'must be a calendar date YYYY-MM-DD between 1970 and 2199'),
   z.meta({ id: 'BusinessDate', description: 'A business date (Asia/Shanghai), YYYY-MM-DD.', format: 'date', examples: ['2026-01-05'] }),
-);
+));
 
 /** An instant, ISO-8601 in UTC (responses only). */
-export const Timestamp = z.iso.datetime().check(z.meta({ id: 'Timestamp', examples: ['2026-01-05T02:30:00.000Z'] }));
+export const Timestamp = /* @__PURE__ */ z.schema(() => z.iso.datetime().check(z.meta({ id: 'Timestamp', examples: ['2026-01-05T02:30:00.000Z'] })));
 
 function idOf(what: string, id: string, example: string) {
   return z.string().check(
@@ -141,17 +141,17 @@ function idOf(what: string, id: string, example: string) {
   );
 }
 
-export const FacilityId = idOf('facility (credit line contract)', 'FacilityId', 'FAC-2026-000123');
-export const BorrowerId = idOf('borrower', 'BorrowerId', 'BOR-000042');
-export const DrawdownId = idOf('drawdown (loan note)', 'DrawdownId', 'DD-2026-000007');
+export const FacilityId = /* @__PURE__ */ z.schema(() => idOf('facility (credit line contract)', 'FacilityId', 'FAC-2026-000123'));
+export const BorrowerId = /* @__PURE__ */ z.schema(() => idOf('borrower', 'BorrowerId', 'BOR-000042'));
+export const DrawdownId = /* @__PURE__ */ z.schema(() => idOf('drawdown (loan note)', 'DrawdownId', 'DD-2026-000007'));
 
-export const Cursor = z.string().check(
+export const Cursor = /* @__PURE__ */ z.schema(() => z.string().check(
   z.regex(CURSOR_PATTERN, `must be a cursor returned by a previous page (at most ${MAX_CURSOR_LENGTH} characters)`),
   z.meta({ id: 'Cursor', description: 'Opaque position in a list; pass nextCursor back unchanged.' }),
-);
+));
 
 /** Page size: a query-string integer from 1 to MAX_PAGE_LIMIT. */
-export const PageLimit = z.codec(
+export const PageLimit = /* @__PURE__ */ z.schema(() => z.codec(
   z.string().check(
     z.regex(/^[1-9][0-9]{0,2}$/, `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`),
     // The document states the server's bound exactly, 1 to 100 (the codec refuses 101 to 999).
@@ -159,10 +159,10 @@ export const PageLimit = z.codec(
   ),
   z.int().check(z.lte(MAX_PAGE_LIMIT, `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`)),
   { decode: (text) => Number(text), encode: (limit) => String(limit) },
-);
+));
 
 /** Query parameters of every paged list; extend it with z.extend for a list's own filters. */
-export const PageQuery = z.strictObject({ cursor: z.optional(Cursor), limit: z.optional(PageLimit) });
+export const PageQuery = /* @__PURE__ */ z.schema(() => z.strictObject({ cursor: z.optional(Cursor), limit: z.optional(PageLimit) }));
 
 /** A page of `item`s; `nextCursor` is absent on the last page. */
 export function page<T extends z.core.$ZodType>(item: T) {

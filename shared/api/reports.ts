@@ -9,13 +9,13 @@ import { BORROWER_TYPES, COLLATERAL_TYPES, ENTERPRISE_SIZES } from '#domain/prof
 import { BusinessDate, FacilityId, PageQuery, Percent, Yuan } from './primitives.ts';
 import * as z from './z.ts';
 
-const Count = z.int().check(z.gte(0));
-const Decimal = z.string().check(z.regex(/^[0-9]{1,40}$/));
-const ClassName = z.enum(CLASSES as readonly ['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS']);
-const Flows = z.strictObject({ newLendingCount: Count, newLendingFen: Count, newLendingFenPpm: Decimal, renewalCount: Count, renewalPrincipalFen: Count });
+const Count = /* @__PURE__ */ z.schema(() => z.int().check(z.gte(0)));
+const Decimal = /* @__PURE__ */ z.schema(() => z.string().check(z.regex(/^[0-9]{1,40}$/)));
+const ClassName = /* @__PURE__ */ z.schema(() => z.enum(CLASSES as readonly ['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS']));
+const Flows = /* @__PURE__ */ z.schema(() => z.strictObject({ newLendingCount: Count, newLendingFen: Count, newLendingFenPpm: Decimal, renewalCount: Count, renewalPrincipalFen: Count }));
 
 /** One borrower's facilities of a shard, summed (shared/domain/policy.ts BorrowerPart): ~300 bytes in a shard's answer. */
-export const BorrowerPart = z.strictObject({
+export const BorrowerPart = /* @__PURE__ */ z.schema(() => z.strictObject({
   borrowerId: z.string(),
   creditFen: Count,
   balanceFen: Count,
@@ -35,29 +35,29 @@ export const BorrowerPart = z.strictObject({
       priorBankLoan: z.union([z.boolean(), z.literal('unknown')]),
     }),
   ),
-}) as unknown as z.ZodMiniType<DomainBorrowerPart>;
+}) as unknown as z.ZodMiniType<DomainBorrowerPart>);
 
 /** The policy figures kept with a report, in fen and ppm: computed by policyFigures, never sent by a client. */
-export const PolicyFigures = z.custom<DomainPolicyFigures>((value) => typeof value === 'object' && value !== null && 'flows' in value && 'byClass' in value);
+export const PolicyFigures = /* @__PURE__ */ z.schema(() => z.custom<DomainPolicyFigures>((value) => typeof value === 'object' && value !== null && 'flows' in value && 'byClass' in value));
 
 /** Debit-positive balance of every account, in fen (may be negative: credit balances). */
-export const Ledger = z.record(z.string(), z.int());
+export const Ledger = /* @__PURE__ */ z.schema(() => z.record(z.string(), z.int()));
 
-const SignedPercent = z.string().check(
+const SignedPercent = /* @__PURE__ */ z.schema(() => z.string().check(
   z.regex(/^-?(0|[1-9][0-9]*)\.[0-9]{4}$/, 'must be a percent with 4 decimals'),
   z.meta({ description: 'A change in percent, exactly 4 decimals, may be negative, e.g. "-2.5000".' }),
-);
-const BalanceCount = z.strictObject({ balance: Yuan, borrowers: Count });
-const Lending = z.strictObject({ count: Count, amount: Yuan, weightedRatePercent: Percent });
-export const PeriodFlows = z.strictObject({
+));
+const BalanceCount = /* @__PURE__ */ z.schema(() => z.strictObject({ balance: Yuan, borrowers: Count }));
+const Lending = /* @__PURE__ */ z.schema(() => z.strictObject({ count: Count, amount: Yuan, weightedRatePercent: Percent }));
+export const PeriodFlows = /* @__PURE__ */ z.schema(() => z.strictObject({
   newLending: Lending,
   inclusiveSmeNewLending: Lending,
   firstLoanBorrowers: Count,
   firstLoanUnknown: Count,
   renewals: z.strictObject({ count: Count, principalCarried: Yuan }),
-});
+}));
 const byName = <N extends string>(names: readonly N[]) => z.strictObject(Object.fromEntries(names.map((n) => [n, BalanceCount])) as Record<N, typeof BalanceCount>);
-export const PolicyView = z.strictObject({
+export const PolicyView = /* @__PURE__ */ z.schema(() => z.strictObject({
   borrowersWithBalance: Count,
   balance: Yuan,
   inclusiveSme: BalanceCount,
@@ -80,28 +80,28 @@ export const PolicyView = z.strictObject({
   }),
   byBorrowerType: byName(BORROWER_TYPES),
   byEnterpriseSize: byName(ENTERPRISE_SIZES),
-});
+}));
 
-export const PolicyReportQuery = z.strictObject({
+export const PolicyReportQuery = /* @__PURE__ */ z.schema(() => z.strictObject({
   month: z.optional(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM'))),
   year: z.optional(z.string().check(z.regex(/^\d{4}$/, 'must be a year YYYY'))),
-});
-export const PolicyPeriodReport = z.strictObject({
+}));
+export const PolicyPeriodReport = /* @__PURE__ */ z.schema(() => z.strictObject({
   period: z.string(),
   asOf: BusinessDate,
   complete: z.boolean(),
   flows: PeriodFlows,
   policy: PolicyView,
-});
+}));
 
-export const LedgerDateQuery = z.strictObject({ date: BusinessDate });
-export const TrialBalanceView = z.strictObject({
+export const LedgerDateQuery = /* @__PURE__ */ z.schema(() => z.strictObject({ date: BusinessDate }));
+export const TrialBalanceView = /* @__PURE__ */ z.schema(() => z.strictObject({
   date: BusinessDate,
   accounts: z.array(z.strictObject({ account: z.string(), offBalanceSheet: z.boolean(), side: z.enum(['DR', 'CR']), balance: Yuan })),
   totals: z.strictObject({ debit: Yuan, credit: Yuan }),
-});
-export const PostingsQuery = z.extend(PageQuery, { date: BusinessDate });
-export const PostingsPage = z.strictObject({
+}));
+export const PostingsQuery = /* @__PURE__ */ z.schema(() => z.extend(PageQuery, { date: BusinessDate }));
+export const PostingsPage = /* @__PURE__ */ z.schema(() => z.strictObject({
   date: BusinessDate,
   items: z.array(
     z.strictObject({
@@ -116,4 +116,4 @@ export const PostingsPage = z.strictObject({
     }),
   ),
   nextCursor: z.optional(z.string()),
-});
+}));

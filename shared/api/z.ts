@@ -18,6 +18,22 @@ config({
 export * from 'zod/mini';
 
 /**
+ * A module-level schema, built so that a bundle which never uses it can drop it:
+ *
+ *     export const LprPath = /* @__PURE__ *\/ z.schema(() => z.strictObject({ date: BusinessDate }));
+ *
+ * esbuild keeps every top-level statement it cannot prove free of side effects, and to it a schema
+ * is a chain of calls (`z.string().check(…)`, zod's NO_SIDE_EFFECTS marks do not count across
+ * files): a handler importing one schema of a module would carry, and build at every cold start,
+ * all of them. A PURE-marked call whose only argument is a function has none, so an unused
+ * schema goes. Every exported or shared schema of shared/api is defined this way (the routes'
+ * `defineRoute` calls are marked the same way, for the same reason).
+ */
+export function schema<T>(build: () => T): T {
+  return build();
+}
+
+/**
  * Shadows zod's `z` namespace object: `import { z } from …/z.ts` would pull all of zod into a
  * bundle, so it does not compile. Use `import * as z from …/z.ts`.
  */

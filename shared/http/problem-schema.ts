@@ -8,7 +8,7 @@ import * as z from '../api/z.ts';
 import { PROBLEM_CODES } from './errors.ts';
 import type { ProblemCode } from './problem.ts';
 
-export const ProblemSchema = z
+export const ProblemSchema = /* @__PURE__ */ z.schema(() => z
   .object({
     type: z.string().check(z.meta({ description: 'A URI naming the problem code.', format: 'uri' })),
     title: z.string(),
@@ -20,4 +20,4 @@ export const ProblemSchema = z
       z.array(z.object({ path: z.string().check(z.meta({ description: 'Dotted field path; query. and path. prefix parameters, header. headers.' })), message: z.string() })),
     ),
   })
-  .check(z.meta({ id: 'Problem', description: 'An RFC 9457 problem document; `code` is stable, `detail` is for people.' }));
+  .check(z.meta({ id: 'Problem', description: 'An RFC 9457 problem document; `code` is stable, `detail` is for people.' })));
