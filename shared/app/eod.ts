@@ -9,7 +9,7 @@
  * in turn). All keep the date's report the same way and emit the same metrics.
  */
 import { addDays, businessDateAt } from '#domain/calendar.ts';
-import { applyCommand, type EndOfDayCommand } from '#domain/facility.ts';
+import { endOfDay, type EndOfDayCommand } from '#domain/facility.ts';
 import type { LprSchedule } from '#domain/repricing.ts';
 import { catchUpChunk, stateAsOf, withLpr } from './facilities.ts';
 import { EOD_MAX_LISTED_FAILURES } from '#api/eod.ts';
@@ -173,9 +173,9 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
   // A re-run (or a command dated after D) finds the state past D: value the event before it.
   const asOf = await stateAsOf(deps, latest, date);
   const command: EndOfDayCommand = { type: 'EndOfDay', date };
-  const transition = applyCommand(latest.state, withLpr(command, latest.state, lpr));
+  const transition = endOfDay(latest.state, withLpr(command, latest.state, lpr));
   if (asOf !== null) {
-    const endOfDate = asOf === latest.state ? transition.state : applyCommand(asOf, withLpr(command, asOf, lpr)).state;
+    const endOfDate = asOf === latest.state ? transition.state : endOfDay(asOf, withLpr(command, asOf, lpr)).state;
     collectFigures(result, index, asOf, endOfDate, date, lpr);
   }
   if (transition.events.length > 0) await appendEndOfDay(deps, facilityId, command, lpr, result);
@@ -198,7 +198,7 @@ async function appendEndOfDay(deps: AppDeps, facilityId: string, command: EndOfD
         decide: (current) => {
           seenSeq ??= current!.seq;
           const dated = withLpr(command, current!.state, lpr);
-          const t = applyCommand(current!.state, dated);
+          const t = endOfDay(current!.state, dated);
           if (t.events.length === 0) throw new NothingToDo();
           written = t.events;
           return {
@@ -270,7 +270,7 @@ export async function applyBorrowerClassification(
   const { classification, facilities } = await borrowerClassificationOn(deps, state.borrowerId, date, lpr);
   for (const sibling of facilities) {
     const command: EndOfDayCommand = { type: 'EndOfDay', date, borrowerClassification: classification };
-    const probe = applyCommand(sibling, withLpr(command, sibling, lpr));
+    const probe = endOfDay(sibling, withLpr(command, sibling, lpr));
     if (probe.events.some((e) => e.type === 'BorrowerClassificationChanged')) await appendEndOfDay(deps, sibling.facilityId, command, lpr, result);
   }
 }

@@ -3,11 +3,16 @@
  * idempotency check → advance to its business date → domain transition → one append. The
  * response is computed inside `decide` and stored with the event, so a replay returns it
  * byte for byte.
+ *
+ * Each use-case names its own rule (`rules.drawdown`, `rules.endOfDay`, …) instead of going
+ * through `applyCommand`, the replay dispatch: a function's bundle then holds the rules of its
+ * command and of the catch-up, not those of every command (the renewal checks in a drawdown).
  */
-import { applyCommand, type Command, type DrawdownResult, type RepaymentResult } from '#domain/facility.ts';
+import * as rules from '#domain/facility.ts';
+import type { ChangeLimitCommand, CloseCommand, Command, FreezeCommand } from '#domain/facility.ts';
 import { DomainError, invariant } from '#domain/errors.ts';
 import { LedgerError } from '#ledger/errors.ts';
-import type { FacilityState, Posting } from '#domain/state.ts';
+import type { FacilityState, Posting, Transition } from '#domain/state.ts';
 import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
@@ -76,12 +81,13 @@ function reply<B, S extends number = number>(result: CommandResult<FacilityState
  * from the latest event (it may read the seq, e.g. to name an application); `respond` shapes
  * the stored response.
  */
-export async function runCommand<R>(
+export async function runCommand<C extends Command, R>(
   deps: AppDeps,
   facilityId: string,
   ctx: CommandContext,
   request: unknown,
-  command: (latest: JournalEvent<FacilityState>) => Command,
+  command: (latest: JournalEvent<FacilityState>) => C,
+  rule: (state: FacilityState, command: C) => Transition<R>,
   respond: (state: FacilityState, result: R, date: string) => StoredResponse,
 ): Promise<Reply> {
   const schedule = await deps.lpr.schedule();
@@ -96,8 +102,8 @@ export async function runCommand<R>(
         if (latest === null) throw new DomainError('not-found', `facility ${facilityId} not found`);
         seenSeq ??= latest.seq;
         const cmd = withLpr(command(latest), latest.state, schedule);
-        const transition = applyCommand(latest.state, cmd);
-        return draftFor(cmd, transition.state, transition.events, ctx.actor, respond(transition.state, transition.result as R, cmd.date));
+        const transition = rule(latest.state, cmd);
+        return draftFor(cmd, transition.state, transition.events, ctx.actor, respond(transition.state, transition.result, cmd.date));
       },
       catchUp: (latest) => catchUpChunk(latest.state, ctx.date, schedule),
     },
@@ -113,7 +119,7 @@ export function viewAsOf(state: FacilityState, date: string, lpr?: LprSchedule):
 }
 
 /** A floating-rate facility's command carries the fixings its catch-up reprices with (replayable). */
-export function withLpr(command: Command, state: FacilityState, schedule: LprSchedule): Command {
+export function withLpr<C extends Command>(command: C, state: FacilityState, schedule: LprSchedule): C {
   if (command.type === 'OpenFacility') return command;
   const needed = lprNeeded(state, command.date, schedule);
   return needed.length === 0 ? command : { ...command, lpr: needed };
@@ -141,7 +147,7 @@ export function catchUpChunk(state: FacilityState, date: string, schedule: LprSc
   let bytes = 0;
   let through: string | null = null;
   for (let day = nextBoundaryDay(current) - 1; day < target; day = nextBoundaryDay(current) - 1) {
-    const step = applyCommand(current, withLpr({ type: 'EndOfDay', date: fromDay(day) }, current, schedule));
+    const step = rules.endOfDay(current, withLpr({ type: 'EndOfDay', date: fromDay(day) }, current, schedule));
     const stepBytes = JSON.stringify(step.events.map(({ type, date: d, data }) => ({ type, date: d, data }))).length + JSON.stringify(step.events.flatMap((e) => e.postings)).length;
     if (through !== null && bytes + stepBytes > CATCH_UP_CHUNK_EVENT_BYTES) break;
     bytes += stepBytes;
@@ -150,8 +156,8 @@ export function catchUpChunk(state: FacilityState, date: string, schedule: LprSc
   }
   if (through === null) return null;
   // One end-of-day command through the last day that fits: what replaying the journal applies.
-  const command = withLpr({ type: 'EndOfDay', date: through }, state, schedule);
-  const transition = applyCommand(state, command);
+  const command = withLpr<rules.EndOfDayCommand>({ type: 'EndOfDay', date: through }, state, schedule);
+  const transition = rules.endOfDay(state, command);
   invariant(transition.state.businessDate === current.businessDate, 'a catch-up chunk must equal its days applied one by one');
   return {
     type: 'EndOfDay',
@@ -185,7 +191,7 @@ export interface OpenFacilityInput {
 /** Idempotent by the facility id: the same body again → 200 with the facility; another body → 409. */
 export async function openFacility(deps: AppDeps, ctx: Omit<CommandContext, 'idempotencyKey'>, input: OpenFacilityInput): Promise<Reply<FacilityView, 200 | 201>> {
   const { spreadFromModel, ...request } = input;
-  const command: Command = {
+  const command: rules.OpenFacilityCommand = {
     type: 'OpenFacility',
     date: ctx.date,
     facilityId: input.facilityId,
@@ -205,7 +211,7 @@ export async function openFacility(deps: AppDeps, ctx: Omit<CommandContext, 'ide
         requestHash: requestHash({ op: 'open', ...request, ...(spreadFromModel === true ? { spreadBp: 'pricing-model' } : {}) }),
         decide: (latest) => {
           if (latest !== null) throw new DomainError('facility-exists', `facility ${input.facilityId} already exists`);
-          const transition = applyCommand(null, command);
+          const transition = rules.openFacility(command);
           const body = viewAsOf(transition.state, ctx.date);
           return { ...draftFor(command, transition.state, transition.events, ctx.actor, { status: 201, body }), borrowerId: input.borrowerId };
         },
@@ -231,12 +237,13 @@ export async function drawdown(
   input: { amountFen: number; termDays?: number },
 ): Promise<Reply<DrawdownReply, 201>> {
   const lpr = await deps.lpr.onOrBefore(ctx.date);
-  const outcome = await runCommand<DrawdownResult>(
+  const outcome = await runCommand(
     deps,
     facilityId,
     ctx,
     { op: 'drawdown', facilityId, ...input },
-    () => ({ type: 'Drawdown', date: ctx.date, amountFen: input.amountFen, ...(input.termDays === undefined ? {} : { termDays: input.termDays }), lprPpm: lpr.oneYearPpm }),
+    (): rules.DrawdownCommand => ({ type: 'Drawdown', date: ctx.date, amountFen: input.amountFen, ...(input.termDays === undefined ? {} : { termDays: input.termDays }), lprPpm: lpr.oneYearPpm }),
+    rules.drawdown,
     (state, r, date) => ({
       status: 201,
       body: {
@@ -268,12 +275,13 @@ async function markFirstLoan(deps: AppDeps, event: JournalEvent<FacilityState>, 
 export type RepaymentReply = output<typeof RepaymentResponse>;
 
 export async function repay(deps: AppDeps, facilityId: string, ctx: CommandContext, input: { amountFen: number }): Promise<Reply<RepaymentReply, 201>> {
-  return runCommand<RepaymentResult>(
+  return runCommand(
     deps,
     facilityId,
     ctx,
     { op: 'repayment', facilityId, ...input },
-    () => ({ type: 'Repayment', date: ctx.date, amountFen: input.amountFen }),
+    (): rules.RepaymentCommand => ({ type: 'Repayment', date: ctx.date, amountFen: input.amountFen }),
+    rules.repay,
     (state, r, date) => ({
       status: 201,
       body: {
@@ -286,20 +294,37 @@ export async function repay(deps: AppDeps, facilityId: string, ctx: CommandConte
   ) as Promise<Reply<RepaymentReply, 201>>;
 }
 
-export type AdminAction =
-  | { type: 'Freeze'; reason?: string }
-  | { type: 'Unfreeze'; reason?: string }
-  | { type: 'ChangeLimit'; limitFen: number }
-  | { type: 'Close' };
+/** Freezes or unfreezes the line (冻结/解冻), with an optional reason. The response is the facility view. */
+export async function freezeFacility(deps: AppDeps, facilityId: string, ctx: CommandContext, action: { type: 'Freeze' | 'Unfreeze'; reason?: string }): Promise<Reply<FacilityView, 200>> {
+  return administer(deps, facilityId, ctx, { ...action, date: ctx.date }, rules.freeze);
+}
 
-/** Ops actions on a facility: freeze, unfreeze, limit change, close. The response is the facility view. */
-export async function administer(deps: AppDeps, facilityId: string, ctx: CommandContext, action: AdminAction): Promise<Reply<FacilityView, 200>> {
-  return runCommand<undefined>(
+/** Changes the limit, never below the principal outstanding. The response is the facility view. */
+export async function changeLimit(deps: AppDeps, facilityId: string, ctx: CommandContext, limitFen: number): Promise<Reply<FacilityView, 200>> {
+  return administer(deps, facilityId, ctx, { type: 'ChangeLimit', limitFen, date: ctx.date }, rules.changeLimit);
+}
+
+/** Closes a line with nothing payable. The response is the facility view. */
+export async function closeFacility(deps: AppDeps, facilityId: string, ctx: CommandContext): Promise<Reply<FacilityView, 200>> {
+  return administer(deps, facilityId, ctx, { type: 'Close', date: ctx.date }, rules.close);
+}
+
+/** The ops actions on a facility (freeze, unfreeze, limit change, close): their command, answered with the facility view. */
+async function administer<C extends FreezeCommand | ChangeLimitCommand | CloseCommand>(
+  deps: AppDeps,
+  facilityId: string,
+  ctx: CommandContext,
+  command: C,
+  rule: (state: FacilityState, command: C) => Transition,
+): Promise<Reply<FacilityView, 200>> {
+  const { date: _, ...action } = command;
+  return runCommand(
     deps,
     facilityId,
     ctx,
-    { op: action.type, facilityId, ...action },
-    () => ({ ...action, date: ctx.date }) as Command,
+    { op: command.type, facilityId, ...action },
+    () => command,
+    rule,
     (state, _r, date) => ({ status: 200, body: viewAsOf(state, date) }),
   ) as Promise<Reply<FacilityView, 200>>;
 }

@@ -4,7 +4,7 @@
  * referred to operations; or rejected with reasons) and operations' decision on a referred one.
  * The review queue follows the journal (renewal-queue.ts, after every append).
  */
-import { previewRenewal, type ApplyRenewalCommand, type RenewalResult } from '#domain/renewal-commands.ts';
+import { applyRenewal, decideRenewal as decideRenewalRule, previewRenewal, type ApplyRenewalCommand, type DecideRenewalCommand } from '#domain/renewal-commands.ts';
 import { quote } from '#domain/pricing.ts';
 import type { BorrowerProfile } from '#domain/profile.ts';
 import type { FacilityState } from '#domain/state.ts';
@@ -42,12 +42,13 @@ export async function applyForRenewal(deps: AppDeps, facilityId: string, ctx: Co
   const state = await loadFacility(deps, facilityId);
   assertOwner(state, caller);
   const checkInputs = await inputs(deps, state, ctx.date);
-  return (await runCommand<RenewalResult>(
+  return (await runCommand(
     deps,
     facilityId,
     ctx,
     { op: 'renewal', facilityId },
-    (latest) => ({ type: 'ApplyRenewal', date: ctx.date, applicationId: `${facilityId}-A${latest.seq + 1}`, ...checkInputs }),
+    (latest): ApplyRenewalCommand => ({ type: 'ApplyRenewal', date: ctx.date, applicationId: `${facilityId}-A${latest.seq + 1}`, ...checkInputs }),
+    applyRenewal,
     (after, r, date) => ({
       status: 201,
       body: {
@@ -73,12 +74,13 @@ export async function decideRenewal(
 ): Promise<Reply<DecisionReply, 200>> {
   const state = await loadFacility(deps, facilityId);
   const checkInputs = await inputs(deps, state, ctx.date);
-  return (await runCommand<RenewalResult>(
+  return (await runCommand(
     deps,
     facilityId,
     ctx,
     { op: 'renewal-decision', facilityId, applicationId, ...input },
-    () => ({ type: 'DecideRenewal', date: ctx.date, applicationId, decision: input.decision, note: input.note, decidedBy: ctx.actor, ...checkInputs }),
+    (): DecideRenewalCommand => ({ type: 'DecideRenewal', date: ctx.date, applicationId, decision: input.decision, note: input.note, decidedBy: ctx.actor, ...checkInputs }),
+    decideRenewalRule,
     (after, r, date) => ({
       status: 200,
       body: {

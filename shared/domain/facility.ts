@@ -306,7 +306,11 @@ export function endOfDay(state: FacilityState, command: EndOfDayCommand): Transi
   return finish(draft, events, undefined);
 }
 
-/** One entry point for the journal: replaying every stored command reproduces the state. */
+/**
+ * One entry point for the journal: replaying every stored command reproduces the state. A use-case
+ * calls its own command's rule (and `endOfDay` for the catch-up) instead, so that a function
+ * built for one command does not carry every command's rules.
+ */
 export function applyCommand(state: FacilityState | null, command: Command): Transition<unknown> {
   if (command.type === 'OpenFacility') {
     if (state !== null) throw new DomainError('facility-exists', `facility ${state.facilityId} already exists`);

@@ -4,7 +4,7 @@ import { DomainError } from '#domain/errors.ts';
 import { LedgerError } from '#ledger/errors.ts';
 import type { FacilityState } from '#domain/state.ts';
 import { createAppDeps, type AppDeps } from '#app/deps.ts';
-import { administer, drawdown, getFacility, openFacility, repay } from '#app/facilities.ts';
+import { changeLimit, closeFacility, drawdown, freezeFacility, getFacility, openFacility, repay } from '#app/facilities.ts';
 import { statement, listEvents } from '#app/history.ts';
 import { applyCommand, type Command } from '#domain/facility.ts';
 import { contendedRuntime, freshTable, instantRuntime, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
@@ -121,11 +121,11 @@ describe('facility use-cases on the embedded store', () => {
   it('freezes, refuses drawdowns while frozen, and lowers the limit no lower than the outstanding', async () => {
     const { facilityId } = await openF();
     await drawdown(app, facilityId, ctx('2026-01-05', 'x1'), { amountFen: 500_000_00 });
-    await administer(app, facilityId, ctx('2026-01-06', 'fz'), { type: 'Freeze', reason: 'court order' });
+    await freezeFacility(app, facilityId, ctx('2026-01-06', 'fz'), { type: 'Freeze', reason: 'court order' });
     await expect(drawdown(app, facilityId, ctx('2026-01-06', 'x2'), { amountFen: 10_000_00 })).rejects.toMatchObject({ code: 'facility-frozen' });
-    await administer(app, facilityId, ctx('2026-01-07', 'uf'), { type: 'Unfreeze' });
-    await expect(administer(app, facilityId, ctx('2026-01-07', 'lim'), { type: 'ChangeLimit', limitFen: 400_000_00 })).rejects.toMatchObject({ code: 'limit-below-outstanding' });
-    const view = (await administer(app, facilityId, ctx('2026-01-07', 'lim2'), { type: 'ChangeLimit', limitFen: 600_000_00 })).body;
+    await freezeFacility(app, facilityId, ctx('2026-01-07', 'uf'), { type: 'Unfreeze' });
+    await expect(changeLimit(app, facilityId, ctx('2026-01-07', 'lim'), 400_000_00)).rejects.toMatchObject({ code: 'limit-below-outstanding' });
+    const view = (await changeLimit(app, facilityId, ctx('2026-01-07', 'lim2'), 600_000_00)).body;
     expect(view).toMatchObject({ limit: '600000.00', available: '100000.00', status: 'ACTIVE' });
   });
 
@@ -172,10 +172,10 @@ describe('closing and floating-rate lines', () => {
   it('closes a line only once nothing is payable', async () => {
     const { facilityId } = await openF();
     await drawdown(app, facilityId, ctx('2026-01-05', 'c-d'), { amountFen: 100_000_00 });
-    await expect(administer(app, facilityId, ctx('2026-01-06', 'c-x'), { type: 'Close' })).rejects.toMatchObject({ code: 'outstanding-balance' });
+    await expect(closeFacility(app, facilityId, ctx('2026-01-06', 'c-x'))).rejects.toMatchObject({ code: 'outstanding-balance' });
     // 1 day of 100 000.00 at 3.45% / 360 = 9.583… → 9.58 accrued; payoff = 100 009.58
     await repay(app, facilityId, ctx('2026-01-06', 'c-r'), { amountFen: 100_009_58 });
-    const closed = await administer(app, facilityId, ctx('2026-01-06', 'c-y'), { type: 'Close' });
+    const closed = await closeFacility(app, facilityId, ctx('2026-01-06', 'c-y'));
     expect(closed.body).toMatchObject({ status: 'CLOSED', payoffAmount: '0.00' });
     await expect(drawdown(app, facilityId, ctx('2026-01-07', 'c-z'), { amountFen: 100_00 })).rejects.toMatchObject({ code: 'facility-not-active' });
   });

@@ -32,7 +32,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { DYNAMODB_ENDPOINT_ENV, IAM_PRINCIPALS_ENV, TABLE_NAME_ENV } from '#config/env.ts';
 import { createAppDeps, type AppDeps } from '#app/deps.ts';
 import { recordEodReport, runEod } from '#app/eod.ts';
-import { administer, drawdown, getFacility, openFacility, repay } from '#app/facilities.ts';
+import { closeFacility, drawdown, getFacility, openFacility, repay } from '#app/facilities.ts';
 import { applyForRenewal } from '#app/renewals.ts';
 import { putProfile } from '#app/borrowers.ts';
 import { figureRows, loadPortfolio, policyPeriodReport, postingsOn, trialBalance } from '#app/reports.ts';
@@ -147,7 +147,7 @@ async function play(): Promise<void> {
       const [, facilityId, amount, termDays] = drawn.shift()!;
       await drawdown(deps, facilityId, ctx(date), { amountFen: yuan(amount), termDays });
     }
-    if (date === '2026-01-03') await administer(deps, 'F03B', ctx(date), { type: 'Close' });
+    if (date === '2026-01-03') await closeFacility(deps, 'F03B', ctx(date));
     if (date === '2026-01-25') await repay(deps, 'F02', ctx(date), { amountFen: yuan('300000.00') });
     // B13 renews F13 inside the 30-day window; at the old maturity (01-25) its drawdown is carried by a new one.
     if (date === '2026-01-10') expect((await applyForRenewal(deps, 'F13', { ...ctx(date), actor: 'sme:B13' })).body.status).toBe('APPROVED');
