@@ -14,8 +14,8 @@ import { DEFAULT_PRODUCT } from '#domain/product.ts';
 import { createDynamoClient } from '#ledger/dynamo-client.ts';
 import { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
 import { startEmbeddedStore } from '#ledger/embedded-store.ts';
-import { eventToItem, itemToEvent, type Item } from '#ledger/item-codec.ts';
-import { AppendConflict, type FirstLoan, type Journal, type JournalEvent, type LedgerStore, type LprFixing, type Page } from '#ledger/journal.ts';
+import { eventToItem, itemToEvent, itemToLatestState, type Item } from '#ledger/item-codec.ts';
+import { AppendConflict, type FirstLoan, type Journal, type JournalEvent, type LatestState, type LatestStates, type LedgerStore, type LprFixing, type Page } from '#ledger/journal.ts';
 import type { LedgerRuntime } from '#ledger/runtime.ts';
 import { eventSk, facilityPk } from '#ledger/schema.ts';
 
@@ -102,7 +102,7 @@ export function itemBytes(item: Item): number {
 }
 
 /** The parts of the ledger port that opening, drawing and repaying use. */
-type SeedingPort = Journal & Pick<LedgerStore, 'markFirstLoan' | 'putLprFixing' | 'getLprOnOrBefore' | 'listRecentLpr'>;
+type SeedingPort = Journal & LatestStates & Pick<LedgerStore, 'markFirstLoan' | 'putLprFixing' | 'getLprOnOrBefore' | 'listRecentLpr'>;
 
 /**
  * The ledger port in memory, for seeding only: events are kept as the adapter's items (encoded
@@ -116,6 +116,11 @@ export class MemoryJournal implements SeedingPort {
   async loadLatest<State = unknown>(facilityId: string): Promise<JournalEvent<State> | null> {
     const item = this.#events.get(facilityId)?.at(-1);
     return item === undefined ? null : itemToEvent<State>(item);
+  }
+
+  async loadLatestState<State = unknown>(facilityId: string): Promise<LatestState<State> | null> {
+    const item = this.#events.get(facilityId)?.at(-1);
+    return item === undefined ? null : itemToLatestState<State>(item);
   }
 
   async loadEvent<State = unknown>(facilityId: string, seq: number): Promise<JournalEvent<State> | null> {

@@ -166,7 +166,7 @@ export function mergeTotals(into: PortfolioTotals, from: PortfolioTotals): void 
  * facility's valuation to `result`. Independent of order, of ranges and of invocations.
  */
 async function processFacility(deps: AppDeps, facilityId: string, date: string, lpr: LprSchedule, result: EodPart, index: BorrowerIndex): Promise<void> {
-  const latest = await deps.store.loadLatest<FacilityState>(facilityId);
+  const latest = await deps.store.loadLatestState<FacilityState>(facilityId);
   if (latest === null) return;
   result.processed += 1;
   // Valued before the end of day is applied: "as of D" shows D's categories with D's interest.
@@ -243,7 +243,7 @@ export async function borrowerClassificationOn(
   const page = await deps.store.listFacilitiesByBorrower(borrowerId, { limit: MAX_BORROWER_FACILITIES });
   const facilities: FacilityState[] = [];
   for (const id of page.items) {
-    const latest = await deps.store.loadLatest<FacilityState>(id);
+    const latest = await deps.store.loadLatestState<FacilityState>(id);
     if (latest !== null && latest.state.status !== 'CLOSED') facilities.push(latest.state);
   }
   if (facilities.length <= 1) return { classification: null, facilities };

@@ -20,7 +20,7 @@ import { lprNeeded, type LprSchedule } from '#domain/repricing.ts';
 import { nextBoundaryDay } from '#domain/advance.ts';
 import { fromDay, toDay } from '#domain/calendar.ts';
 import { executeCommand, requestHash, type CommandResult, type EventDraft } from '#ledger/command.ts';
-import type { JournalEvent, StoredResponse } from '#ledger/journal.ts';
+import type { JournalEvent, LatestState, StoredResponse } from '#ledger/journal.ts';
 import type { AppDeps, CommandContext } from './deps.ts';
 import type { output } from 'zod/v4/core';
 import type { DrawdownResponse, RepaymentResponse } from '#api/facilities.ts';
@@ -359,7 +359,7 @@ export async function getFacility(deps: AppDeps, facilityId: string, asOf: strin
  * the last event at or before it (a stored state can only be rolled forward). Looks back a few
  * events at most; null when the facility did not exist yet or `asOf` is further back.
  */
-export async function stateAsOf(deps: AppDeps, latest: JournalEvent<FacilityState>, asOf: string): Promise<FacilityState | null> {
+export async function stateAsOf(deps: AppDeps, latest: LatestState<FacilityState>, asOf: string): Promise<FacilityState | null> {
   if (latest.state.businessDate <= asOf) return latest.state;
   for (let seq = latest.seq - 1, steps = 0; seq >= 1 && steps < MAX_ASOF_LOOKBACK_EVENTS; seq--, steps++) {
     const event = await deps.store.loadEvent<FacilityState>(latest.facilityId, seq);

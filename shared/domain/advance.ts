@@ -5,6 +5,7 @@
  * nothing: accrual is added to the accumulators only when a balance or a rate is about to
  * change, so `advance` jumps from one boundary day to the next.
  */
+import rfdc from 'rfdc';
 import { interestFen, isEmpty, type RateBucket } from './accrual.ts';
 import { accrueTo, compoundsFrom, overdueFromForSettlement, settleAccrued } from './drawdown-accrual.ts';
 import { addDays, fromDay, isMonthEnd, isSettlementDay, monthEndOf, nextSettlementDay, parseBusinessDate, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
@@ -19,8 +20,15 @@ import { lprOn, nextRepricingDay, type LprSchedule } from './repricing.ts';
 import { renewalBoundaryDay, renewalDayEnd } from './renewal-execution.ts';
 import type { DomainEvent, Drawdown, FacilityState, Posting, Transition } from './state.ts';
 
+/**
+ * A state is a tree of plain JSON data (it is stored as JSON): a plain deep copy is enough, and rfdc's is
+ * ~5× faster than structuredClone (every command and end of day clones once or twice; it was a fifth of an
+ * ordinary end of day's own CPU). Like a trip through the store, it keeps no shared references.
+ */
+const deepCopy = rfdc({ proto: false, circles: false });
+
 export function cloneState(state: FacilityState): FacilityState {
-  return structuredClone(state);
+  return deepCopy(state);
 }
 
 /**

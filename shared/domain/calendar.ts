@@ -56,14 +56,31 @@ function toDayUnchecked(date: string): number {
   return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / MS_PER_DAY;
 }
 
+/**
+ * Day numbers and dates already converted. A facility's handful of dates (drawn, maturity, settlement,
+ * business date) are converted dozens of times per command or end of day, and a book's dates are few,
+ * so both conversions keep what they computed; each map is emptied when it reaches this many entries.
+ */
+export const MAX_CACHED_DAYS = 10_000;
+const dayOfDate = new Map<string, number>();
+const dateOfDay = new Map<number, BusinessDate>();
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
+  if (cache.size >= MAX_CACHED_DAYS) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 /** Day number of a business date (1970-01-01 = 0). */
 export function toDay(date: BusinessDate): number {
+  const known = dayOfDate.get(date);
+  if (known !== undefined) return known;
   if (!isBusinessDate(date)) throw new RangeError(`not a business date: ${String(date)}`);
-  return toDayUnchecked(date);
+  return remember(dayOfDate, date, toDayUnchecked(date));
 }
 
 export function fromDay(day: number): BusinessDate {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  return dateOfDay.get(day) ?? remember(dateOfDay, day, new Date(day * MS_PER_DAY).toISOString().slice(0, 10));
 }
 
 export function addDays(date: BusinessDate, days: number): BusinessDate {

@@ -33,6 +33,7 @@ import {
   type EodReport,
   type FirstLoan,
   type JournalEvent,
+  type LatestState,
   type LedgerStore,
   type LprFixing,
   type Page,
@@ -58,6 +59,7 @@ import {
   itemToEodPart,
   itemToEodReport,
   itemToEvent,
+  itemToLatestState,
   itemToLpr,
   itemToRenewalEntry,
   lprToItem,
@@ -132,6 +134,16 @@ export class DynamoLedgerStore implements LedgerStore {
   // Journal
 
   async loadLatest<State = unknown>(facilityId: string): Promise<JournalEvent<State> | null> {
+    const item = await this.#latestEventItem(facilityId);
+    return item === undefined ? null : itemToEvent<State>(item);
+  }
+
+  async loadLatestState<State = unknown>(facilityId: string): Promise<LatestState<State> | null> {
+    const item = await this.#latestEventItem(facilityId);
+    return item === undefined ? null : itemToLatestState<State>(item);
+  }
+
+  async #latestEventItem(facilityId: string): Promise<Item | undefined> {
     const out = await this.#query({
       KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :ev)',
       ExpressionAttributeNames: NAMES,
@@ -140,8 +152,7 @@ export class DynamoLedgerStore implements LedgerStore {
       Limit: 1,
       ConsistentRead: true,
     });
-    const item = out.Items?.[0];
-    return item === undefined ? null : itemToEvent<State>(item);
+    return out.Items?.[0] as Item | undefined;
   }
 
   async loadEvent<State = unknown>(facilityId: string, seq: number): Promise<JournalEvent<State> | null> {

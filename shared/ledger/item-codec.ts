@@ -6,7 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { invariant, InvariantViolation } from '#domain/errors.ts';
 import type { Posting } from '#domain/state.ts';
-import type { BorrowerRecord, EodBorrowers, EodPart, EodReport, FirstLoan, JournalEvent, LprFixing, RenewalQueueEntry, StoredResponse } from './journal.ts';
+import type { BorrowerRecord, EodBorrowers, EodPart, EodReport, FirstLoan, JournalEvent, LatestState, LprFixing, RenewalQueueEntry, StoredResponse } from './journal.ts';
 import { canonicalJson } from './request-hash.ts';
 import {
   borrowerIdFromKey,
@@ -143,6 +143,18 @@ export function itemToEvent<State>(item: Item): JournalEvent<State> {
     ...(response === undefined ? {} : { response: fromJson(response, 'response') as StoredResponse }),
     ...(borrowerKey === undefined ? {} : { borrowerId: borrowerIdFromKey(borrowerKey) }),
     ...(shard === undefined ? {} : { eodShard: shard }),
+  };
+}
+
+/**
+ * Only the position and state of an event item: end of day reads every facility's latest event and
+ * needs nothing else, and the command, postings and stored response are about as much JSON again.
+ */
+export function itemToLatestState<State>(item: Item): LatestState<State> {
+  return {
+    facilityId: facilityIdFromKey(readString(item, ATTR.pk)),
+    seq: seqFromEventSk(readString(item, ATTR.sk)),
+    state: fromJson(readString(item, 'state'), 'state') as State,
   };
 }
 

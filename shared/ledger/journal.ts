@@ -89,6 +89,15 @@ export interface Journal {
   listEvents(facilityId: string, page?: PageRequest): Promise<Page<JournalEvent>>;
 }
 
+/** Where a facility's journal stands and the state there: all of the latest event that end of day reads. */
+export type LatestState<State = unknown> = Pick<JournalEvent<State>, 'facilityId' | 'seq' | 'state'>;
+
+/** The latest state alone, for readers that never look at the command, postings or response (end of day). */
+export interface LatestStates {
+  /** The latest event's seq and state (the same consistent read as loadLatest), or null; nothing else decoded. */
+  loadLatestState<State = unknown>(facilityId: string): Promise<LatestState<State> | null>;
+}
+
 /** Facility ids found through the sparse indexes on each facility's first event (eventually consistent). */
 interface FacilityDirectory {
   listFacilitiesByBorrower(borrowerId: string, page?: PageRequest): Promise<Page<string>>;
@@ -195,7 +204,7 @@ interface EodReports {
 
 export type { EodBorrowers, EodPart, EodReport };
 
-export type LedgerStore = Journal & FacilityDirectory & BorrowerProfiles & LprFixings & ReviewQueue & EodReports;
+export type LedgerStore = Journal & LatestStates & FacilityDirectory & BorrowerProfiles & LprFixings & ReviewQueue & EodReports;
 
 // ---------------------------------------------------------------------------------------
 // Invariants every adapter enforces before it writes an event.
