@@ -9,6 +9,7 @@ import {
   fromDay,
   isBusinessDate,
   isSettlementDay,
+  MAX_CACHED_DAYS,
   nextSettlementDay,
   parseBusinessDate,
   toDay,
@@ -69,6 +70,22 @@ describe('business dates are YYYY-MM-DD calendar dates in Asia/Shanghai (docs/le
 
     it('toDay refuses an invalid date', () => {
       expect(() => toDay('2026-02-29')).toThrow(RangeError);
+    });
+
+    it('remembered conversions answer as the first did, past the bound too; a refused date stays refused', () => {
+      // The Date-based conversions themselves, as the oracle.
+      const dateOf = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
+      const dayOf = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
+      const first = toDay('2026-01-01');
+      // More distinct days than either map keeps: both are emptied and filled again on the way.
+      for (let n = 0; n < MAX_CACHED_DAYS * 2 + 17; n++) {
+        expect(fromDay(n)).toBe(dateOf(n));
+        expect(toDay(dateOf(n))).toBe(n);
+      }
+      expect(toDay('2026-01-01')).toBe(first);
+      expect(fromDay(first)).toBe('2026-01-01');
+      expect(dayOf(fromDay(first))).toBe(first);
+      for (let i = 0; i < 2; i++) expect(() => toDay('2026-02-29')).toThrow(RangeError);
     });
 
     it('fromDay ∘ toDay is the identity over the supported range', () => {
