@@ -86,6 +86,16 @@ describe(`bundling ${OPERATION} for real`, () => {
     expect(JSON.parse(result.body)).toMatchObject({ status: 401, code: 'unauthenticated' });
   });
 
+  it("holds its own command's rule and schemas, not the renewal checks or another route's schemas", () => {
+    // Its own rule: the drawdown's limit on open loans (shared/domain/facility.ts).
+    expect(code).toContain('drawdowns may be open at once');
+    // The renewal checks' texts (renewal-checks.ts) would ride along if the use-case went through
+    // applyCommand, which dispatches every command.
+    expect(code).not.toContain('The bank has no borrower profile for you yet');
+    // The borrower profile's request schema (shared/api/ops.ts) would if schemas were not droppable.
+    expect(code).not.toContain('企业规模 (2011 SME standard)');
+  });
+
   it('leaves nothing to install: the asset is the bundle and its map', () => {
     expect(existsSync(join(assetDir, 'node_modules'))).toBe(false);
   });
