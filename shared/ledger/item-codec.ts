@@ -1,8 +1,10 @@
 /**
  * Hand-written marshalling between ledger records and DynamoDB items. Payloads (data,
  * postings, state, response, profile) are single JSON string attributes: cheap to
- * marshal, and the stored response is the exact byte string a replay must return.
+ * marshal, and the stored response is the exact byte string a replay must return. A state
+ * too big to store as it is (COMPRESS_STATE_FROM_BYTES) is its JSON gzipped, in `stateGzip`.
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { invariant, InvariantViolation } from '#domain/errors.ts';
 import type { Posting } from '#domain/state.ts';
@@ -92,6 +94,29 @@ function fromJson(json: string, what: string): unknown {
 // ---------------------------------------------------------------------------------------
 // Events
 
+/**
+ * A state whose JSON is larger than this is stored gzipped. An ordinary facility's state is a few
+ * KB and stays readable JSON in `state`; one at the product's limits (100 open drawdowns of three
+ * years, none serviced, each keeping an unpaid interest item per settlement) reaches ≈ 310 KB,
+ * over MAX_ITEM_BYTES, and gzips to ≈ 20 KB (docs/journal.md).
+ */
+export const COMPRESS_STATE_FROM_BYTES = 64 * 1024;
+
+function stateAttribute(json: string): Item {
+  if (Buffer.byteLength(json, 'utf8') <= COMPRESS_STATE_FROM_BYTES) return { state: str(json) };
+  return { stateGzip: { B: gzipSync(json) } };
+}
+
+function readState(item: Item): string {
+  const gzipped = item['stateGzip']?.B;
+  if (gzipped === undefined) return readString(item, 'state');
+  try {
+    return gunzipSync(gzipped).toString('utf8');
+  } catch {
+    throw new InvariantViolation('stored stateGzip is not gzip');
+  }
+}
+
 export function eventKey(facilityId: string, seq: number): Item {
   return { [ATTR.pk]: str(facilityPk(facilityId)), [ATTR.sk]: str(eventSk(seq)) };
 }
@@ -105,7 +130,7 @@ export function eventToItem(event: JournalEvent): Item {
     actor: str(event.actor),
     data: str(toJson(event.data, 'data')),
     postings: str(toJson(event.postings, 'postings')),
-    state: str(toJson(event.state, 'state')),
+    ...stateAttribute(toJson(event.state, 'state')),
   };
   if (event.requestId !== undefined) item[ATTR.requestId] = str(event.requestId);
   if (event.requestHash !== undefined) item['requestHash'] = str(event.requestHash);
@@ -139,7 +164,7 @@ export function itemToEvent<State>(item: Item): JournalEvent<State> {
     ...(requestHash === undefined ? {} : { requestHash }),
     data: fromJson(readString(item, 'data'), 'data'),
     postings: fromJson(readString(item, 'postings'), 'postings') as Posting[],
-    state: fromJson(readString(item, 'state'), 'state') as State,
+    state: fromJson(readState(item), 'state') as State,
     ...(response === undefined ? {} : { response: fromJson(response, 'response') as StoredResponse }),
     ...(borrowerKey === undefined ? {} : { borrowerId: borrowerIdFromKey(borrowerKey) }),
     ...(shard === undefined ? {} : { eodShard: shard }),

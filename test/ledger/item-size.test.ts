@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { executeCommand, MAX_CATCH_UP_CHUNKS, requestHash, type EventDraft } from '#ledger/command.ts';
-import { eventItemBytes, eventToItem, itemSizeBytes, MAX_ITEM_BYTES } from '#ledger/item-codec.ts';
+import { gzipSync } from 'node:zlib';
+import { COMPRESS_STATE_FROM_BYTES, eventItemBytes, eventToItem, itemSizeBytes, itemToEvent, MAX_ITEM_BYTES } from '#ledger/item-codec.ts';
 import type { JournalEvent } from '#ledger/journal.ts';
 import { instantRuntime, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
 
@@ -34,6 +35,28 @@ describe('item size', () => {
     const event: JournalEvent = { facilityId: 'F', seq: 1, type: 'T', businessDate: '2026-01-05', recordedAt: '2026-01-05T00:00:00.000Z', actor: 'a', data: { x: 'y'.repeat(1000) }, postings: [], state: {} };
     expect(eventItemBytes(event)).toBe(itemSizeBytes(eventToItem(event)));
     expect(eventItemBytes(event)).toBeGreaterThan(1000);
+  });
+
+  it('a state over COMPRESS_STATE_FROM_BYTES is stored gzipped and read back as it was; up to it, as plain JSON', async () => {
+    const event = (state: Blob, seq: number): JournalEvent<Blob> => ({ facilityId, seq, type: 'T', businessDate: '2026-01-05', recordedAt: '2026-01-05T00:00:00.000Z', actor: 'a', data: {}, postings: [], state });
+    const facilityId = await opened();
+    // {"day":1,"pad":"…"} is 18 bytes of JSON around the pad.
+    const atLimit = { day: 1, pad: 'é'.repeat((COMPRESS_STATE_FROM_BYTES - 18) / 2) };
+    expect(Buffer.byteLength(JSON.stringify(atLimit))).toBe(COMPRESS_STATE_FROM_BYTES);
+    expect(eventToItem(event(atLimit, 2))['state']?.S).toBe(JSON.stringify(atLimit));
+    const over = { day: 2, pad: `${atLimit.pad}x` };
+    const item = eventToItem(event(over, 3));
+    expect(item['state']).toBeUndefined();
+    expect(item['stateGzip']?.B).toBeInstanceOf(Uint8Array);
+    expect(itemToEvent(item)).toEqual(event(over, 3));
+    // Through the store: what comes back is the state that went in, either way.
+    await store.append(event(atLimit, 2));
+    await store.append(event(over, 3));
+    expect((await store.loadEvent<Blob>(facilityId, 2))!.state).toEqual(atLimit);
+    expect((await store.loadLatest<Blob>(facilityId))!.state).toEqual(over);
+    // A damaged attribute is an invariant violation (a 500), never a state made up.
+    expect(() => itemToEvent({ ...item, stateGzip: { B: new Uint8Array([1, 2, 3]) } })).toThrow(/stateGzip is not gzip/);
+    expect(() => itemToEvent({ ...item, stateGzip: { B: gzipSync('{"day":2') } })).toThrow(/stored state is not valid JSON/);
   });
 
   it('the store refuses to put an item over the limit, with a clear error, and writes nothing', async () => {
