@@ -179,7 +179,7 @@ export function itemToLatestState<State>(item: Item): LatestState<State> {
   return {
     facilityId: facilityIdFromKey(readString(item, ATTR.pk)),
     seq: seqFromEventSk(readString(item, ATTR.sk)),
-    state: fromJson(readString(item, 'state'), 'state') as State,
+    state: fromJson(readState(item), 'state') as State,
   };
 }
 

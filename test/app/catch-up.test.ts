@@ -19,7 +19,7 @@ import { valuationAsOf } from '#domain/valuation.ts';
 import { eventItemBytes, MAX_ITEM_BYTES } from '#ledger/item-codec.ts';
 import type { JournalEvent, LedgerStore } from '#ledger/journal.ts';
 import { eodShardOf } from '#ledger/schema.ts';
-import { freshTable, instantRuntime, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
+import { freshTable, instantRuntime, ledgerClient, ledgerStore, uniqueId, wholeJournal } from '../setup/ledger.ts';
 
 let app: AppDeps;
 let store: LedgerStore;
@@ -44,16 +44,7 @@ async function twentyOpenDrawdowns(deps: AppDeps = app): Promise<string> {
   return facilityId;
 }
 
-async function journal(facilityId: string, from: LedgerStore = store): Promise<JournalEvent<FacilityState>[]> {
-  const events: JournalEvent<FacilityState>[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await from.listEvents(facilityId, { limit: 100, ...(cursor === undefined ? {} : { cursor }) });
-    events.push(...(page.items as JournalEvent<FacilityState>[]));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  return events;
-}
+const journal = (facilityId: string, from: LedgerStore = store) => wholeJournal<FacilityState>(from, facilityId);
 
 /** Every stored command applied in turn reproduces every stored state. */
 function expectReplays(events: readonly JournalEvent<FacilityState>[]): void {

@@ -17,7 +17,7 @@ import type { FacilityState } from '#domain/state.ts';
 import { COMPRESS_STATE_FROM_BYTES, eventItemBytes, eventToItem, MAX_ITEM_BYTES } from '#ledger/item-codec.ts';
 import type { JournalEvent, LedgerStore } from '#ledger/journal.ts';
 import { eodShardOf } from '#ledger/schema.ts';
-import { freshTable, instantRuntime, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
+import { freshTable, instantRuntime, ledgerClient, ledgerStore, uniqueId, wholeJournal } from '../setup/ledger.ts';
 
 const PRODUCT: ProductConfig = { ...DEFAULT_PRODUCT, terms: { ...DEFAULT_PRODUCT.terms, maxOpenDrawdowns: MAX_OPEN_DRAWDOWNS, maxDrawdownTermDays: MAX_DRAWDOWN_TERM_DAYS } };
 const LPR = { date: '2025-12-22', oneYearPpm: 30_000, fiveYearPpm: 35_000 };
@@ -31,17 +31,6 @@ let facilityId: string;
 let before: JournalEvent<FacilityState>;
 let events: JournalEvent<FacilityState>[];
 let reply: Awaited<ReturnType<typeof repay>>;
-
-async function journal(id: string): Promise<JournalEvent<FacilityState>[]> {
-  const all: JournalEvent<FacilityState>[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.listEvents(id, { limit: 100, ...(cursor === undefined ? {} : { cursor }) });
-    all.push(...(page.items as JournalEvent<FacilityState>[]));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  return all;
-}
 
 beforeAll(async () => {
   const client = ledgerClient();
@@ -63,7 +52,7 @@ beforeAll(async () => {
   }
   before = (await store.loadLatest<FacilityState>(facilityId))!;
   reply = await repay(app, facilityId, ctx(LATE, 'late'), { amountFen: 1_000_00 });
-  events = await journal(facilityId);
+  events = await wholeJournal<FacilityState>(store, facilityId);
 }, 120_000);
 
 describe('a facility at the product limits, unserviced for three years', () => {

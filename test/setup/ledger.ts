@@ -8,6 +8,7 @@ import { fixedClock } from '#domain/calendar.ts';
 import { createDynamoClient } from '#ledger/dynamo-client.ts';
 import { DynamoLedgerStore } from '#ledger/dynamo-store.ts';
 import { ensureTable } from '#ledger/embedded-store.ts';
+import type { JournalEvent, LedgerStore } from '#ledger/journal.ts';
 import type { LedgerRuntime } from '#ledger/runtime.ts';
 
 export const FIXED_NOW = new Date('2026-01-05T02:00:00.000Z');
@@ -54,6 +55,18 @@ export function ledgerStore(client: DynamoDBClient, options: { tableName?: strin
     tableName: options.tableName ?? inject('ledgerTableName'),
     runtime: options.runtime ?? instantRuntime,
   });
+}
+
+/** Every event of a facility, in order, read page by page. */
+export async function wholeJournal<State>(store: LedgerStore, facilityId: string): Promise<JournalEvent<State>[]> {
+  const events: JournalEvent<State>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listEvents(facilityId, { limit: 100, ...(cursor === undefined ? {} : { cursor }) });
+    events.push(...(page.items as JournalEvent<State>[]));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return events;
 }
 
 /** A table of the test's own, for partitions that all tests would otherwise share. */
