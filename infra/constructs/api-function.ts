@@ -21,10 +21,10 @@ import { Construct } from 'constructs';
 export const FORBIDDEN_ENV: readonly string[] = [LOCAL_DEV_ENV, DYNAMODB_ENDPOINT_ENV];
 
 /** The repository root: esbuild resolves package.json "imports" (#domain/*, …) from here. */
-export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** functions/<operation>/handler.ts, exporting `handler`. */
-export function handlerEntry(operation: string): string {
+function handlerEntry(operation: string): string {
   return fileURLToPath(new URL(`../../functions/${operation}/handler.ts`, import.meta.url));
 }
 
@@ -38,6 +38,7 @@ const CREATE_REQUIRE_BANNER = "import { createRequire as __createRequire } from 
  * The one set of bundling options for every function, in CDK's names for esbuild's options
  * (exported so a bundle-size benchmark can build exactly what deploys). The AWS SDK is bundled rather than taken from the runtime: the
  * version we test is the version we run, and tree-shaking keeps only the DynamoDB client.
+ * @public bench/bundle.ts imports it dynamically (knip cannot see that import).
  */
 export const BUNDLING = {
   format: nodejs.OutputFormat.ESM,

@@ -32,7 +32,7 @@ export const OpenFacilityRequest = /* @__PURE__ */ z.schema(() => z.strictObject
 
 const Classification = /* @__PURE__ */ z.schema(() => z.enum(['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS']));
 
-export const DrawdownView = /* @__PURE__ */ z.schema(() => z.strictObject({
+const DrawdownView = /* @__PURE__ */ z.schema(() => z.strictObject({
   drawdownId,
   amount: Yuan,
   principalOutstanding: Yuan,
@@ -135,7 +135,7 @@ export const Allocation = /* @__PURE__ */ z.schema(() => z.strictObject({
 
 export const RepaymentResponse = /* @__PURE__ */ z.schema(() => z.strictObject({ repaymentId: z.string(), amount: Yuan, allocation: Allocation, facility: FacilityView }));
 
-export const EventView = /* @__PURE__ */ z.schema(() => z.strictObject({
+const EventView = /* @__PURE__ */ z.schema(() => z.strictObject({
   seq: z.int(),
   type: z.string(),
   businessDate: BusinessDate,

@@ -14,9 +14,9 @@ import * as z from './z.ts';
 /** Ids are the bank's own references (contract numbers etc.): short, URL-safe, never all dots. */
 export const MAX_ID_LENGTH = 64;
 const ID_PATTERN = /^(?!\.+$)[A-Za-z0-9._-]{1,64}$/;
-export const MAX_PAGE_LIMIT = 100;
+const MAX_PAGE_LIMIT = 100;
 /** Cursors are opaque base64url tokens minted by the service. */
-export const MAX_CURSOR_LENGTH = 512;
+const MAX_CURSOR_LENGTH = 512;
 const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,512}$/;
 
 /**

@@ -36,5 +36,6 @@ export function schema<T>(build: () => T): T {
 /**
  * Shadows zod's `z` namespace object: `import { z } from …/z.ts` would pull all of zod into a
  * bundle, so it does not compile. Use `import * as z from …/z.ts`.
+ * @public exported to be unusable: nothing imports it, on purpose.
  */
 export type z = never;

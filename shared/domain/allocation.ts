@@ -21,7 +21,7 @@ export interface Allocation {
 }
 
 /** Earliest maturity first, then earliest drawdown. */
-export function allocationOrder(drawdowns: readonly Drawdown[]): Drawdown[] {
+function allocationOrder(drawdowns: readonly Drawdown[]): Drawdown[] {
   return [...drawdowns].sort(
     (a, b) => a.maturityDate.localeCompare(b.maturityDate) || a.drawnDate.localeCompare(b.drawnDate) || a.ordinal - b.ordinal,
   );

@@ -18,7 +18,7 @@ export function dpdThresholds(terms: ProductTerms): { SPECIAL_MENTION: number; S
   return { SPECIAL_MENTION: 1, SUBSTANDARD: terms.substandardAfterDpd + 1, DOUBTFUL: terms.doubtfulAfterDpd + 1, LOSS: terms.lossAfterDpd + 1 };
 }
 /** DPD episodes kept in the state (two years of monthly episodes is far more than renewal needs). */
-export const MAX_DPD_EPISODES = 24;
+const MAX_DPD_EPISODES = 24;
 
 /** The five tiers, best first: a higher index is a worse class. */
 export const CLASSIFICATIONS: readonly Classification[] = ['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS'];

@@ -49,7 +49,7 @@ export function compoundsFrom(item: InterestItem): number {
 }
 
 /** Settled interest of the drawdown that accrues compound interest on `day`. */
-export function compoundingInterestOn(d: Drawdown, day: number): number {
+function compoundingInterestOn(d: Drawdown, day: number): number {
   let sum = 0;
   for (const item of d.interestItems) if (compoundsFrom(item) <= day) sum += item.amountFen;
   return sum;
@@ -63,7 +63,7 @@ export function overdueInterestOn(d: Drawdown, day: number): number {
 }
 
 /** Rounds the accumulated buckets once and empties them; returns the fen crystallised. */
-export function crystallise(state: FacilityState, buckets: RateBucket[]): number {
+function crystallise(state: FacilityState, buckets: RateBucket[]): number {
   const amount = interestFen(buckets, yearBasisDays(state.terms.dayCount), state.terms.rounding);
   buckets.length = 0;
   return amount;

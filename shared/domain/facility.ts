@@ -22,7 +22,7 @@ import { initialCounters } from './policy.ts';
 import { MAX_FACILITY_TERM_DAYS, resolveTerms, type ProductTerms } from './terms.ts';
 import { payableOnDraft, payoffOf, principalOutstanding, sumAmounts, type CategoryAmounts } from './valuation.ts';
 
-export const FACILITY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const FACILITY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface OpenFacilityCommand {
   type: 'OpenFacility';

@@ -8,7 +8,7 @@ import { ValidationError } from './errors.ts';
 export const MAX_MONEY_FEN = 1_000_000_000_000;
 
 /** Up to 11 whole digits, so MAX_MONEY_FEN itself ("10000000000.00") parses; assertFen enforces the bound. */
-export const YUAN_PATTERN = /^(0|[1-9][0-9]{0,10})(?:\.([0-9]{1,2}))?$/;
+const YUAN_PATTERN = /^(0|[1-9][0-9]{0,10})(?:\.([0-9]{1,2}))?$/;
 
 export type RoundingMode = 'HALF_UP' | 'HALF_EVEN';
 

@@ -8,7 +8,7 @@ import { contractRatePpm, PPM_PER_BP } from './rates.ts';
 import type { BorrowerProfile } from './profile.ts';
 import type { PricingConfig, RelationshipBand } from './product.ts';
 
-export interface PriceComponents {
+interface PriceComponents {
   fundingCostBp: number;
   operatingCostBp: number;
   riskCostBp: number;
@@ -34,7 +34,7 @@ export interface QuoteInput {
 }
 
 /** Risk cost = PD × LGD, rounded half-up to a whole bp. */
-export function riskCostBp(pdBp: number, lgdPct: number): number {
+function riskCostBp(pdBp: number, lgdPct: number): number {
   return Math.floor((pdBp * lgdPct + 50) / 100);
 }
 

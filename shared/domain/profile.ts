@@ -9,15 +9,15 @@ export const ENTERPRISE_SIZES = ['MICRO', 'SMALL', 'MEDIUM', 'LARGE'] as const;
 export const REGISTRATION_STATUSES = ['ACTIVE', 'SUSPENDED', 'REVOKED'] as const;
 export const TAX_RATINGS = ['A', 'B', 'M', 'C', 'D'] as const;
 export const COLLATERAL_TYPES = ['NONE', 'GUARANTEE', 'PROPERTY'] as const;
-export const PRIOR_BANK_LOAN_VALUES = [true, false, 'unknown'] as const;
+const PRIOR_BANK_LOAN_VALUES = [true, false, 'unknown'] as const;
 export type PriorBankLoan = (typeof PRIOR_BANK_LOAN_VALUES)[number];
 
 export type BorrowerType = (typeof BORROWER_TYPES)[number];
 export type EnterpriseSize = (typeof ENTERPRISE_SIZES)[number];
-export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
-export type TaxRating = (typeof TAX_RATINGS)[number];
+type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
+type TaxRating = (typeof TAX_RATINGS)[number];
 /** Whether the loan's funds were used as agreed (no 挪用), as the last post-loan check found; `unknown` until checked. */
-export type FundsUseCompliant = boolean | 'unknown';
+type FundsUseCompliant = boolean | 'unknown';
 
 export interface BorrowerProfile {
   borrowerId: string;

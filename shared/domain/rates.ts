@@ -10,7 +10,7 @@ export const MAX_RATE_PPM = 1_000_000;
 /** ±50% in bp: a spread outside this is a typing error, not a price. */
 export const MAX_ABS_SPREAD_BP = 5_000;
 
-export const PERCENT_PATTERN = /^(0|[1-9][0-9]{0,2})(?:\.([0-9]{1,4}))?$/;
+const PERCENT_PATTERN = /^(0|[1-9][0-9]{0,2})(?:\.([0-9]{1,4}))?$/;
 
 export function assertRatePpm(value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_RATE_PPM) {

@@ -220,7 +220,7 @@ function policyScope(profile: BorrowerProfile, date: BusinessDate, config: Renew
 }
 
 /** The last day the settled interest due on `date` can be paid before the earliest of it turns overdue. */
-export function interestPayBy(state: FacilityState, date: BusinessDate): BusinessDate {
+function interestPayBy(state: FacilityState, date: BusinessDate): BusinessDate {
   const day = toDay(date);
   let earliest = Number.POSITIVE_INFINITY;
   for (const d of state.drawdowns) {

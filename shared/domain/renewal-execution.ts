@@ -59,7 +59,7 @@ export function renewalDayEnd(state: FacilityState, day: number, events: DomainE
 }
 
 /** Why a contract cannot be executed on its old maturity date, or null when it can. */
-export function lapseReason(state: FacilityState, date: BusinessDate): { reason: string; detail: string } | null {
+function lapseReason(state: FacilityState, date: BusinessDate): { reason: string; detail: string } | null {
   if (state.status !== 'ACTIVE') return { reason: 'facility-not-active', detail: `the line is ${state.status} on ${date}` };
   const dpd = daysPastDue(state, toDay(date));
   if (dpd > 0) return { reason: 'arrears-at-maturity', detail: `${dpd} days past due on ${date}: a loan in arrears is not renewed` };

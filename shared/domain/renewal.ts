@@ -35,7 +35,7 @@ export function proposalFor(state: FacilityState, config: RenewalConfig, lprPpm:
  * The borrower-level class the renewal checks read: the debtor-level class for an ENTERPRISE borrower
  * (the worst among its facilities, recorded by end of day), else the facility's own.
  */
-export function borrowerClassOf(state: FacilityState): Classification {
+function borrowerClassOf(state: FacilityState): Classification {
   return reportedClassification(state);
 }
 

@@ -41,7 +41,7 @@ export function lprOn(schedule: LprSchedule | undefined, date: BusinessDate): nu
  * The schedule arrives with a command: a rate from it becomes a drawdown's rate, so every fixing is
  * checked (valid date, integer ppm in range, strictly ascending) before any is used.
  */
-export function assertLprSchedule(schedule: unknown, path = 'lpr'): LprSchedule {
+function assertLprSchedule(schedule: unknown, path = 'lpr'): LprSchedule {
   if (schedule === undefined) return [];
   if (!Array.isArray(schedule)) throw ValidationError.of(path, 'must be a list of { date, oneYearPpm } fixings, ascending by date');
   let previous = '';

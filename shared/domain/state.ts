@@ -7,9 +7,9 @@ import type { BusinessDate } from './calendar.ts';
 import type { ProductTerms } from './terms.ts';
 import type { PolicyCounters } from './policy.ts';
 
-export type FacilityStatus = 'ACTIVE' | 'FROZEN' | 'MATURED' | 'CLOSED';
+type FacilityStatus = 'ACTIVE' | 'FROZEN' | 'MATURED' | 'CLOSED';
 /** RENEWED: settled at its maturity by a renewal's new drawdown (its principal carried there, 无还本续贷). */
-export type DrawdownStatus = 'ACTIVE' | 'OVERDUE' | 'REPAID' | 'RENEWED';
+type DrawdownStatus = 'ACTIVE' | 'OVERDUE' | 'REPAID' | 'RENEWED';
 export type Classification = 'NORMAL' | 'SPECIAL_MENTION' | 'SUBSTANDARD' | 'DOUBTFUL' | 'LOSS';
 
 export interface Pricing {

@@ -51,9 +51,9 @@ export interface ProductTerms {
   nonAccrualFromDpd: number;
 }
 
-export const MAX_GRACE_DAYS = 30;
-export const MIN_PENALTY_UPLIFT_PCT = 30;
-export const MAX_PENALTY_UPLIFT_PCT = 50;
+const MAX_GRACE_DAYS = 30;
+const MIN_PENALTY_UPLIFT_PCT = 30;
+const MAX_PENALTY_UPLIFT_PCT = 50;
 /** Drawdowns open at once on one facility: bounds every per-drawdown loop. */
 export const MAX_OPEN_DRAWDOWNS = 100;
 /** A drawdown's term: 3 years at most. */
@@ -61,7 +61,7 @@ export const MAX_DRAWDOWN_TERM_DAYS = 1_096;
 /** A facility's term: 5 years at most (renewals extend it term by term). */
 export const MAX_FACILITY_TERM_DAYS = 1_827;
 /** Classification and non-accrual thresholds stay within ten years of days past due. */
-export const MAX_THRESHOLD_DPD = 3_650;
+const MAX_THRESHOLD_DPD = 3_650;
 
 export const DEFAULT_TERMS: Readonly<ProductTerms> = Object.freeze({
   dayCount: 'ACT_360',

@@ -167,7 +167,7 @@ function claimsOf(event: APIGatewayProxyEvent): Record<string, unknown> | undefi
  * every claim over as a string, so `cognito:groups` arrives as "ops" or "[ops other]"; an array
  * is read too. The principal id is the user name (the journal's actor), else the subject.
  */
-export function staffPrincipal(claims: Record<string, unknown>, staffIssuer: string): Principal {
+function staffPrincipal(claims: Record<string, unknown>, staffIssuer: string): Principal {
   const sub = claims['sub'];
   if (typeof sub !== 'string' || sub === '') return ANONYMOUS;
   if (claims['iss'] !== staffIssuer) throw new HttpError('forbidden', 'This token is not from the staff sign-in of this API.');

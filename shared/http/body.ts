@@ -63,7 +63,7 @@ export function duplicateKeys(text: string): string[] {
 }
 
 /** application/json, optionally with charset=utf-8 (the only charset JSON has, RFC 8259). */
-export function isJsonMediaType(contentType: string | undefined): boolean {
+function isJsonMediaType(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
   const [mediaType = '', ...parameters] = contentType.split(';').map((part) => part.trim().toLowerCase());
   if (mediaType !== 'application/json') return false;

@@ -46,9 +46,9 @@ export const ERROR_STATUS: Readonly<Record<RefusalCode, number>> = {
   'service-unavailable': 503,
 };
 
-export const INTERNAL_ERROR_STATUS = 500;
+const INTERNAL_ERROR_STATUS = 500;
 /** API Gateway's answer when a function runs past its 29 s integration timeout (infra/constructs/http-api.ts). */
-export const GATEWAY_TIMEOUT_STATUS = 504;
+const GATEWAY_TIMEOUT_STATUS = 504;
 
 /** Every code a problem document can carry (the OpenAPI enum of `Problem.code`). */
 export const PROBLEM_CODES: readonly ProblemCode[] = [...(Object.keys(ERROR_STATUS) as RefusalCode[]), 'internal-error', 'gateway-timeout'];

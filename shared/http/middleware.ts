@@ -31,7 +31,7 @@ import type { AnyRoute, BodyOf, HandlerResult, PathOf, QueryOf, StatusOf } from 
 import { validateRequest } from './validation.ts';
 
 /** What a handler function receives: everything already authenticated, validated and decoded. */
-export interface HandlerContext<R, D = undefined> {
+interface HandlerContext<R, D = undefined> {
   /** What options.deps provides (the use-cases' dependencies), built once per process. */
   readonly deps: D;
   readonly principal: Principal;
@@ -72,7 +72,7 @@ export interface HttpHandlerOptions<D = undefined> {
 }
 
 /** Retry-After on 503: throttling clears within a second or two. */
-export const RETRY_AFTER_SECONDS = 1;
+const RETRY_AFTER_SECONDS = 1;
 
 /** Per-invocation state shared by the middlewares, keyed by the invocation's event object. */
 interface RequestState {

@@ -51,7 +51,7 @@ export const PROBLEM_DETAIL_ZH: Readonly<Record<ProblemCode, { readonly title: s
 };
 
 /** Accept-Language entries beyond this many are ignored (a fuzzed header must not cost much). */
-export const MAX_LANGUAGE_RANGES = 20;
+const MAX_LANGUAGE_RANGES = 20;
 
 /**
  * Whether the caller prefers Chinese over English: the highest-weighted of the ranges `zh*`

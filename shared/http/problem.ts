@@ -31,7 +31,7 @@ export interface Problem {
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export const JSON_CONTENT_TYPE = 'application/json';
 /** Stable base of problem `type` URIs; documentation for each code lives under it. */
-export const PROBLEM_TYPE_BASE = 'https://errors.credit.example/';
+const PROBLEM_TYPE_BASE = 'https://errors.credit.example/';
 
 /** Responses carry account data: no shared cache may keep them. */
 export const NO_STORE = 'no-store';

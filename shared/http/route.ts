@@ -20,7 +20,7 @@ export interface RequestSchemas {
 }
 
 /** Success responses by status; errors are always problem documents and need no entry. */
-export type ResponseSchemas = { readonly [status: number]: $ZodType };
+type ResponseSchemas = { readonly [status: number]: $ZodType };
 
 export interface RouteSpec {
   /** The function's folder: functions/<operation>/handler.ts. Also the OpenAPI operationId. */
