@@ -124,8 +124,33 @@ function addValuation(totals: PortfolioTotals, state: FacilityState, v: Valuatio
   totals.byClassification[v.borrowerClassification] = (totals.byClassification[v.borrowerClassification] ?? 0) + 1;
 }
 
-/** The borrowers one invocation met, by id. */
-type BorrowerIndex = Map<string, BorrowerPart>;
+/** The borrowers one invocation met, by id, in the order met; and those whose profiles nobody has asked for yet. */
+class BorrowerIndex {
+  readonly #byId = new Map<string, BorrowerPart>();
+  #unread: BorrowerPart[] = [];
+
+  /** The borrower's part, started empty the first time it is met. */
+  of(borrowerId: string): BorrowerPart {
+    let borrower = this.#byId.get(borrowerId);
+    if (borrower === undefined) {
+      borrower = emptyBorrowerPart(borrowerId);
+      this.#byId.set(borrowerId, borrower);
+      this.#unread.push(borrower);
+    }
+    return borrower;
+  }
+
+  /** The borrowers met since the last call (each handed out once). */
+  takeUnread(): BorrowerPart[] {
+    const unread = this.#unread;
+    this.#unread = [];
+    return unread;
+  }
+
+  all(): BorrowerPart[] {
+    return [...this.#byId.values()];
+  }
+}
 
 /**
  * Everything a facility contributes to the date's report: the portfolio totals, its borrower's
@@ -137,21 +162,15 @@ export function collectFigures(part: EodPart, index: BorrowerIndex, asOf: Facili
   const v = valuationAsOf(asOf, date, lpr);
   addValuation(part.totals, asOf, v);
   const figures = facilityFigures(v.state, date, { balanceFen: v.principalOutstandingFen, overdueFen: v.totals.OVERDUE_PRINCIPAL, offBalanceInterestFen: v.offBalanceInterestFen });
-  let borrower = index.get(figures.borrowerId);
-  if (borrower === undefined) {
-    borrower = emptyBorrowerPart(figures.borrowerId);
-    index.set(figures.borrowerId, borrower);
-  }
-  addFacilityFigures(borrower, figures);
+  addFacilityFigures(index.of(figures.borrowerId), figures);
   for (const [account, net] of Object.entries(endOfDate.ledger)) part.ledger[account] = (part.ledger[account] ?? 0) + net;
 }
 
-/** Reads the profiles of the borrowers an invocation met, in batches (DynamoDB BatchGetItem, 100 keys a call). */
+/** Reads the profiles of borrowers just met, in batches (DynamoDB BatchGetItem, 100 keys a call). */
 async function attachBorrowerFacts(deps: AppDeps, borrowers: readonly BorrowerPart[]): Promise<void> {
-  const missing = borrowers.filter((b) => b.facts === null);
-  if (missing.length === 0) return;
-  const records = await deps.store.getBorrowers<BorrowerProfile>(missing.map((b) => b.borrowerId));
-  for (const b of missing) b.facts = borrowerFacts(records.get(b.borrowerId)?.profile ?? null);
+  if (borrowers.length === 0) return;
+  const records = await deps.store.getBorrowers<BorrowerProfile>(borrowers.map((b) => b.borrowerId));
+  for (const b of borrowers) b.facts = borrowerFacts(records.get(b.borrowerId)?.profile ?? null);
 }
 
 export function mergeTotals(into: PortfolioTotals, from: PortfolioTotals): void {
@@ -332,16 +351,25 @@ export async function runEodRange(deps: AppDeps, date: string, range: EodRange, 
   invariant(segment >= 0, `position shard ${resume?.next.shard} does not start a segment of [${range.from}, ${range.to})`);
   let cursor: string | undefined = resume?.next.cursor;
   const lpr = await deps.lpr.schedule();
-  const index: BorrowerIndex = new Map();
+  const index = new BorrowerIndex();
+  // The profiles of a page's new borrowers (one BatchGetItem: a page has at most 100) are read while
+  // the next page is processed, not all after the last page: the same reads, their round trips hidden.
+  const profileReads: Promise<void>[] = [];
+  const readNewProfiles = () => {
+    const read = attachBorrowerFacts(deps, index.takeUnread());
+    // Awaited by handBack; until then a failed read must not count as an unhandled rejection.
+    read.catch(() => {});
+    profileReads.push(read);
+  };
   const handBack = async (next: EodPosition | null): Promise<EodStep> => {
-    const borrowers = [...index.values()];
-    await attachBorrowerFacts(deps, borrowers);
-    return { part, next, borrowers };
+    await Promise.all(profileReads);
+    return { part, next, borrowers: index.all() };
   };
   for (;;) {
     const shards = segments[segment]!;
     const page = await deps.store.listFacilitiesByShards(shards, { limit: EOD_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
     await processPage(deps, page.items, date, lpr, part, index);
+    readNewProfiles();
     options.onPage?.(part);
     if (page.nextCursor !== null) cursor = page.nextCursor;
     else if (segment + 1 < segments.length) [segment, cursor] = [segment + 1, undefined];
