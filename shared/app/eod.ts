@@ -30,12 +30,12 @@ import type { AppDeps } from './deps.ts';
 import { syncRenewalQueueAfterAppend } from './renewal-queue.ts';
 
 export { EOD_MAX_LISTED_FAILURES } from '#api/eod.ts';
-export type { EodFailure, EodPart, EodReport, PortfolioTotals } from '#api/eod.ts';
+export type { EodPart, EodReport } from '#api/eod.ts';
 
 /** Facilities of one page valued at once: overlaps store round trips without flooding the store. */
 export const EOD_CONCURRENCY = 8;
 export const EOD_PAGE_SIZE = 100;
-export const EOD_ACTOR = 'system:eod';
+const EOD_ACTOR = 'system:eod';
 /**
  * End of day never runs for a date after the current business date (docs/end-of-day.md): a run a year
  * ahead would move every facility there, and every command dated today would then be refused
@@ -67,13 +67,13 @@ export interface EodBudget {
 }
 
 /** No time limit: the ops route and the local runner, which page every shard in one go. */
-export const UNLIMITED_BUDGET: EodBudget = { remainingMs: () => Number.POSITIVE_INFINITY };
+const UNLIMITED_BUDGET: EodBudget = { remainingMs: () => Number.POSITIVE_INFINITY };
 
 /**
  * Where paging stands inside a range: the first shard of the segment (the part of the range inside
  * one index partition) to page next, and the page cursor inside that segment.
  */
-export interface EodPosition {
+interface EodPosition {
   shard: number;
   cursor?: string;
 }
@@ -99,7 +99,7 @@ export interface EodStep {
 /** Thrown inside `decide` when a racing command already applied the end of day. */
 class NothingToDo extends Error {}
 
-export function emptyTotals(): PortfolioTotals {
+function emptyTotals(): PortfolioTotals {
   return {
     facilities: 0,
     principalOutstandingFen: 0,
@@ -157,7 +157,7 @@ class BorrowerIndex {
  * policy figures (docs/reporting.md) and, from `endOfDate` (the state after the end of the date),
  * the trial balance. One function, so the paging loop only calls it.
  */
-export function collectFigures(part: EodPart, index: BorrowerIndex, asOf: FacilityState, endOfDate: FacilityState, date: string, lpr: LprSchedule): void {
+function collectFigures(part: EodPart, index: BorrowerIndex, asOf: FacilityState, endOfDate: FacilityState, date: string, lpr: LprSchedule): void {
   // One valuation serves the totals and the policy figures: it is most of a facility's cost here.
   const v = valuationAsOf(asOf, date, lpr);
   addValuation(part.totals, asOf, v);
@@ -173,7 +173,7 @@ async function attachBorrowerFacts(deps: AppDeps, borrowers: readonly BorrowerPa
   for (const b of borrowers) b.facts = borrowerFacts(records.get(b.borrowerId)?.profile ?? null);
 }
 
-export function mergeTotals(into: PortfolioTotals, from: PortfolioTotals): void {
+function mergeTotals(into: PortfolioTotals, from: PortfolioTotals): void {
   for (const key of ['facilities', 'principalOutstandingFen', 'accruedInterestFen', 'interestDueFen', 'overdueInterestFen', 'overduePrincipalFen', 'penaltyInterestFen'] as const) {
     into[key] += from[key];
   }
@@ -245,7 +245,7 @@ async function appendEndOfDay(deps: AppDeps, facilityId: string, command: EndOfD
 }
 
 /** A borrower's facilities end of day values for its debtor-level class; bounds the per-borrower reads. */
-export const MAX_BORROWER_FACILITIES = 50;
+const MAX_BORROWER_FACILITIES = 50;
 
 /**
  * The debtor-level class (债务人维度, 2023 rule) of `borrowerId` once the end of `date` is applied: every
@@ -253,7 +253,7 @@ export const MAX_BORROWER_FACILITIES = 50;
  * answer is the same whichever shard or order end of day meets them in. Null where the rule does not
  * apply: a borrower with one facility, or one that is not an ENTERPRISE (missing profile: ENTERPRISE).
  */
-export async function borrowerClassificationOn(
+async function borrowerClassificationOn(
   deps: AppDeps,
   borrowerId: string,
   date: string,
@@ -277,7 +277,7 @@ export async function borrowerClassificationOn(
  * event). Cheap on a healthy book: only a facility that is not NORMAL, carries a borrower class or changed
  * class today looks at its siblings.
  */
-export async function applyBorrowerClassification(
+async function applyBorrowerClassification(
   deps: AppDeps,
   state: FacilityState,
   classChanged: boolean,
@@ -294,7 +294,7 @@ export async function applyBorrowerClassification(
   }
 }
 
-export function emptyPart(date: string, range: EodRange): EodPart {
+function emptyPart(date: string, range: EodRange): EodPart {
   return { date, from: range.from, to: range.to, processed: 0, changed: 0, failures: 0, failed: [], eventsByType: {}, totals: emptyTotals(), borrowerChunks: 0, ledger: zeroLedger() };
 }
 
@@ -385,7 +385,7 @@ export async function runEodRange(deps: AppDeps, date: string, range: EodRange, 
 export const EOD_BORROWERS_PER_ITEM = 200;
 
 /** An invocation's borrowers cut into items of at most EOD_BORROWERS_PER_ITEM, in the order met. */
-export function borrowerChunks(borrowers: readonly BorrowerPart[]): BorrowerPart[][] {
+function borrowerChunks(borrowers: readonly BorrowerPart[]): BorrowerPart[][] {
   const chunks: BorrowerPart[][] = [];
   for (let i = 0; i < borrowers.length; i += EOD_BORROWERS_PER_ITEM) chunks.push(borrowers.slice(i, i + EOD_BORROWERS_PER_ITEM));
   return chunks;

@@ -13,7 +13,7 @@ const MS_PER_DAY = 86_400_000;
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Settlement (结息) falls on the 20th; the period runs from the 21st of the previous cycle. */
-export const SETTLEMENT_DAY_OF_MONTH = 20;
+const SETTLEMENT_DAY_OF_MONTH = 20;
 const MIN_YEAR = 1970;
 const MAX_YEAR = 2199;
 

@@ -24,7 +24,7 @@ export const INCLUSIVE_SME_CREDIT_CAP_FEN = 1_000_000_000;
 
 export const CLASSES: readonly Classification[] = CLASSIFICATIONS;
 /** 不良贷款 = 次级 + 可疑 + 损失. */
-export const NON_PERFORMING: readonly Classification[] = ['SUBSTANDARD', 'DOUBTFUL', 'LOSS'];
+const NON_PERFORMING: readonly Classification[] = ['SUBSTANDARD', 'DOUBTFUL', 'LOSS'];
 
 /** The borrower facts the figures read (from the profile; a borrower without one is none of the groups). */
 export interface BorrowerFacts {
@@ -93,7 +93,7 @@ export function firstLoanStatus(facts: BorrowerFacts | null, firstDrawdownDate: 
  * it). Other borrower types report each facility under its own class. A borrower without a profile
  * counts as an ENTERPRISE, as end of day's debtor-level step treats it.
  */
-export function isDebtorLevelClassified(facts: BorrowerFacts | null): boolean {
+function isDebtorLevelClassified(facts: BorrowerFacts | null): boolean {
   return (facts?.borrowerType ?? 'ENTERPRISE') === 'ENTERPRISE';
 }
 
@@ -120,10 +120,10 @@ export interface FlowCounters {
 }
 
 export type PeriodKind = 'day' | 'month' | 'year';
-export const PERIOD_KINDS: readonly PeriodKind[] = ['day', 'month', 'year'];
+const PERIOD_KINDS: readonly PeriodKind[] = ['day', 'month', 'year'];
 
 /** The counters as they stood when `period` (a date, YYYY-MM or YYYY) opened. */
-export interface PeriodOpening {
+interface PeriodOpening {
   period: string;
   counters: FlowCounters;
 }
@@ -145,17 +145,17 @@ export function initialCounters(): PolicyCounters {
   return { countedThrough: 0, total: zeroFlows(), firstDrawdownDate: null, openings: { day: null, month: null, year: null } };
 }
 
-export function periodOf(kind: PeriodKind, date: BusinessDate): string {
+function periodOf(kind: PeriodKind, date: BusinessDate): string {
   return kind === 'day' ? date : kind === 'month' ? date.slice(0, 7) : date.slice(0, 4);
 }
 
 /** The first day of the period of `kind` that contains `date`. */
-export function periodStart(kind: PeriodKind, date: BusinessDate): BusinessDate {
+function periodStart(kind: PeriodKind, date: BusinessDate): BusinessDate {
   return kind === 'day' ? date : kind === 'month' ? `${date.slice(0, 7)}-01` : `${date.slice(0, 4)}-01-01`;
 }
 
 /** The marker a drawdown a renewal opened carries (`renewal: { number, renewedFrom, principalCarriedFen }`), or null. */
-export function renewalMarkerOf(d: Drawdown): NonNullable<Drawdown['renewal']> | null {
+function renewalMarkerOf(d: Drawdown): NonNullable<Drawdown['renewal']> | null {
   return d.renewal ?? null;
 }
 
@@ -163,7 +163,7 @@ function carriedFen(d: Drawdown): number {
   return renewalMarkerOf(d)?.principalCarriedFen ?? d.amountFen;
 }
 
-export function countersOf(state: FacilityState): PolicyCounters {
+function countersOf(state: FacilityState): PolicyCounters {
   return state.counters ?? initialCounters();
 }
 
@@ -194,7 +194,7 @@ export function countNewDrawdowns(state: FacilityState): void {
   }
 }
 
-export function subtractFlows(a: FlowCounters, b: FlowCounters): FlowCounters {
+function subtractFlows(a: FlowCounters, b: FlowCounters): FlowCounters {
   const out: FlowCounters = {
     newLendingCount: a.newLendingCount - b.newLendingCount,
     newLendingFen: a.newLendingFen - b.newLendingFen,
@@ -206,7 +206,7 @@ export function subtractFlows(a: FlowCounters, b: FlowCounters): FlowCounters {
   return out;
 }
 
-export function addFlows(into: FlowCounters, from: FlowCounters): void {
+function addFlows(into: FlowCounters, from: FlowCounters): void {
   into.newLendingCount += from.newLendingCount;
   into.newLendingFen += from.newLendingFen;
   into.newLendingFenPpm = (BigInt(into.newLendingFenPpm) + BigInt(from.newLendingFenPpm)).toString();

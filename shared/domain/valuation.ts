@@ -59,7 +59,7 @@ export function zeroAmounts(): CategoryAmounts {
 }
 
 /** A drawdown's amounts on `day`, given accumulators that already cover every day to count. */
-export function drawdownAmounts(state: FacilityState, d: Drawdown, day: number): DrawdownAmounts {
+function drawdownAmounts(state: FacilityState, d: Drawdown, day: number): DrawdownAmounts {
   const basis = yearBasisDays(state.terms.dayCount);
   const rounding = state.terms.rounding;
   const overdueInterest = overdueInterestOn(d, day);
