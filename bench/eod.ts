@@ -40,9 +40,14 @@ export const RANGES: readonly EodRange[] = eodRanges(EOD_LOCAL_GROUPS);
 import { type BenchContext, type ResultRow, median, measureRounds, medianRatio, seededRandom, speedFigures } from './harness.ts';
 import { MemoryJournal, latestEventQuery, seedingDeps, startBenchStore, writeItems } from './ledger-fixture.ts';
 
-/** Full: ~30 s on a shared 2-core machine (seeding ~5 s). `facilities` is a multiple of the 16 ranges. */
+/**
+ * Full: ~45 s on a shared 2-core machine (seeding ~5 s). `facilities` is a multiple of the 16 ranges.
+ * 24 rounds: one round's ratio ranges 0.5–1.3× on that machine, and the median of 12 still moved
+ * ±0.05 from run to run (0.78–1.01× over eight runs of the same code); more rounds narrow the
+ * median, they do not move it.
+ */
 export const SIZES = {
-  full: { facilities: 2_000, rounds: 12, warmupMs: 400, minSampleMs: 400 },
+  full: { facilities: 2_000, rounds: 24, warmupMs: 400, minSampleMs: 400 },
   quick: { facilities: 160, rounds: 3, warmupMs: 0, minSampleMs: 0 },
 } as const;
 
