@@ -31,7 +31,7 @@ export const PortfolioTotals = /* @__PURE__ */ z.schema(() => z.strictObject({
   byClassification: Counts,
 }));
 
-export const EodFailure = /* @__PURE__ */ z.schema(() => z.strictObject({ facilityId: FacilityId, code: z.string() }));
+const EodFailure = /* @__PURE__ */ z.schema(() => z.strictObject({ facilityId: FacilityId, code: z.string() }));
 
 /**
  * What end of day found in the shards [from, to) of a date (counts and totals in fen, a few KB at
@@ -93,7 +93,6 @@ export const EodBorrowers = /* @__PURE__ */ z.schema(() => z.strictObject({
 
 export type PortfolioTotals = z.output<typeof PortfolioTotals>;
 export type EodBorrowers = z.output<typeof EodBorrowers>;
-export type EodFailure = z.output<typeof EodFailure>;
 export type EodPart = z.output<typeof EodPart>;
 export type EodReport = z.output<typeof EodReport>;
 

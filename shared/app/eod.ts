@@ -341,7 +341,7 @@ export async function runEodRange(deps: AppDeps, date: string, range: EodRange, 
   assertRange(range);
   const { resume, budget = UNLIMITED_BUDGET } = options;
   if (resume !== undefined) {
-    const { part, next } = resume;
+    const { part } = resume;
     invariant(part.date === date && part.from === range.from && part.to === range.to, `a part of ${part.date} [${part.from}, ${part.to}) does not go on with ${date} [${range.from}, ${range.to})`);
   }
   // A copy: the part handed in stays as it was (a retried step starts from the same one).

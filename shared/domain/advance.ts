@@ -8,7 +8,7 @@
 import rfdc from 'rfdc';
 import { interestFen, isEmpty, type RateBucket } from './accrual.ts';
 import { accrueTo, compoundsFrom, overdueFromForSettlement, settleAccrued } from './drawdown-accrual.ts';
-import { addDays, fromDay, isMonthEnd, isSettlementDay, monthEndOf, nextSettlementDay, parseBusinessDate, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
+import { fromDay, isMonthEnd, isSettlementDay, monthEndOf, nextSettlementDay, parseBusinessDate, toDay, yearBasisDays, type BusinessDate } from './calendar.ts';
 import { dpdThresholds, oldestOverdueDay, updateDelinquency } from './classification.ts';
 import { DomainError, invariant } from './errors.ts';
 import { bookMonthEndAccrual } from './month-end-accrual.ts';
@@ -97,7 +97,7 @@ export function nextBoundaryDay(state: FacilityState): number {
 }
 
 /** Applies the end of `day` to a draft state; the state then opens on day + 1. */
-export function endOfDay(state: FacilityState, day: number, events: DomainEvent[], lpr?: LprSchedule): void {
+function endOfDay(state: FacilityState, day: number, events: DomainEvent[], lpr?: LprSchedule): void {
   accrueTo(state, day + 1);
   const date = fromDay(day);
   const settlements: Record<string, unknown>[] = [];
@@ -244,4 +244,3 @@ export function advanceEveryDay(state: FacilityState, toDate: BusinessDate, lpr?
   return { state: draft, events, result: undefined };
 }
 
-export { addDays };
