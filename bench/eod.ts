@@ -42,9 +42,9 @@ import { MemoryJournal, latestEventQuery, seedingDeps, startBenchStore, writeIte
 
 /**
  * Full: ~45 s on a shared 2-core machine (seeding ~5 s). `facilities` is a multiple of the 16 ranges.
- * 24 rounds: one round's ratio ranges 0.5–1.3× on that machine, and the median of 12 still moved
- * ±0.05 from run to run (0.78–1.01× over eight runs of the same code); more rounds narrow the
- * median, they do not move it.
+ * 24 rounds: one round's ratio ranges 0.5–1.3× on that machine. More rounds do not move the median;
+ * they did not steady it much either (runs still differ by ±0.06: each run seeds its own ids, and
+ * the store and the heap differ run to run), see docs/reporting.md.
  */
 export const SIZES = {
   full: { facilities: 2_000, rounds: 24, warmupMs: 400, minSampleMs: 400 },
