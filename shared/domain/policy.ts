@@ -228,9 +228,8 @@ export function flowIn(state: FacilityState, kind: PeriodKind, date: BusinessDat
 // ---------------------------------------------------------------------------------------
 // Per facility, per borrower, per book
 
-/** What end of day collects from one facility as of a date (closed facilities too: their flows count). */
-export interface FacilityFigures {
-  borrowerId: string;
+/** The sums a facility contributes to its borrower, and a borrower's part is the sum of. */
+interface SummedFigures {
   /** The limit when not closed: part of the borrower's total credit. */
   creditFen: number;
   balanceFen: number;
@@ -241,9 +240,14 @@ export interface FacilityFigures {
   nonAccrualBalanceFen: number;
   /** Interest owed but kept on the memo account (表外应收利息), as of the date. */
   offBalanceInterestFen: number;
-  classification: Classification;
   firstDrawdownDate: BusinessDate | null;
   flows: Record<PeriodKind, FlowCounters>;
+}
+
+/** What end of day collects from one facility as of a date (closed facilities too: their flows count). */
+export interface FacilityFigures extends SummedFigures {
+  borrowerId: string;
+  classification: Classification;
 }
 
 /** `state` is the facility as of `date` (accrued and classified through it). */
@@ -266,20 +270,12 @@ export function facilityFigures(state: FacilityState, date: BusinessDate, amount
 }
 
 /** One borrower's facilities of a shard, summed; shards' parts of one borrower merge the same way. */
-export interface BorrowerPart {
+export interface BorrowerPart extends SummedFigures {
   borrowerId: string;
-  creditFen: number;
-  balanceFen: number;
-  overdueFen: number;
-  renewedBalanceFen: number;
-  nonAccrualBalanceFen: number;
-  offBalanceInterestFen: number;
   /** Balance by each facility's reporting class. */
   balanceByClass: Partial<Record<Classification, number>>;
   /** Worst class among the facilities with a balance; null when nothing is outstanding. */
   worstClass: Classification | null;
-  firstDrawdownDate: BusinessDate | null;
-  flows: Record<PeriodKind, FlowCounters>;
   /** Read once per borrower from its profile; null when it has none. */
   facts: BorrowerFacts | null;
 }
