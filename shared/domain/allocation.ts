@@ -2,8 +2,9 @@
  * Repayment allocation (docs/lending-rules.md). The default order: compound interest → penalty interest →
  * overdue interest → overdue principal → interest due → principal → accrued, not yet settled
  * interest; configurable per product. Within a category, drawdowns are met earliest maturity
- * first, then earliest drawdown; settled interest items oldest first. Accrued amounts are
- * crystallised (rounded once) when a payment reaches them.
+ * first, then earliest drawdown; settled interest items (overdue interest, interest due) are met
+ * oldest first across all drawdowns, so a payment of arrears clears the oldest and lowers the days
+ * past due. Accrued amounts are crystallised (rounded once) when a payment reaches them.
  */
 import { nextSettlementDay, toDay, fromDay, type BusinessDate } from './calendar.ts';
 import { overdueFromForSettlement, settleAccrued } from './drawdown-accrual.ts';
@@ -47,6 +48,18 @@ export function allocate(state: FacilityState, date: BusinessDate, amountFen: nu
   };
 
   for (const category of state.terms.allocationOrder) {
+    if (category === 'OVERDUE_INTEREST' || category === 'INTEREST_DUE') {
+      const overdue = category === 'OVERDUE_INTEREST';
+      const eligible = (item: InterestItem) => (toDay(item.overdueFrom) <= day) === overdue;
+      const paid = payItemsOldestFirst(ordered, dueById, category, remaining, eligible);
+      for (const d of ordered) {
+        const amount = paid.get(d.drawdownId) ?? 0;
+        if (amount === 0) continue;
+        postings.push(...collectInterest(state, 'INTEREST', amount));
+        pay(d, category, amount);
+      }
+      continue;
+    }
     for (const d of ordered) {
       if (remaining === 0) break;
       const owed = dueById.get(d.drawdownId)?.[category] ?? 0;
@@ -58,14 +71,6 @@ export function allocate(state: FacilityState, date: BusinessDate, amountFen: nu
           break;
         case 'PENALTY_INTEREST':
           d.penaltyDueFen = payPenaltyKind(state, d, 'penaltyFen', d.penaltyDueFen, amount, postings);
-          break;
-        case 'OVERDUE_INTEREST':
-          payItems(d.interestItems, amount, (item) => toDay(item.overdueFrom) <= day);
-          postings.push(...collectInterest(state, 'INTEREST', amount));
-          break;
-        case 'INTEREST_DUE':
-          payItems(d.interestItems, amount, (item) => toDay(item.overdueFrom) > day);
-          postings.push(...collectInterest(state, 'INTEREST', amount));
           break;
         case 'OVERDUE_PRINCIPAL':
         case 'PRINCIPAL':
@@ -112,17 +117,36 @@ function payPenaltyKind(state: FacilityState, d: Drawdown, kind: 'penaltyFen' | 
   return dueFen + crystallised - amount;
 }
 
-/** Oldest items first. */
-function payItems(items: InterestItem[], amountFen: number, eligible: (item: InterestItem) => boolean): void {
+/**
+ * Settled interest items of one category, oldest first across the drawdowns (by the day they fall overdue,
+ * then the day they were settled, then the drawdowns' allocation order), up to `amountFen` and to what each
+ * drawdown owes in the category. Mutates the items; returns the fen paid per drawdown. Oldest first is what
+ * days past due count from: paying the oldest arrears must lower them, whichever loan they are on.
+ */
+function payItemsOldestFirst(
+  ordered: readonly Drawdown[],
+  dueById: ReadonlyMap<string, DrawdownAmounts>,
+  category: 'OVERDUE_INTEREST' | 'INTEREST_DUE',
+  amountFen: number,
+  eligible: (item: InterestItem) => boolean,
+): Map<string, number> {
+  const candidates = ordered.flatMap((d, rank) => d.interestItems.filter(eligible).map((item) => ({ d, rank, item })));
+  candidates.sort((a, b) => a.item.overdueFrom.localeCompare(b.item.overdueFrom) || a.item.settledOn.localeCompare(b.item.settledOn) || a.rank - b.rank);
+  const paid = new Map<string, number>();
   let remaining = amountFen;
-  const ordered = items.filter(eligible).sort((a, b) => a.overdueFrom.localeCompare(b.overdueFrom) || a.settledOn.localeCompare(b.settledOn));
-  for (const item of ordered) {
+  for (const { d, item } of candidates) {
     if (remaining === 0) break;
-    const paid = Math.min(remaining, item.amountFen);
-    item.amountFen -= paid;
-    remaining -= paid;
+    const sofar = paid.get(d.drawdownId) ?? 0;
+    const amount = Math.min(remaining, item.amountFen, (dueById.get(d.drawdownId)?.[category] ?? 0) - sofar);
+    if (amount <= 0) continue;
+    item.amountFen -= amount;
+    paid.set(d.drawdownId, sofar + amount);
+    remaining -= amount;
   }
-  invariant(remaining === 0, 'interest items did not cover the amount allocated to them');
+  let owed = 0;
+  for (const d of ordered) owed += dueById.get(d.drawdownId)?.[category] ?? 0;
+  invariant(amountFen - remaining === Math.min(amountFen, owed), 'interest items did not cover the amount allocated to them');
+  return paid;
 }
 
 /** Unpaid crystallised interest falls overdue when the next settlement's would (or at maturity for 利随本清). */
