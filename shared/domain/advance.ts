@@ -16,7 +16,7 @@ import { bookInterest } from './non-accrual.ts';
 import { applyPostings, stateBalances } from './postings.ts';
 import { countNewDrawdowns } from './policy.ts';
 import { contractRatePpm, penaltyRatePpm } from './rates.ts';
-import { lprOn, nextRepricingDay, type LprSchedule } from './repricing.ts';
+import { nextRepricingDay, repricingLpr, type LprSchedule } from './repricing.ts';
 import { renewalBoundaryDay, renewalDayEnd } from './renewal-execution.ts';
 import type { DomainEvent, Drawdown, FacilityState, Posting, Transition } from './state.ts';
 
@@ -169,10 +169,10 @@ function endOfDay(state: FacilityState, day: number, events: DomainEvent[], lpr?
   // Month-end accrual (计提): the month's interest not yet settled is booked tonight.
   if (isMonthEnd(day)) bookMonthEndAccrual(state, day, events);
 
-  // Floating rates reprice from the opening of their repricing date: a new accrual bucket.
+  // Floating rates reprice from the opening of their repricing date, at the LPR published before it: a new accrual bucket.
   for (const d of state.drawdowns) {
     if (d.status !== 'ACTIVE' || d.principalFen === 0 || nextRepricingDay(state, d, day) !== day + 1) continue;
-    const lprPpm = lprOn(lpr, fromDay(day + 1));
+    const lprPpm = repricingLpr(lpr, fromDay(day + 1));
     const ratePpm = contractRatePpm(lprPpm, state.pricing.spreadBp, state.pricing.floorPpm);
     if (ratePpm === d.ratePpm) continue;
     events.push({ type: 'Repriced', date, data: { drawdownId: d.drawdownId, fromPpm: d.ratePpm, toPpm: ratePpm, lprPpm, effectiveDate: fromDay(day + 1) }, postings: [] });

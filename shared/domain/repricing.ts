@@ -1,9 +1,13 @@
 /**
  * Floating rates (浮动利率): on each repricing date a drawdown's rate becomes the 1-year LPR in
- * force that day + the facility's spread, floored. The LPR comes in with the command (a
- * schedule of fixings), so replaying the journal reprices exactly as it did.
+ * force at the opening of that day + the facility's spread, floored: the latest fixing published
+ * BEFORE the repricing date (`repricingLpr`). A fixing published on the repricing date itself (the
+ * 20th, at 9:15) comes after end of day has already opened the day at the new rate, so counting it
+ * would give two loans repriced on the same date different rates depending on whether end of day
+ * reached them before the publication. The LPR comes in with the command (a schedule of fixings),
+ * so replaying the journal reprices exactly as it did.
  */
-import { addMonths, fromDay, parseBusinessDate, toDay, type BusinessDate } from './calendar.ts';
+import { addDays, addMonths, fromDay, parseBusinessDate, toDay, type BusinessDate } from './calendar.ts';
 import { DomainError, ValidationError } from './errors.ts';
 import { assertRatePpm } from './rates.ts';
 import type { Drawdown, FacilityState } from './state.ts';
@@ -26,14 +30,15 @@ export function nextRepricingDay(state: FacilityState, d: Drawdown, day: number)
   return anniversary;
 }
 
-/** The fixing in force on `date`: the latest dated on or before it. */
-export function lprOn(schedule: LprSchedule | undefined, date: BusinessDate): number {
+/** The fixing a repricing on `repricingDate` uses: the latest published before that day (in force at its opening). */
+export function repricingLpr(schedule: LprSchedule | undefined, repricingDate: BusinessDate): number {
+  const before = addDays(repricingDate, -1);
   let found: number | null = null;
   for (const fixing of assertLprSchedule(schedule)) {
-    if (fixing.date <= date) found = fixing.oneYearPpm;
+    if (fixing.date <= before) found = fixing.oneYearPpm;
     else break;
   }
-  if (found === null) throw new DomainError('lpr-not-found', `no LPR fixing on or before ${date} to reprice the floating rate`);
+  if (found === null) throw new DomainError('lpr-not-found', `no LPR fixing published before ${repricingDate} to reprice the floating rate`);
   return found;
 }
 
@@ -69,9 +74,10 @@ export function lprNeeded(state: FacilityState, toDate: BusinessDate, schedule: 
     for (let day = toDay(state.businessDate); ; ) {
       const next = nextRepricingDay(state, d, day);
       if (next === null || next > target || next > toDay(d.maturityDate)) break;
-      const date = fromDay(next);
+      // The latest fixing before the repricing day, as `repricingLpr` reads it.
+      const before = fromDay(next - 1);
       let fixing: { date: BusinessDate; oneYearPpm: number } | undefined;
-      for (const f of schedule) if (f.date <= date) fixing = f;
+      for (const f of schedule) if (f.date <= before) fixing = f;
       if (fixing !== undefined) needed.set(fixing.date, fixing);
       day = next;
     }

@@ -7,6 +7,7 @@
  * (1 000 000.00) a day of contract interest is 9 583.33 fen and a day of penalty interest 14 375 fen.
  */
 import { describe, expect, it } from 'vitest';
+import { advance } from '#domain/advance.ts';
 import { applyCommand, type RepaymentResult } from '#domain/facility.ts';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
 import type { BorrowerProfile } from '#domain/profile.ts';
@@ -187,6 +188,38 @@ describe('LOSS and back: the cure of a non-performing loan', () => {
     expect(eventsOfType(cured.events, 'ClassificationChanged').at(-1)).toMatchObject({ date: '2027-07-19', data: { from: 'LOSS', to: 'NORMAL', reason: 'observation ended' } });
     // The memo account is empty: nothing was left to bring back on balance sheet
     expect(cured.state.ledger.OFF_BALANCE_INTEREST).toBe(0);
+  });
+});
+
+describe('floating rate: the LPR fixing published on the repricing date itself', () => {
+  // Floating, repriced on each anniversary. 1 000 000.00 drawn 2026-01-20 at LPR 3.00% + 45 bp = 3.45% for 400 days.
+  // Its first anniversary, 2027-01-20, is an LPR publication day (9:15): end of day opens that day (at 00:30) before
+  // the fixing exists, so the repricing uses the fixing published before it, 2026-12-21's 2.95%: 2.95% + 0.45% = 3.40%.
+  const open = openCommand({ maturityDate: '2027-12-31' }, { rateType: 'FLOATING', repricing: 'ANNIVERSARY', maxDrawdownTermDays: 700 });
+  const drawn = run([open, draw('2026-01-20', MILLION_YUAN, { termDays: 400 })]);
+  const before = [
+    { date: '2025-12-22', oneYearPpm: 30_000 },
+    { date: '2026-12-21', oneYearPpm: 29_500 },
+  ];
+  const published = [...before, { date: '2027-01-20', oneYearPpm: 28_500 }];
+
+  it('reprices to 3.40% whether the 2027-01-20 fixing was already published or not', () => {
+    const atNight = advance(drawn.state, '2027-01-20', before);
+    const afterPublication = advance(drawn.state, '2027-01-20', published);
+    for (const t of [atNight, afterPublication]) {
+      expect(eventsOfType(t.events, 'Repriced').map((e) => e.data)).toEqual([
+        { drawdownId: 'F1-D0001', fromPpm: 34_500, toPpm: 34_000, lprPpm: 29_500, effectiveDate: '2027-01-20' },
+      ]);
+      // Penalty rate follows: 34 000 × 1.5 = 51 000
+      expect(t.state.drawdowns[0]).toMatchObject({ ratePpm: 34_000, penaltyRatePpm: 51_000 });
+    }
+    expect(afterPublication.state).toEqual(atNight.state);
+  });
+
+  it('the Jan 20 settlement has two rate buckets, one rounding: (30 days × 34 500 + 1 day × 34 000) × 10^8 / 3.6e8 = 296 944.44 → 296 944', () => {
+    const settled = advance(drawn.state, '2027-01-21', published).state;
+    // Period 2026-12-21 … 2027-01-20: Dec 21 … Jan 19 at 3.45% (30 days), Jan 20 at 3.40%
+    expect(settled.drawdowns[0]!.interestItems.find((i) => i.settledOn === '2027-01-20')).toEqual({ settledOn: '2027-01-20', overdueFrom: '2027-01-22', amountFen: 296_944 });
   });
 });
 
