@@ -7,6 +7,7 @@ import { applyForRenewal, checkRenewal, decideRenewal } from '#app/renewals.ts';
 import { listRenewals } from '#app/renewal-queue.ts';
 import { putProfile } from '#app/borrowers.ts';
 import { freshTable, instantRuntime, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
+import { smallEnterpriseProfile } from '../domain/support.ts';
 
 let app: AppDeps;
 beforeAll(async () => {
@@ -18,19 +19,7 @@ beforeAll(async () => {
 const ctx = (date: string, key: string, actor = 'sme:B') => ({ date, idempotencyKey: key, actor });
 
 function profile(borrowerId: string, overrides: Partial<BorrowerProfile> = {}): BorrowerProfile {
-  return {
-    borrowerId,
-    borrowerType: 'ENTERPRISE',
-    enterpriseSize: 'SMALL',
-    registrationStatus: 'ACTIVE',
-    taxRating: 'B',
-    riskGrade: 4,
-    collateral: 'GUARANTEE',
-    relationship: { depositBalanceFen: 1_000_000_00, settlementVolumeFen: 0 },
-    profileDate: '2026-10-01',
-    fundsUseCompliant: true,
-    ...overrides,
-  };
+  return smallEnterpriseProfile({ borrowerId, relationship: { depositBalanceFen: 1_000_000_00, settlementVolumeFen: 0 }, profileDate: '2026-10-01', ...overrides });
 }
 
 async function setup(p: Partial<BorrowerProfile> = {}) {

@@ -17,25 +17,11 @@ import { advance, advanceEveryDay } from '#domain/advance.ts';
 import { accrueTo } from '#domain/drawdown-accrual.ts';
 import { toDay } from '#domain/calendar.ts';
 import { RENEWAL_CHECKS, RENEWAL_REASONS, type FacilityState, type RenewalCheck } from '#domain/state.ts';
-import { draw, eod, eventsOfType, expectDomainError, ledgerReceivables, LPR_3_00, MILLION_YUAN, openCommand, payableOn, repayCmd, run } from './support.ts';
+import { draw, eod, eventsOfType, expectDomainError, ledgerReceivables, LPR_3_00, MILLION_YUAN, openCommand, payableOn, repayCmd, run, smallEnterpriseProfile } from './support.ts';
 
 const CONFIG = DEFAULT_PRODUCT.renewal;
 
-function profile(overrides: Partial<BorrowerProfile> = {}): BorrowerProfile {
-  return {
-    borrowerId: 'B1',
-    borrowerType: 'ENTERPRISE',
-    enterpriseSize: 'SMALL',
-    registrationStatus: 'ACTIVE',
-    taxRating: 'B',
-    riskGrade: 4,
-    collateral: 'GUARANTEE',
-    relationship: { depositBalanceFen: 0, settlementVolumeFen: 0 },
-    profileDate: '2026-11-01',
-    fundsUseCompliant: true,
-    ...overrides,
-  };
-}
+const profile = smallEnterpriseProfile;
 
 function applyCmd(date: string, p: BorrowerProfile | null = profile(), applicationId = `F1-A-${date}`): ApplyRenewalCommand {
   return { type: 'ApplyRenewal', date, applicationId, profile: p, config: CONFIG, lprPpm: LPR_3_00, spreadBp: 61 };

@@ -11,6 +11,7 @@ import { payableOn as domainPayableOn, payoffOf, sumAmounts, type CategoryAmount
 import type { LprSchedule } from '#domain/repricing.ts';
 import type { DomainEvent, FacilityState } from '#domain/state.ts';
 import type { ProductTerms } from '#domain/terms.ts';
+import type { BorrowerProfile } from '#domain/profile.ts';
 
 /** 1 000 000.00 yuan. */
 export const MILLION_YUAN = 1_000_000_00;
@@ -98,4 +99,21 @@ export function ledgerReceivables(events: readonly DomainEvent[]) {
 
 export function eventsOfType(events: readonly DomainEvent[], type: string): DomainEvent[] {
   return events.filter((e) => e.type === type);
+}
+
+/** The reference renewal borrower of B1: a small enterprise in good standing, profile verified 2026-11-01. */
+export function smallEnterpriseProfile(overrides: Partial<BorrowerProfile> = {}): BorrowerProfile {
+  return {
+    borrowerId: 'B1',
+    borrowerType: 'ENTERPRISE',
+    enterpriseSize: 'SMALL',
+    registrationStatus: 'ACTIVE',
+    taxRating: 'B',
+    riskGrade: 4,
+    collateral: 'GUARANTEE',
+    relationship: { depositBalanceFen: 0, settlementVolumeFen: 0 },
+    profileDate: '2026-11-01',
+    fundsUseCompliant: true,
+    ...overrides,
+  };
 }

@@ -10,10 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { advance } from '#domain/advance.ts';
 import { applyCommand, type RepaymentResult } from '#domain/facility.ts';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
-import type { BorrowerProfile } from '#domain/profile.ts';
 import type { ApplyRenewalCommand, RenewalResult } from '#domain/renewal-commands.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
-import { draw, eod, eventsOfType, expectDomainError, LPR_3_00, MILLION_YUAN, openCommand, payableOn, payoffOn, repayCmd, run } from '../domain/support.ts';
+import { draw, eod, eventsOfType, expectDomainError, LPR_3_00, MILLION_YUAN, openCommand, payableOn, payoffOn, repayCmd, run, smallEnterpriseProfile } from '../domain/support.ts';
 
 const lastRepayment = (r: { results: unknown[] }) => r.results.at(-1) as RepaymentResult;
 
@@ -227,18 +226,7 @@ describe('renewal (无还本续贷) on a line maturing on the 21st, the day the 
   // Line 2026-01-01 → 2026-12-21; 1 000 000.00 drawn 2026-11-25 (maturing with the line). The Dec 20 settlement,
   // 25 Nov … 20 Dec = 26 days: 2.6e9 × 34 500 / 3.6e8 = 249 166.67 → 249 167, is due on 2026-12-21 = M.
   // Applied for on 2026-12-10 (window opens Nov 21): every check passes; renewal at 3.00% + 61 bp = 3.61%.
-  const profile: BorrowerProfile = {
-    borrowerId: 'B1',
-    borrowerType: 'ENTERPRISE',
-    enterpriseSize: 'SMALL',
-    registrationStatus: 'ACTIVE',
-    taxRating: 'B',
-    riskGrade: 4,
-    collateral: 'GUARANTEE',
-    relationship: { depositBalanceFen: 0, settlementVolumeFen: 0 },
-    profileDate: '2026-11-01',
-    fundsUseCompliant: true,
-  };
+  const profile = smallEnterpriseProfile();
   const apply: ApplyRenewalCommand = { type: 'ApplyRenewal', date: '2026-12-10', applicationId: 'F1-A1', profile, config: DEFAULT_PRODUCT.renewal, lprPpm: LPR_3_00, spreadBp: 61 };
   const approved = run([openCommand({ maturityDate: '2026-12-21' }), draw('2026-11-25', MILLION_YUAN), apply]);
   const renewed = run([eod('2026-12-20')], approved);
