@@ -16,14 +16,16 @@
  * (from the 21st to the next 20th, lines maturing after it), so no interest settles, nothing falls
  * overdue and nothing matures; interest is compared with the domain's valuation of the replayed
  * journal, not computed by the model; a renewal's outcome is read back, and the model only checks
- * that it moved no principal.
+ * that it moved no principal. The one date-driven event inside the period is January's month-end
+ * accrual (计提), which an end of day through 31 January writes when a drawdown has accrued a fen:
+ * for that the model keeps each drawdown's January accumulator (fen × days).
  *
  * `npm test` runs MODEL_SEQUENCES (200) in batches of MODEL_BATCH (50), each batch on a fresh table (end
  * of day visits every line of its table); `npm run test:long` runs 10 000 with a random seed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { addDays } from '#domain/calendar.ts';
+import { addDays, daysBetween } from '#domain/calendar.ts';
 import { applyCommand, type Command } from '#domain/facility.ts';
 import { formatYuan, parseYuan } from '#domain/money.ts';
 import type { FacilityState } from '#domain/state.ts';
@@ -43,6 +45,11 @@ const LAST_DATE = '2026-02-20';
 const LAST_EOD_DATE = '2026-02-19';
 const MATURITY = '2026-02-28'; // the renewal window (30 days) opens on 2026-01-29
 const MIN_DRAWDOWN_FEN = 100_00;
+/** The month end inside the period: an end of day through it books January's accrual. */
+const MONTH_END = '2026-01-31';
+/** LPR 3.00% (published below) + 45 bp, ACT/360, rounded half-up once per drawdown. */
+const RATE_PPM = 30_000 + 45 * 100;
+const BASIS_DAYS = 360;
 const MAX_OPEN = 20;
 
 interface ModelDrawdown {
@@ -51,6 +58,8 @@ interface ModelDrawdown {
   principalFen: number;
   drawnDate: string;
   maturityDate: string;
+  /** Σ end-of-day principal × days through `Model.accruedTo` (exclusive), January only. */
+  januaryFenDays: number;
 }
 
 interface Sent {
@@ -70,8 +79,10 @@ interface Model {
   status: 'ACTIVE' | 'FROZEN';
   /** Today for the next command (x-dev-business-date); never goes back. */
   today: string;
-  /** The facility's business date: the latest date a command was applied on. */
+  /** The facility's business date: the latest date a command was applied on (the day after an end of day that wrote). */
   facilityDate: string;
+  /** The drawdowns' January accumulators run to this date (exclusive) at their current principal. */
+  accruedTo: string;
   maturityDate: string;
   drawdowns: ModelDrawdown[];
   drawdownCount: number;
@@ -96,6 +107,27 @@ const defaultMaturity = (m: Readonly<Model>) => {
   const longest = addDays(m.today, 365);
   return longest < m.maturityDate ? longest : m.maturityDate;
 };
+/**
+ * Each drawdown's January accumulator through `upTo` (exclusive): what it holds plus its principal,
+ * unchanged since `accruedTo`, for each day from then to `upTo`, January's days only (算头不算尾:
+ * a day counts at the principal after that day's commands).
+ */
+function januaryFenDaysTo(m: Readonly<Model>, upTo: string): number[] {
+  const end = upTo < addDays(MONTH_END, 1) ? upTo : addDays(MONTH_END, 1);
+  const days = end > m.accruedTo ? daysBetween(m.accruedTo, end) : 0;
+  return m.drawdowns.map((d) => d.januaryFenDays + d.principalFen * days);
+}
+
+/** Call before any principal changes on `m.today`: the days before it accrue at the old principal. */
+function accrueToToday(m: Model): void {
+  if (m.today <= m.accruedTo) return;
+  januaryFenDaysTo(m, m.today).forEach((fenDays, i) => (m.drawdowns[i]!.januaryFenDays = fenDays));
+  m.accruedTo = m.today;
+}
+
+/** A drawdown's accumulator is worth a fen once fenDays × rate / (360 × 10⁶) rounds half-up to ≥ 1. */
+const worthAFen = (fenDays: number) => 2 * fenDays * RATE_PPM >= BASIS_DAYS * 1_000_000;
+
 const principalOf = (m: Model) => m.drawdowns.reduce((n, d) => n + d.principalFen, 0);
 const availableOf = (m: Model) => m.limitFen - principalOf(m);
 const openCount = (m: Model) => m.drawdowns.filter((d) => d.principalFen > 0).length;
@@ -152,6 +184,7 @@ class Draw implements fc.AsyncCommand<Model, Real> {
   }
   check = () => true;
   async run(m: Model, real: Real): Promise<void> {
+    accrueToToday(m);
     const r = await send(m, real.channel.on(m.today), 'POST', `/v1/facilities/${m.facilityId}/drawdowns`, { amount: formatYuan(this.amountFen) }, freshKey('draw'));
     if (m.status === 'FROZEN') return expectProblem(r, 422, 'facility-frozen');
     if (this.amountFen < MIN_DRAWDOWN_FEN) return expectProblem(r, 422, 'below-minimum-drawdown');
@@ -162,7 +195,7 @@ class Draw implements fc.AsyncCommand<Model, Real> {
     expect(r.body.drawdownId).toBe(`${m.facilityId}-D${String(m.drawdownCount).padStart(4, '0')}`);
     expect(r.body).toMatchObject({ amount: formatYuan(this.amountFen), drawnDate: m.today });
     expect(r.body.maturityDate).toBe(defaultMaturity(m));
-    m.drawdowns.push({ id: r.body.drawdownId, ordinal: m.drawdownCount, principalFen: this.amountFen, drawnDate: m.today, maturityDate: r.body.maturityDate });
+    m.drawdowns.push({ id: r.body.drawdownId, ordinal: m.drawdownCount, principalFen: this.amountFen, drawnDate: m.today, maturityDate: r.body.maturityDate, januaryFenDays: 0 });
     m.facilityDate = m.today;
     m.events += 1;
     expectView(m, r.body.facility);
@@ -178,6 +211,7 @@ class Repay implements fc.AsyncCommand<Model, Real> {
   }
   check = (m: Readonly<Model>) => principalOf(m as Model) > 0 || this.permille === 0;
   async run(m: Model, real: Real): Promise<void> {
+    accrueToToday(m);
     const principal = principalOf(m);
     const amountFen = this.permille === 0 ? principal + 10_000_000_00 : Math.max(1, Math.floor((principal * this.permille) / 1000));
     const r = await send(m, real.channel.on(m.today), 'POST', `/v1/facilities/${m.facilityId}/repayments`, { amount: formatYuan(amountFen) }, freshKey('repay'));
@@ -230,11 +264,22 @@ class EndOfDay implements fc.AsyncCommand<Model, Real> {
       expectProblem(await ops.post(`/v1/ops/eod/${addDays(m.today, 1)}`, undefined, { key: null }), 422, 'eod-date-in-future');
       return;
     }
-    const date = addDays(m.today, -this.back);
-    const r = await ops.post(`/v1/ops/eod/${date > LAST_EOD_DATE ? LAST_EOD_DATE : date}`, undefined, { key: null });
+    const wanted = addDays(m.today, -this.back);
+    const date = wanted > LAST_EOD_DATE ? LAST_EOD_DATE : wanted;
+    const r = await ops.post(`/v1/ops/eod/${date}`, undefined, { key: null });
     expect(r.status, r.text).toBe(200);
-    // Inside one settlement period an end of day changes nothing: accrual is computed on demand.
     expect(r.body.failures).toBe(0);
+    // Inside one settlement period the only thing an end of day books is January's month-end accrual:
+    // when it closes 31 January on a line whose days up to it have not been processed yet, and some
+    // drawdown has accrued a fen. Accrual is otherwise computed on demand; an end of day that books
+    // nothing writes nothing.
+    const closesMonthEnd = m.facilityDate <= MONTH_END && date >= MONTH_END;
+    if (!closesMonthEnd || !januaryFenDaysTo(m, addDays(date, 1)).some(worthAFen)) return;
+    m.today = m.today > addDays(date, 1) ? m.today : addDays(date, 1);
+    m.events += 1;
+    // The facility's business date is now the day after: the closed day takes no more commands, so
+    // the channel's next command is dated the day after too (as in production, after midnight).
+    m.facilityDate = addDays(date, 1);
   }
   toString = () => (this.back < 0 ? 'eod(tomorrow)' : `eod(-${this.back}d)`);
 }
@@ -330,6 +375,7 @@ class SameKeyTwice implements fc.AsyncCommand<Model, Real> {
   }
   check = (m: Readonly<Model>) => m.status === 'ACTIVE' && this.amountFen <= availableOf(m as Model) && openCount(m as Model) < MAX_OPEN;
   async run(m: Model, real: Real): Promise<void> {
+    accrueToToday(m);
     const key = freshKey('twice');
     const api = real.channel.on(m.today);
     const path = `/v1/facilities/${m.facilityId}/drawdowns`;
@@ -340,7 +386,7 @@ class SameKeyTwice implements fc.AsyncCommand<Model, Real> {
     expect([a!.headers.get(IDEMPOTENT_REPLAYED_HEADER), b!.headers.get(IDEMPOTENT_REPLAYED_HEADER)].sort()).toEqual([null, 'true']);
     m.sent.push({ api, method: 'POST', path, body, key, status: 201, text: a!.text });
     m.drawdownCount += 1;
-    m.drawdowns.push({ id: a!.body.drawdownId, ordinal: m.drawdownCount, principalFen: this.amountFen, drawnDate: m.today, maturityDate: a!.body.maturityDate });
+    m.drawdowns.push({ id: a!.body.drawdownId, ordinal: m.drawdownCount, principalFen: this.amountFen, drawnDate: m.today, maturityDate: a!.body.maturityDate, januaryFenDays: 0 });
     m.facilityDate = m.today;
     m.events += 1;
   }
@@ -365,6 +411,7 @@ class DrawWhileRepaying implements fc.AsyncCommand<Model, Real> {
     // The new drawdown sorts last for allocation, so the repayment cannot reach it in either order.
     m.drawdowns.every((d) => d.maturityDate <= defaultMaturity(m));
   async run(m: Model, real: Real): Promise<void> {
+    accrueToToday(m);
     const api = real.channel.on(m.today);
     const repayFen = Math.max(1, Math.floor((principalOf(m) * this.permille) / 1000));
     const drawBody = { amount: formatYuan(this.amountFen) };
@@ -378,7 +425,7 @@ class DrawWhileRepaying implements fc.AsyncCommand<Model, Real> {
     applyRepayment(m, repayFen);
     m.drawdownCount += 1;
     expect(d.body.drawdownId).toBe(`${m.facilityId}-D${String(m.drawdownCount).padStart(4, '0')}`);
-    m.drawdowns.push({ id: d.body.drawdownId, ordinal: m.drawdownCount, principalFen: this.amountFen, drawnDate: m.today, maturityDate: d.body.maturityDate });
+    m.drawdowns.push({ id: d.body.drawdownId, ordinal: m.drawdownCount, principalFen: this.amountFen, drawnDate: m.today, maturityDate: d.body.maturityDate, januaryFenDays: 0 });
     expect(r.body.allocation.principal).toBe(formatYuan(repayFen));
     m.facilityDate = m.today;
     m.events += 2;
@@ -485,6 +532,7 @@ describe('the API against a reference model (fast-check commands over HTTP)', ()
             status: 'ACTIVE',
             today: OPEN_DATE,
             facilityDate: OPEN_DATE,
+            accruedTo: OPEN_DATE,
             maturityDate: MATURITY,
             drawdowns: [],
             drawdownCount: 0,
