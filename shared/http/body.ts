@@ -26,11 +26,28 @@ export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase
   } catch {
     throw ValidationError.of('', 'the request body is not valid JSON');
   }
+  // Before the duplicate-key scan: jsonc-parser recurses once per level and a 16 KiB body of "[" overflows the stack.
+  if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) throw ValidationError.of('', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   const duplicates = duplicateKeys(text);
   if (duplicates.length > 0) {
     throw new ValidationError(duplicates.map((path) => ({ path, message: 'is given more than once; each key may appear only once' })));
   }
   return parsed;
+}
+
+/** Levels of objects and arrays a body may nest (the body itself is the first); our deepest request has three. */
+export const MAX_JSON_DEPTH = 32;
+
+/** True when `value` has objects or arrays nested more than `max` levels deep; iterative, so any depth is safe. */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, depth] = next;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Duplicate keys reported per body: enough to name them, bounded like every list we answer. */

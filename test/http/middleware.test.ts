@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DomainError } from '#domain/errors.ts';
 import { LedgerError } from '#ledger/errors.ts';
-import { duplicateKeys, MAX_BODY_BYTES, MAX_DUPLICATE_KEYS_REPORTED } from '#http/body.ts';
+import { duplicateKeys, MAX_BODY_BYTES, MAX_DUPLICATE_KEYS_REPORTED, MAX_JSON_DEPTH } from '#http/body.ts';
 import { INTERNAL_ERROR_DETAIL } from '#http/errors.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '#http/idempotency.ts';
 import { httpHandler } from '#http/middleware.ts';
@@ -147,6 +147,25 @@ describe('JSON bodies', () => {
   it('names at most a bounded number of duplicates, so a 16 KiB body of repeats yields a small answer', () => {
     const body = `{${Array.from({ length: 1000 }, () => '"k":1').join(',')}}`;
     expect(duplicateKeys(body)).toHaveLength(MAX_DUPLICATE_KEYS_REPORTED);
+  });
+
+  it.each([
+    ['arrays', '['.repeat(8000) + ']'.repeat(8000)],
+    ['objects', '{"a":'.repeat(2000) + '1' + '}'.repeat(2000)],
+    ['inside a field', `{"amount":"1000.00","pad":${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`],
+  ])(`refuses %s nested deeper than ${MAX_JSON_DEPTH} levels with 400, not a 500 from a stack overflow`, async (_, body) => {
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    const problem = problemOf(await invoke(sampleHandlers().command, commandEvent({ body })));
+    expect(problem).toMatchObject({ status: 400, code: 'validation-failed', errors: [{ path: '', message: `the request body nests deeper than ${MAX_JSON_DEPTH} levels` }] });
+  });
+
+  it(`accepts nesting of exactly ${MAX_JSON_DEPTH} levels (the body itself is the first)`, async () => {
+    // {"amount":…,"pad":[[…]]}: the object is level 1, so MAX_JSON_DEPTH − 1 arrays inside it reach the limit.
+    const body = `{"amount":"1000.00","pad":${'['.repeat(MAX_JSON_DEPTH - 1)}${']'.repeat(MAX_JSON_DEPTH - 1)}}`;
+    const problem = problemOf(await invoke(sampleHandlers().command, commandEvent({ body })));
+    // Parsed and validated like any body: the schema, not the depth, refuses it.
+    expect(problem.errors).toContainEqual({ path: '', message: 'Unrecognized key: "pad"' });
+    expect(problem.errors?.map((e) => e.message)).not.toContain(`the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   });
 
   it('requires a body', async () => {
