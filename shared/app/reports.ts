@@ -7,7 +7,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { output } from 'zod/v4/core';
 import type { PolicyPeriodReport as PolicyPeriodReportSchema, PostingsPage as PostingsPageSchema, TrialBalanceView as TrialBalanceViewSchema } from '#api/reports.ts';
-import { addDays, isBusinessDate, toDay, fromDay } from '#domain/calendar.ts';
+import { isBusinessDate, monthEndOf, toDay, fromDay } from '#domain/calendar.ts';
 import { DomainError, ValidationError } from '#domain/errors.ts';
 import { formatYuan } from '#domain/money.ts';
 import { ACCOUNTS } from '#domain/postings.ts';
@@ -87,8 +87,8 @@ function parsePeriod(query: { month?: string | undefined; year?: string | undefi
     const match = MONTH_PATTERN.exec(query.month);
     const first = `${query.month}-01`;
     if (match === null || !isBusinessDate(first)) throw ValidationError.of('month', `"${query.month.slice(0, 16)}" is not a month YYYY-MM`);
-    const next = Number(match[2]) === 12 ? `${Number(match[1]) + 1}-01-01` : `${match[1]}-${String(Number(match[2]) + 1).padStart(2, '0')}-01`;
-    return { kind: 'month', period: query.month, first, last: addDays(next, -1) };
+    // The month's own last day: the first of the next month is past the calendar for 2199-12.
+    return { kind: 'month', period: query.month, first, last: fromDay(monthEndOf(toDay(first))) };
   }
   const year = query.year!;
   if (!YEAR_PATTERN.test(year) || !isBusinessDate(`${year}-01-01`) || !isBusinessDate(`${year}-12-31`)) throw ValidationError.of('year', `"${year.slice(0, 16)}" is not a year YYYY`);
