@@ -10,6 +10,7 @@ import type { FacilityState } from '#domain/state.ts';
 import { ALLOCATION_CATEGORIES } from '#domain/terms.ts';
 import { overdueInterestOn } from '#domain/drawdown-accrual.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
+import { advance } from '#domain/advance.ts';
 import type { LprSchedule } from '#domain/repricing.ts';
 import type { JournalEvent, Page, PageRequest } from '#ledger/journal.ts';
 import type { output } from 'zod/v4/core';
@@ -85,6 +86,9 @@ export async function statement(deps: AppDeps, facilityId: string, from: string,
     // The balance of a day is the one standing after that day's last command.
     while (index < snapshots.length && snapshots[index]!.businessDate <= date) snapshot = snapshots[index++]!;
     if (snapshot === null) continue;
+    // Carry the day's state to the next row: valuing the last snapshot afresh for every day walked
+    // the whole gap since it once per row (a year's statement 170 years on took 80 s).
+    if (snapshot.businessDate < date) snapshot = advance(snapshot, date, lpr).state;
     rows.push(rowFor(snapshot, date, lpr));
   }
   return { facilityId, from, to, rows };
