@@ -72,45 +72,88 @@ export interface CommandResult<State = unknown> {
 export async function executeCommand<State>(journal: Journal, command: Command<State>, runtime: LedgerRuntime): Promise<CommandResult<State>> {
   assertCommand(command);
   let chunks = 0;
+  // The chunk after the one last appended, built from the state it left: valid only while that chunk is the latest event.
+  let following = null as JournalEvent<State> | null;
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
     const latest = await journal.loadLatest<State>(command.facilityId);
     const replay = await findReplay(journal, command);
     if (replay !== null) return { replayed: true, event: replay, retries: attempt - 1 };
 
-    // Decided first, on the whole gap: a refused command writes nothing, not even a chunk.
-    let event = nextEvent(command, latest, runtime.clock.now());
-    const bytes = eventItemBytes(event);
-    const chunking = bytes > MAX_ITEM_BYTES;
-    if (chunking) {
-      const draft = latest === null ? null : (command.catchUp?.(latest) ?? null);
-      invariant(draft !== null, `${event.type} on ${event.facilityId} would be a ${bytes}-byte item, over the ${MAX_ITEM_BYTES}-byte limit, with no catch-up left to split off`);
-      if (chunks >= MAX_CATCH_UP_CHUNKS) {
-        throw new LedgerError('service-unavailable', 'the facility is catching up a long gap; retry with the same Idempotency-Key to continue', {
-          facilityId: command.facilityId,
-          chunks,
-        });
+    // Catching up: chunk on while more than one chunk is left, and decide only on the last part. Deciding
+    // the whole remaining gap again after every chunk was quadratic in the gap (50 years of 20 overdue
+    // drawdowns walked it 35 times, 170 years took 18 s and a 503).
+    let last: JournalEvent<State> | null = null;
+    if (chunks > 0 && latest !== null) {
+      const chunk: JournalEvent<State> | null = following?.seq === latest.seq + 1 ? following : nextChunk(command, latest, runtime);
+      const after: JournalEvent<State> | null = chunk === null ? null : nextChunk(command, chunk, runtime);
+      if (chunk !== null && after !== null) {
+        if (await appendChunk(journal, chunk, chunks)) {
+          chunks += 1;
+          following = after;
+          attempt -= 1; // a chunk that went in is not a lost race
+        } else {
+          following = null;
+          if (attempt < MAX_APPEND_ATTEMPTS) await runtime.sleep(backoffDelayMs(attempt, APPEND_BACKOFF, runtime.jitter));
+        }
+        continue;
       }
-      event = chunkEvent(command.facilityId, draft, latest!, runtime.clock.now());
+      last = chunk;
+    }
+
+    // Decided first, on the whole gap: a refused command writes nothing, not even a chunk.
+    const event = nextEvent(command, latest, runtime.clock.now());
+    const bytes = eventItemBytes(event);
+    if (bytes > MAX_ITEM_BYTES) {
+      const chunk = last ?? (latest === null ? null : nextChunk(command, latest, runtime));
+      invariant(chunk !== null, `${event.type} on ${event.facilityId} would be a ${bytes}-byte item, over the ${MAX_ITEM_BYTES}-byte limit, with no catch-up left to split off`);
+      if (await appendChunk(journal, chunk, chunks)) {
+        chunks += 1;
+        attempt -= 1;
+      } else if (attempt < MAX_APPEND_ATTEMPTS) {
+        await runtime.sleep(backoffDelayMs(attempt, APPEND_BACKOFF, runtime.jitter));
+      }
+      following = null;
+      continue;
     }
     try {
       await journal.append(event);
-      if (!chunking) return { replayed: false, event, retries: attempt - 1 };
+      return { replayed: false, event, retries: attempt - 1 };
     } catch (error) {
       if (!(error instanceof AppendConflict)) throw error;
-      if (!(error.mayBeOwnWrite && (await isStored(journal, event)))) {
-        if (attempt < MAX_APPEND_ATTEMPTS) await runtime.sleep(backoffDelayMs(attempt, APPEND_BACKOFF, runtime.jitter));
-        continue;
-      }
-      if (!chunking) return { replayed: false, event, retries: attempt - 1 };
+      if (error.mayBeOwnWrite && (await isStored(journal, event))) return { replayed: false, event, retries: attempt - 1 };
+      if (attempt < MAX_APPEND_ATTEMPTS) await runtime.sleep(backoffDelayMs(attempt, APPEND_BACKOFF, runtime.jitter));
     }
-    // A chunk went in: not a lost race, so it costs no attempt. Reload and decide again.
-    chunks += 1;
-    attempt -= 1;
   }
   throw new LedgerError('concurrent-modification', 'the facility is being changed by other requests; retry later', {
     facilityId: command.facilityId,
     attempts: MAX_APPEND_ATTEMPTS,
   });
+}
+
+/** The next catch-up chunk after `latest` as the event at latest.seq + 1, or null when none is left. */
+function nextChunk<State>(command: Command<State>, latest: JournalEvent<State>, runtime: LedgerRuntime): JournalEvent<State> | null {
+  const draft = command.catchUp?.(latest) ?? null;
+  return draft === null ? null : chunkEvent(command.facilityId, draft, latest, runtime.clock.now());
+}
+
+/**
+ * Appends a catch-up chunk: true when it went in (or a resend finds it stored), false when a competitor
+ * appended first. Past MAX_CATCH_UP_CHUNKS in one request, 503: the retry carries on from the last one.
+ */
+async function appendChunk<State>(journal: Journal, chunk: JournalEvent<State>, chunks: number): Promise<boolean> {
+  if (chunks >= MAX_CATCH_UP_CHUNKS) {
+    throw new LedgerError('service-unavailable', 'the facility is catching up a long gap; retry with the same Idempotency-Key to continue', {
+      facilityId: chunk.facilityId,
+      chunks,
+    });
+  }
+  try {
+    await journal.append(chunk);
+    return true;
+  } catch (error) {
+    if (!(error instanceof AppendConflict)) throw error;
+    return error.mayBeOwnWrite && (await isStored(journal, chunk));
+  }
 }
 
 /**

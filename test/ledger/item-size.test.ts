@@ -90,14 +90,16 @@ describe('item size', () => {
       instantRuntime,
     );
     const events = (await store.listEvents(facilityId, { limit: 100 })).items;
-    // 10 days: the command's own event carries what fits (at most 4 days = 240 KB), chunks the rest.
-    expect(events.map((e) => e.type)).toEqual(['Blob', 'CatchUp', 'CatchUp', 'CatchUp', 'Blob']);
+    // 10 days: chunks while more than one chunk is left (4 × 2 days), then the command's own event carries
+    // the last chunk's worth (2 days = 120 KB); deciding the whole rest after every chunk was quadratic.
+    expect(events.map((e) => e.type)).toEqual(['Blob', 'CatchUp', 'CatchUp', 'CatchUp', 'CatchUp', 'Blob']);
+    expect(events.at(-1)!.state).toEqual({ day: 10, pad: '' });
     expect(events.slice(1, -1).every((e) => e.requestId === undefined && e.response === undefined)).toBe(true);
-    expect(result).toMatchObject({ replayed: false, event: { seq: 5, requestId: 'k-1' } });
+    expect(result).toMatchObject({ replayed: false, event: { seq: 6, requestId: 'k-1' } });
     for (const event of events) expect(eventItemBytes(event)).toBeLessThanOrEqual(MAX_ITEM_BYTES);
     // The retry is answered with the command's own event, never a chunk.
     const again = await executeCommand<Blob>(store, { facilityId, idempotencyKey: 'k-1', requestHash: requestHash({ n: 1 }), decide: () => draft({ day: 99, pad: '' }, {}) }, instantRuntime);
-    expect(again).toMatchObject({ replayed: true, event: { seq: 5 } });
+    expect(again).toMatchObject({ replayed: true, event: { seq: 6 } });
   });
 
   it(`gives up after ${MAX_CATCH_UP_CHUNKS} chunks in one request with 503, keeping them: a retry carries on`, async () => {
