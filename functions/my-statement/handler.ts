@@ -1,4 +1,5 @@
 /** GET /v1/me/facilities/{facilityId}/statement: the SME's own daily statement. */
+import { readDate } from '#app/facilities.ts';
 import { statement } from '#app/history.ts';
 import { httpHandler } from '#http/middleware.ts';
 import { myStatementRoute } from '../routes/sme.ts';
@@ -7,6 +8,6 @@ import { appDeps } from '../wiring.ts';
 
 export const handler = httpHandler(
   myStatementRoute,
-  async ({ deps, path, query, principal }) => ({ status: 200, body: await statement(deps, path.facilityId, query.from, query.to, ownerScope(principal)) }),
+  async ({ deps, path, query, principal, businessDate }) => ({ status: 200, body: await statement(deps, path.facilityId, query.from, readDate(query.to, businessDate, 'to'), ownerScope(principal)) }),
   { deps: appDeps },
 );

@@ -10,7 +10,7 @@
  */
 import * as rules from '#domain/facility.ts';
 import type { ChangeLimitCommand, CloseCommand, Command, FreezeCommand } from '#domain/facility.ts';
-import { DomainError, invariant } from '#domain/errors.ts';
+import { DomainError, ValidationError, invariant } from '#domain/errors.ts';
 import { LedgerError } from '#ledger/errors.ts';
 import type { FacilityState, Posting, Transition } from '#domain/state.ts';
 import { formatYuan } from '#domain/money.ts';
@@ -334,6 +334,22 @@ export async function loadFacility(deps: AppDeps, facilityId: string): Promise<F
   const latest = await deps.store.loadLatest<FacilityState>(facilityId);
   if (latest === null) throw new DomainError('not-found', `facility ${facilityId} not found`);
   return latest.state;
+}
+
+/**
+ * Days after the business date a read may value a facility (`?asOf=`, a statement's `to`): the longest
+ * facility term (1 827 days) twice over. Each day further is work the caller chooses (a view 170 years
+ * ahead walked every settlement of them), so past it the read is refused.
+ */
+export const MAX_READ_AHEAD_DAYS = 3_660;
+
+/** The date a read values at (`requested`, or the business date), refused past MAX_READ_AHEAD_DAYS ahead. */
+export function readDate(requested: string | undefined, businessDate: string, field = 'asOf'): string {
+  if (requested === undefined) return businessDate;
+  if (toDay(requested) - toDay(businessDate) > MAX_READ_AHEAD_DAYS) {
+    throw ValidationError.of(field, `must be at most ${MAX_READ_AHEAD_DAYS} days after the business date ${businessDate}`);
+  }
+  return requested;
 }
 
 /** Events read backwards to value a facility as of a past date (e.g. yesterday, after end of day ran). */
