@@ -341,7 +341,7 @@ export async function loadFacility(deps: AppDeps, facilityId: string): Promise<F
  * facility term (1 827 days) twice over. Each day further is work the caller chooses (a view 170 years
  * ahead walked every settlement of them), so past it the read is refused.
  */
-export const MAX_READ_AHEAD_DAYS = 3_660;
+const MAX_READ_AHEAD_DAYS = 3_660;
 
 /** The date a read values at (`requested`, or the business date), refused past MAX_READ_AHEAD_DAYS ahead. */
 export function readDate(requested: string | undefined, businessDate: string, field = 'asOf'): string {
