@@ -106,12 +106,13 @@ function endOfDay(state: FacilityState, day: number, events: DomainEvent[], lpr?
   let penaltyTotal = 0;
 
   // Drawdown maturity M: contract interest ran for [drawn, M) and is settled with the principal
-  // (利随本清 for the loan) at the end of M − 1, due on M and overdue from M + 1.
+  // (利随本清 for the loan) at the end of M − 1, due on M and, like any settled interest, overdue after the
+  // grace days: from M + 1 + grace. (The principal has no grace: it is overdue from M + 1.)
   for (const d of state.drawdowns) {
     if (d.status === 'OVERDUE' || toDay(d.maturityDate) !== day + 1) continue;
     const { amountFen: interest, unbookedFen } = settleAccrued(state, d, 'interestFen');
     if (interest > 0) {
-      d.interestItems.push({ settledOn: date, overdueFrom: fromDay(day + 2), amountFen: interest });
+      d.interestItems.push({ settledOn: date, overdueFrom: overdueFromForSettlement(state, day), amountFen: interest });
       postings.push(...bookInterest(state, 'INTEREST', unbookedFen));
       interestTotal += interest;
       settlements.push({ drawdownId: d.drawdownId, interestFen: interest, reason: 'MATURITY' });

@@ -152,7 +152,8 @@ function payItemsOldestFirst(
 /** Unpaid crystallised interest falls overdue when the next settlement's would (or at maturity for 利随本清). */
 function accruedDueOverdueFrom(state: FacilityState, d: Drawdown, day: number): BusinessDate {
   const settlement = nextSettlementDay(day, state.terms.settlementCycle);
-  const maturityOverdue = toDay(d.maturityDate) + 1;
+  // Interest of the maturity settlement (the end of M − 1) is overdue from M + 1 + grace.
+  const maturityOverdue = toDay(overdueFromForSettlement(state, toDay(d.maturityDate) - 1));
   if (settlement === null) return fromDay(Math.max(maturityOverdue, day + 1));
   const settlementOverdue = toDay(overdueFromForSettlement(state, settlement));
   return fromDay(Math.max(day + 1, Math.min(settlementOverdue, maturityOverdue)));

@@ -270,7 +270,8 @@ class Model {
 
   /** Settlement at the end of `day` (after its accrual). */
   settle(day: number): void {
-    // Interest for [drawn, M) is settled at the end of M − 1, due on M, overdue from M + 1.
+    // Interest for [drawn, M) is settled at the end of M − 1, due on M, overdue from M + 1 + grace days like any
+    // settled interest (the principal itself has no grace: overdue from M + 1).
     for (const l of this.loans) {
       if (l.maturity !== day + 1) continue;
       const interest = this.round(l.interestSum);
@@ -278,7 +279,7 @@ class Model {
       this.book('interest', interest - l.booked.interest);
       l.booked.interest = 0n;
       if (interest > 0n) {
-        l.items.push({ amount: interest, overdueFrom: day + 2 });
+        l.items.push({ amount: interest, overdueFrom: day + 2 + this.p.graceDays });
         this.settlements.push(`${dateOf(day)} ${l.id} MATURITY interest ${interest}`);
       }
     }

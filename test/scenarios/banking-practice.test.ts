@@ -79,6 +79,32 @@ describe('penalty interest on a loan maturing on the 31st, repaid at DPD 5', () 
   });
 });
 
+describe('grace days (宽限期) cover settled interest, the maturity settlement too, but not principal', () => {
+  // 3 grace days; the short loan: 1 000 000.00 drawn 2026-01-05 for 10 days, M = 2026-01-15, unpaid. Its interest
+  // [Jan 5, Jan 15) = 10 days = 95 833, settled the evening of Jan 14, due on Jan 15, overdue from Jan 15 + 1 + 3 = Jan 19,
+  // compounding from the last day of grace, Jan 18. The principal is overdue from Jan 16 (DPD 1), penalty from M.
+  const r = run([openCommand({}, { graceDays: 3 }), draw('2026-01-05', MILLION_YUAN, { termDays: 10 })]);
+
+  it('on Jan 18 the interest is still merely due (no compound), the principal 3 days overdue (3 days of penalty)', () => {
+    expect(payableOn(r.state, '2026-01-18')).toMatchObject({ INTEREST_DUE: 95_833, OVERDUE_INTEREST: 0, COMPOUND_INTEREST: 0, OVERDUE_PRINCIPAL: MILLION_YUAN, PENALTY_INTEREST: 43_125 });
+    expect(valuationAsOf(r.state, '2026-01-18').daysPastDue).toBe(3);
+  });
+
+  it('paid in full on Jan 20 (DPD 5): penalty 5 days (Jan 15…19) = 71 875, compound 2 days (Jan 18, 19) = 191 666 × 51 750 / 3.6e8 = 27.55 → 28', () => {
+    expect(payableOn(r.state, '2026-01-20')).toEqual({
+      COMPOUND_INTEREST: 28,
+      PENALTY_INTEREST: 71_875,
+      OVERDUE_INTEREST: 95_833,
+      OVERDUE_PRINCIPAL: MILLION_YUAN,
+      INTEREST_DUE: 0,
+      PRINCIPAL: 0,
+      ACCRUED_INTEREST: 0,
+    });
+    // 10^8 + 95 833 + 71 875 + 28
+    expect(payoffOn(r.state, '2026-01-20')).toBe(100_167_736);
+  });
+});
+
 describe('a partial payment of arrears on two loans meets the oldest overdue interest first', () => {
   // D0001: 1 000 000.00 drawn 2026-01-05, maturing with the line. Its Jan 20 interest, 16 days = 153 333, is due on the
   //   21st, unpaid, overdue from the 22nd.
