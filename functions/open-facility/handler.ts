@@ -19,6 +19,7 @@ export const handler = httpHandler(
       spreadBp,
       spreadFromModel: body.pricing?.spreadBp === undefined,
       ...(body.pricing?.rateType === undefined ? {} : { rate: { rateType: body.pricing.rateType, ...(body.pricing.repricing === undefined ? {} : { repricing: body.pricing.repricing }) } }),
+      ...(body.terms === undefined ? {} : { terms: body.terms }),
     });
   },
   { deps: appDeps },

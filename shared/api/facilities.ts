@@ -14,6 +14,22 @@ const drawdownId = /* @__PURE__ */ z.schema(() => z.string().check(z.meta({ desc
 export const FacilityPath = /* @__PURE__ */ z.schema(() => z.strictObject({ facilityId: FacilityId }));
 export const AsOfQuery = /* @__PURE__ */ z.schema(() => z.strictObject({ asOf: z.optional(BusinessDate) }));
 
+/** The product options a channel may choose when it opens a line; the rest (allocation order, thresholds, limits) is the product's. */
+const OpenFacilityTerms = /* @__PURE__ */ z.schema(() => z.strictObject({
+  /** ACT/360 (default): a day's interest is the annual rate / 360; ACT/365: / 365. */
+  dayCount: z.optional(z.enum(['ACT_360', 'ACT_365'])),
+  /** The one rounding at settlement: 四舍五入 (HALF_UP, default) or banker's (HALF_EVEN). */
+  rounding: z.optional(z.enum(['HALF_UP', 'HALF_EVEN'])),
+  /** 结息: on the 20th of each month (default), of Mar/Jun/Sep/Dec, or with the principal (利随本清). */
+  settlementCycle: z.optional(z.enum(['MONTHLY', 'QUARTERLY', 'WITH_PRINCIPAL'])),
+  /** 宽限期: days after the due date before unpaid settled interest is overdue (default 0). */
+  graceDays: z.optional(z.int().check(z.gte(0), z.lte(30))),
+  /** Penalty rate = contract rate × (1 + uplift %), 30–50 (default 50). */
+  penaltyUpliftPct: z.optional(z.int().check(z.gte(30), z.lte(50))),
+  /** 复利 on overdue interest at the penalty rate (default true). */
+  compoundInterest: z.optional(z.boolean()),
+}).check(z.meta({ id: 'FacilityTerms' })));
+
 export const OpenFacilityRequest = /* @__PURE__ */ z.schema(() => z.strictObject({
   borrowerId: BorrowerId,
   limit: PositiveMoney,
@@ -28,6 +44,8 @@ export const OpenFacilityRequest = /* @__PURE__ */ z.schema(() => z.strictObject
       repricing: z.optional(z.enum(['JANUARY_FIRST', 'ANNIVERSARY'])),
     }),
   ),
+  /** Product options of the line (docs/lending-rules.md); each one left out is the product's default. */
+  terms: z.optional(OpenFacilityTerms),
 }));
 
 const Classification = /* @__PURE__ */ z.schema(() => z.enum(['NORMAL', 'SPECIAL_MENTION', 'SUBSTANDARD', 'DOUBTFUL', 'LOSS']));

@@ -13,6 +13,7 @@ import type { ChangeLimitCommand, CloseCommand, Command, FreezeCommand } from '#
 import { DomainError, ValidationError, invariant } from '#domain/errors.ts';
 import { LedgerError } from '#ledger/errors.ts';
 import type { FacilityState, Posting, Transition } from '#domain/state.ts';
+import type { ProductTerms } from '#domain/terms.ts';
 import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
@@ -180,6 +181,8 @@ export interface OpenFacilityInput {
   spreadBp: number;
   /** Floating-rate option of the product (fixed by default). */
   rate?: { rateType: 'FIXED' | 'FLOATING'; repricing?: 'JANUARY_FIRST' | 'ANNIVERSARY' };
+  /** Product options chosen for the line (day count, rounding, settlement cycle, grace, penalty uplift, compound); the rest is the product's. */
+  terms?: Partial<Pick<ProductTerms, 'dayCount' | 'rounding' | 'settlementCycle' | 'graceDays' | 'penaltyUpliftPct' | 'compoundInterest'>>;
   /**
    * True when the request named no spread and the pricing model chose `spreadBp`. The request is
    * then identified without the model's price, which may have moved since (a first loan drawn,
@@ -200,7 +203,11 @@ export async function openFacility(deps: AppDeps, ctx: Omit<CommandContext, 'ide
     effectiveDate: input.effectiveDate,
     maturityDate: input.maturityDate,
     pricing: { spreadBp: input.spreadBp, floorPpm: deps.product.pricing.rateFloorPpm },
-    terms: { ...deps.product.terms, ...(input.rate === undefined ? {} : { rateType: input.rate.rateType, ...(input.rate.repricing === undefined ? {} : { repricing: input.rate.repricing }) }) },
+    terms: {
+      ...deps.product.terms,
+      ...input.terms,
+      ...(input.rate === undefined ? {} : { rateType: input.rate.rateType, ...(input.rate.repricing === undefined ? {} : { repricing: input.rate.repricing }) }),
+    },
   };
   try {
     const result = await executeCommand<FacilityState>(
