@@ -181,6 +181,12 @@ function mergeTotals(into: PortfolioTotals, from: PortfolioTotals): void {
 }
 
 /**
+ * Events read back to find a line's state at the end of a past date (a re-run, or yesterday's run on a
+ * line that took commands today): a few months of a busy line. Each is one read, on re-runs only.
+ */
+const MAX_EOD_LOOKBACK_EVENTS = 100;
+
+/**
  * The per-facility step: persist what `advance` produces for the end of `date` and add the
  * facility's valuation to `result`. Independent of order, of ranges and of invocations.
  */
@@ -189,8 +195,16 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
   if (latest === null) return;
   result.processed += 1;
   // Valued before the end of day is applied: "as of D" shows D's categories with D's interest.
-  // A re-run (or a command dated after D) finds the state past D: value the event before it.
-  const asOf = await stateAsOf(deps, latest, date);
+  // A re-run (or a command dated after D) finds the state past D: value the event before it. One
+  // further back than MAX_EOD_LOOKBACK_EVENTS is named among the failures, not left out silently.
+  let asOf: FacilityState | null = null;
+  let beyondReach: DomainError | null = null;
+  try {
+    asOf = await stateAsOf(deps, latest, date, MAX_EOD_LOOKBACK_EVENTS);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    beyondReach = error;
+  }
   const command: EndOfDayCommand = { type: 'EndOfDay', date };
   const transition = endOfDay(latest.state, withLpr(command, latest.state, lpr));
   if (asOf !== null) {
@@ -200,6 +214,7 @@ async function processFacility(deps: AppDeps, facilityId: string, date: string, 
   if (transition.events.length > 0) await appendEndOfDay(deps, facilityId, command, lpr, result);
   const classChanged = transition.events.some((e) => e.type === 'ClassificationChanged');
   await applyBorrowerClassification(deps, transition.state, classChanged, date, lpr, result);
+  if (beyondReach !== null) throw beyondReach;
 }
 
 /**

@@ -368,27 +368,30 @@ export async function getFacility(deps: AppDeps, facilityId: string, asOf: strin
   if (latest === null) throw new DomainError('not-found', `facility ${facilityId} not found`);
   assertOwner(latest.state, caller);
   const state = await stateAsOf(deps, latest, asOf);
-  if (state === null) {
-    throw new DomainError(
-      'date-before-last-event',
-      `asOf ${asOf} is further back than this view reaches (the facility's business date is ${latest.state.businessDate}); use the statement for history`,
-    );
-  }
+  if (state === null) throw beyondReach(asOf, latest);
   return viewAsOf(state, asOf, state.terms.rateType === 'FLOATING' ? await deps.lpr.schedule() : undefined);
 }
 
 /**
  * The state to value a facility with as of `asOf`: the latest when it is not past `asOf`, else
  * the last event at or before it (a stored state can only be rolled forward). Looks back a few
- * events at most; null when the facility did not exist yet or `asOf` is further back.
+ * events at most (`lookback`), else date-before-last-event; null when the facility did not exist yet.
  */
-export async function stateAsOf(deps: AppDeps, latest: LatestState<FacilityState>, asOf: string): Promise<FacilityState | null> {
+export async function stateAsOf(deps: AppDeps, latest: LatestState<FacilityState>, asOf: string, lookback = MAX_ASOF_LOOKBACK_EVENTS): Promise<FacilityState | null> {
   if (latest.state.businessDate <= asOf) return latest.state;
-  for (let seq = latest.seq - 1, steps = 0; seq >= 1 && steps < MAX_ASOF_LOOKBACK_EVENTS; seq--, steps++) {
+  for (let seq = latest.seq - 1, steps = 0; seq >= 1; seq--, steps++) {
+    if (steps >= lookback) throw beyondReach(asOf, latest);
     const event = await deps.store.loadEvent<FacilityState>(latest.facilityId, seq);
     if (event !== null && event.state.businessDate <= asOf) return event.state;
   }
   return null;
+}
+
+function beyondReach(asOf: string, latest: LatestState<FacilityState>): DomainError {
+  return new DomainError(
+    'date-before-last-event',
+    `asOf ${asOf} is further back than this view reaches (the facility's business date is ${latest.state.businessDate}); use the statement for history`,
+  );
 }
 
 /** An SME sees its own facilities only; another borrower's is "not found", never "forbidden". */
