@@ -8,7 +8,7 @@ import { formatYuan } from '#domain/money.ts';
 import { formatPercent } from '#domain/rates.ts';
 import type { FacilityState } from '#domain/state.ts';
 import { ALLOCATION_CATEGORIES } from '#domain/terms.ts';
-import { overdueInterestOn } from '#domain/drawdown-accrual.ts';
+import { dayAccrualNumerator } from '#domain/drawdown-accrual.ts';
 import { valuationAsOf } from '#domain/valuation.ts';
 import { advance } from '#domain/advance.ts';
 import type { LprSchedule } from '#domain/repricing.ts';
@@ -109,16 +109,15 @@ async function loadSnapshots(deps: AppDeps, facilityId: string): Promise<Facilit
 function rowFor(snapshot: FacilityState, date: string, lpr: LprSchedule | undefined): StatementRow {
   const v = valuationAsOf(snapshot, date, lpr);
   const day = toDay(date);
-  let numerator = 0n;
+  // The day's interest at the rates the date engine charges it: penalty from the maturity date itself, compound from the 付息日.
+  const numerator = dayAccrualNumerator(v.state, day);
   let principal = 0;
   let weighted = 0n;
   for (const d of v.state.drawdowns) {
     if (d.principalFen > 0) {
       principal += d.principalFen;
       weighted += BigInt(d.principalFen) * BigInt(d.ratePpm);
-      numerator += BigInt(d.principalFen) * BigInt(d.status === 'OVERDUE' ? d.penaltyRatePpm : d.ratePpm);
     }
-    if (v.state.terms.compoundInterest) numerator += BigInt(overdueInterestOn(d, day)) * BigInt(d.penaltyRatePpm);
   }
   const divisor = BigInt(yearBasisDays(v.state.terms.dayCount)) * 1_000_000n;
   // In units of 0.0001 yuan (= 0.01 fen), rounded half-up for display only.

@@ -48,6 +48,23 @@ export function compoundsFrom(item: InterestItem): number {
   return toDay(item.overdueFrom) - 1;
 }
 
+/**
+ * What one day adds to the accumulators, Σ balance × rate over the drawdowns (fen × ppm), on a state opened on
+ * `day`: the rates `accrueTo` applies that day (contract interest before M, penalty from M, compound on interest
+ * from its 付息日). Divided by basis × 10^6 it is the day's interest, unrounded, as the statement shows it.
+ */
+export function dayAccrualNumerator(state: FacilityState, day: number): bigint {
+  let numerator = 0n;
+  for (const d of state.drawdowns) {
+    if (d.principalFen > 0 && (d.status === 'ACTIVE' || d.status === 'OVERDUE')) {
+      const contract = d.status === 'ACTIVE' && day < toDay(d.maturityDate);
+      numerator += BigInt(d.principalFen) * BigInt(contract ? d.ratePpm : d.penaltyRatePpm);
+    }
+    if (state.terms.compoundInterest) numerator += BigInt(compoundingInterestOn(d, day)) * BigInt(d.penaltyRatePpm);
+  }
+  return numerator;
+}
+
 /** Settled interest of the drawdown that accrues compound interest on `day`. */
 function compoundingInterestOn(d: Drawdown, day: number): number {
   let sum = 0;

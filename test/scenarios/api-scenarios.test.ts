@@ -111,3 +111,21 @@ describe('a partial payment of arrears on two loans, through the API', () => {
     expect(paid.body.facility).toMatchObject({ overdueInterest: '191.67', overduePrincipal: '100000.00', daysPastDue: 2, classification: 'SPECIAL_MENTION' });
   });
 });
+
+describe('the statement’s interest of each day is what the engine charges that day', () => {
+  it('from the maturity date itself the day is charged penalty (and compound on the interest due that day), not contract interest', async () => {
+    // 1 000 000.00 drawn 2026-01-05 for 10 days, M = 2026-01-15, never repaid.
+    const { facilityId } = await openLine(45);
+    await draw(facilityId, '2026-01-05', '1000000.00', 10);
+    const r = await e2e.asChannel('2026-01-21').get(`/v1/facilities/${facilityId}/statement`, { query: { from: '2026-01-14', to: '2026-01-20' } });
+    expect(r.status, r.text).toBe(200);
+    const days = Object.fromEntries(r.body.rows.map((row: { date: string; interestForDay: string }) => [row.date, row.interestForDay]));
+    // Jan 14, the last contract day: 10^8 × 34 500 / 3.6e8 = 9 583.333… fen = 95.8333 yuan
+    expect(days['2026-01-14']).toBe('95.8333');
+    // From Jan 15 (M): penalty 10^8 × 51 750 / 3.6e8 = 14 375 fen, and compound on the 95 833 due that day:
+    //   95 833 × 51 750 / 3.6e8 = 13.776 fen → 14 388.776 fen = 143.8878 yuan a day
+    for (const date of ['2026-01-15', '2026-01-16', '2026-01-20']) expect(days[date], date).toBe('143.8878');
+    // Six such days (15th…20th) are what the 20th settles: penalty 6 × 14 375 = 86 250, compound 6 × 13.776 = 82.66 → 83
+    expect(r.body.rows.at(-1)).toMatchObject({ date: '2026-01-20', penaltyInterest: '863.33' });
+  });
+});
