@@ -45,7 +45,7 @@ describe('a day’s accrual is what accrueTo adds that day', () => {
     expect(byDays).toBe(byAccrual);
   });
 
-  it('a repaid principal with interest left: only the compound on it runs', () => {
+  it('after a payment that leaves part of the overdue principal and no interest: only its penalty runs', () => {
     const r = run([openCommand(), draw('2026-01-05', MILLION_YUAN, { termDays: 10 }), repayCmd('2026-01-16', MILLION_YUAN)]);
     // 10^8 paid on Jan 16 meets the compound (Jan 15: 95 833 × 51 750 / 3.6e8 = 13.78 → 14), the penalty (Jan 15: 14 375),
     // the overdue interest 95 833 and 99 889 778 of the principal: 110 222 of it stays overdue, with no interest left
