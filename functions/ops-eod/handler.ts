@@ -3,7 +3,7 @@
  * date's portfolio report like the nightly run does. In AWS the nightly run maps over shards;
  * this route lets operations run or re-run a date by hand (never a date after today: 422).
  */
-import { assertEodDateNotInFuture, eodMetricValues, recordEodReport, runEod } from '#app/eod.ts';
+import { assertBookFitsOneRequest, assertEodDateNotInFuture, eodMetricValues, recordEodReport, runEod } from '#app/eod.ts';
 import { portfolioView } from '#app/reports.ts';
 import { httpHandler } from '#http/middleware.ts';
 import { opsEodRoute } from '../routes/ops.ts';
@@ -13,6 +13,7 @@ export const handler = httpHandler(
   opsEodRoute,
   async ({ deps, path, businessDate, clock, metrics }) => {
     assertEodDateNotInFuture(path.date, businessDate);
+    await assertBookFitsOneRequest(deps);
     const started = clock.now().getTime();
     const report = await runEod(deps, path.date);
     await recordEodReport(deps, report);

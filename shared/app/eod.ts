@@ -467,6 +467,32 @@ export function summarise(date: string, parts: readonly EodPart[], borrowers: It
 /** Ranges the local runner and the ops route page in turn (a progress bar moves per range). */
 export const EOD_LOCAL_GROUPS = 16;
 
+/**
+ * Facilities `POST /v1/ops/eod/{date}` takes on within its one request (a 10 s function, ≈ 1–2 s of
+ * reads and writes for 1 000 lines on DynamoDB): a larger book runs on the state machine, or
+ * `npm run eod` locally, which have no such bound.
+ */
+const MAX_OPS_EOD_FACILITIES = 1_000;
+
+/**
+ * Refuses a book of more than `maxFacilities` lines with 422 eod-book-too-large before anything is
+ * written: reads facility ids only, page by page, and stops at the first one over the bound.
+ */
+export async function assertBookFitsOneRequest(deps: AppDeps, maxFacilities = MAX_OPS_EOD_FACILITIES): Promise<void> {
+  let count = 0;
+  for (const shards of segmentsOf({ from: 0, to: EOD_SHARD_COUNT })) {
+    let cursor: string | undefined;
+    do {
+      const page = await deps.store.listFacilitiesByShards(shards, { limit: EOD_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
+      count += page.items.length;
+      if (count > maxFacilities) {
+        throw new DomainError('eod-book-too-large', `the book has more than ${maxFacilities} facilities, more than one request runs: start the end-of-day state machine with {"date": "…"} instead`, { maxFacilities });
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+  }
+}
+
 /** Every range in turn, in one process and without a time limit (local runner, ops route; in AWS the state machine maps over the ranges). */
 export async function runEod(deps: AppDeps, date: string, onPart?: (part: EodPart) => void): Promise<EodReport> {
   const parts: EodPart[] = [];

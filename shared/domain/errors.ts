@@ -32,8 +32,9 @@ export type ErrorCode =
   | 'renewal-expired'
   | 'borrower-profile-missing'
   | 'invalid-state'
-  // 422: end of day asked for a date after the business date (shared/app/eod.ts)
-  | 'eod-date-in-future';
+  // 422: end of day asked for a date after the business date, or by hand for a book too large for one request (shared/app/eod.ts)
+  | 'eod-date-in-future'
+  | 'eod-book-too-large';
 
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `pricing.spreadBp`; empty for the whole input. */

@@ -42,6 +42,7 @@ export const ERROR_STATUS: Readonly<Record<RefusalCode, number>> = {
   'borrower-profile-missing': 422,
   'invalid-state': 422,
   'eod-date-in-future': 422,
+  'eod-book-too-large': 422,
   'too-many-requests': 429,
   'service-unavailable': 503,
 };

@@ -44,6 +44,7 @@ export const PROBLEM_DETAIL_ZH: Readonly<Record<ProblemCode, { readonly title: s
   'borrower-profile-missing': { title: '缺少客户资料', detail: '银行尚未登记该客户的资料，请联系客户经理。' },
   'invalid-state': { title: '状态不允许', detail: '当前状态不允许此操作。' },
   'eod-date-in-future': { title: '日期尚未到来', detail: '日终处理只能针对当前业务日期或之前的日期运行。' },
+  'eod-book-too-large': { title: '账簿过大', detail: '贷款笔数超过单次请求可处理的上限，请通过日终状态机运行该日期的日终处理。' },
   'too-many-requests': { title: '请求过于频繁', detail: '请求过于频繁，请稍后再试。' },
   'service-unavailable': { title: '服务暂时不可用', detail: '服务暂时不可用，可以安全地重试；重试命令时请使用同一幂等键。' },
   'gateway-timeout': { title: '处理超时', detail: '请求处理超时，可以安全地重试；重试命令时请使用同一幂等键。' },

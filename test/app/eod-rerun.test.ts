@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAppDeps, type AppDeps } from '#app/deps.ts';
 import { drawdown, openFacility, repay } from '#app/facilities.ts';
-import { runEod } from '#app/eod.ts';
+import { assertBookFitsOneRequest, runEod } from '#app/eod.ts';
 import { addDays } from '#domain/calendar.ts';
 import { DEFAULT_PRODUCT } from '#domain/product.ts';
 import { freshTable, instantRuntime, ledgerClient, ledgerStore, uniqueId } from '../setup/ledger.ts';
@@ -48,5 +48,17 @@ describe('end of day re-run for a past date', () => {
     expect(report).toMatchObject({ processed: 2, failures: 1, failed: [{ facilityId: far, code: 'date-before-last-event' }] });
     // The other line is valued as before; the far one is not in the figures, and the report says so.
     expect(report.totals).toMatchObject({ facilities: 1, principalOutstandingFen: 100_000_00 });
+  });
+});
+
+describe('the book POST /v1/ops/eod/{date} takes on in its one request', () => {
+  it('refuses a book of more facilities than the bound with eod-book-too-large before writing anything, and accepts one at the bound', async () => {
+    const client = ledgerClient();
+    const own = createAppDeps({ store: ledgerStore(client, { tableName: await freshTable(client, 'eod-book') }), runtime: instantRuntime, product: DEFAULT_PRODUCT });
+    for (let i = 0; i < 3; i++) {
+      await openFacility(own, { date: '2026-02-01', actor: 'channel:test' }, { facilityId: uniqueId('BK'), borrowerId: uniqueId('B'), limitFen: 1_000_00, effectiveDate: '2026-02-01', maturityDate: '2027-01-31', spreadBp: 45 });
+    }
+    await expect(assertBookFitsOneRequest(own, 2)).rejects.toMatchObject({ code: 'eod-book-too-large', details: { maxFacilities: 2 } });
+    await expect(assertBookFitsOneRequest(own, 3)).resolves.toBeUndefined();
   });
 });
