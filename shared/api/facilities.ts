@@ -14,21 +14,27 @@ const drawdownId = /* @__PURE__ */ z.schema(() => z.string().check(z.meta({ desc
 export const FacilityPath = /* @__PURE__ */ z.schema(() => z.strictObject({ facilityId: FacilityId }));
 export const AsOfQuery = /* @__PURE__ */ z.schema(() => z.strictObject({ asOf: z.optional(BusinessDate) }));
 
-/** The product options a channel may choose when it opens a line; the rest (allocation order, thresholds, limits) is the product's. */
-const OpenFacilityTerms = /* @__PURE__ */ z.schema(() => z.strictObject({
+/** The product options of a line; the rest (allocation order, thresholds, limits) is the product's. */
+const termFields = () => ({
   /** ACT/360 (default): a day's interest is the annual rate / 360; ACT/365: / 365. */
-  dayCount: z.optional(z.enum(['ACT_360', 'ACT_365'])),
+  dayCount: z.enum(['ACT_360', 'ACT_365']),
   /** The one rounding at settlement: 四舍五入 (HALF_UP, default) or banker's (HALF_EVEN). */
-  rounding: z.optional(z.enum(['HALF_UP', 'HALF_EVEN'])),
+  rounding: z.enum(['HALF_UP', 'HALF_EVEN']),
   /** 结息: on the 20th of each month (default), of Mar/Jun/Sep/Dec, or with the principal (利随本清). */
-  settlementCycle: z.optional(z.enum(['MONTHLY', 'QUARTERLY', 'WITH_PRINCIPAL'])),
+  settlementCycle: z.enum(['MONTHLY', 'QUARTERLY', 'WITH_PRINCIPAL']),
   /** 宽限期: days after the due date before unpaid settled interest is overdue (default 0). */
-  graceDays: z.optional(z.int().check(z.gte(0), z.lte(30))),
+  graceDays: z.int().check(z.gte(0), z.lte(30)),
   /** Penalty rate = contract rate × (1 + uplift %), 30–50 (default 50). */
-  penaltyUpliftPct: z.optional(z.int().check(z.gte(30), z.lte(50))),
+  penaltyUpliftPct: z.int().check(z.gte(30), z.lte(50)),
   /** 复利 on overdue interest at the penalty rate (default true). */
-  compoundInterest: z.optional(z.boolean()),
-}).check(z.meta({ id: 'FacilityTerms' })));
+  compoundInterest: z.boolean(),
+});
+
+/** What a channel may choose when it opens a line: each option left out is the product's default. */
+const OpenFacilityTerms = /* @__PURE__ */ z.schema(() => z.partial(z.strictObject(termFields())).check(z.meta({ id: 'FacilityTerms' })));
+
+/** The options in force on a line, each one as chosen at opening or the product's default. */
+const FacilityTermsView = /* @__PURE__ */ z.schema(() => z.strictObject(termFields()).check(z.meta({ id: 'FacilityTermsInForce' })));
 
 export const OpenFacilityRequest = /* @__PURE__ */ z.schema(() => z.strictObject({
   borrowerId: BorrowerId,
@@ -115,6 +121,8 @@ export const FacilityView = /* @__PURE__ */ z.schema(() => z.strictObject({
   effectiveDate: BusinessDate,
   maturityDate: BusinessDate,
   spreadBp: z.int(),
+  /** The product options in force (the `terms` of the opening, defaults filled in). */
+  terms: FacilityTermsView,
   renewalCount: z.int(),
   pendingRenewal: z.nullable(z.string()),
   renewalContract: z.nullable(RenewalContractView),

@@ -43,6 +43,10 @@ describe('product options chosen when the line is opened', () => {
     // D0001: 16 days × 10^8 = 1.6e9 × 36 500 / 3.65e8 = 160 000 exactly → 1 600.00
     // D0002: 2 days (19th, 20th) × 12 500 = 25 000 × 36 500 / 3.65e8 = 2.5 → 2 (even; 四舍五入 would make 3)
     expect(await view(facilityId, '2026-01-21')).toMatchObject({ interestDue: '1600.02', overdueInterest: '0.00', daysPastDue: 0 });
+    // The line shows the options in force: the two chosen, the product's defaults for the rest
+    expect((await view(facilityId, '2026-01-21')).terms).toEqual({
+      dayCount: 'ACT_365', rounding: 'HALF_EVEN', settlementCycle: 'MONTHLY', graceDays: 0, penaltyUpliftPct: 50, compoundInterest: true,
+    });
     // The options are part of the request: the same body again replays, other options are another line
     expect((await e2e.asChannel('2026-01-02').put(`/v1/facilities/${facilityId}`, body)).status).toBe(200);
     const other = await e2e.asChannel('2026-01-02').put(`/v1/facilities/${facilityId}`, { ...body, terms: { dayCount: 'ACT_360' } });
@@ -55,6 +59,9 @@ describe('product options chosen when the line is opened', () => {
     await draw(facilityId, '2026-01-19', '125.00');
     // D0001: 1.6e9 × 36 500 / 3.6e8 = 162 222.22 → 162 222; D0002: 25 000 × 36 500 / 3.6e8 = 2.53 → 3
     expect(await view(facilityId, '2026-01-21')).toMatchObject({ interestDue: '1622.25' });
+    expect((await view(facilityId, '2026-01-21')).terms).toEqual({
+      dayCount: 'ACT_360', rounding: 'HALF_UP', settlementCycle: 'MONTHLY', graceDays: 0, penaltyUpliftPct: 50, compoundInterest: true,
+    });
   });
 
   it('quarterly settlement with 3 grace days: 75 days settled on 20 March, overdue only from the 25th', async () => {
