@@ -159,7 +159,7 @@ export const opsEodRoute = /* @__PURE__ */ defineRoute({
   roles: ['ops'],
   summary: 'Run end of day for a date (idempotent: a second run changes nothing)',
   description:
-    'Runs end of day for a date on every facility, shard by shard, within the request (small books: at most 1 000 facilities, else 422 eod-book-too-large before anything is written; the nightly Step Functions run maps over the shards in AWS), and keeps the date\'s portfolio report. Idempotent by the date: a second run changes nothing.',
+    'Runs end of day for a date on every facility, shard by shard, within the request (small books: deployed, at most 1 000 facilities, else 422 eod-book-too-large before anything is written; on the local server any book; the nightly Step Functions run maps over the shards in AWS), and keeps the date\'s portfolio report. Idempotent by the date: a second run changes nothing.',
   idempotencyKey: false,
   request: { path: EodPath },
   responses: { 200: EodReportView },
