@@ -469,8 +469,8 @@ export const EOD_LOCAL_GROUPS = 16;
 
 /**
  * Facilities `POST /v1/ops/eod/{date}` takes on within its one request (a 10 s function, ≈ 1–2 s of
- * reads and writes for 1 000 lines on DynamoDB): a larger book runs on the state machine, or
- * `npm run eod` locally, which have no such bound.
+ * reads and writes for 1 000 lines on DynamoDB): a larger book runs on the state machine, which has
+ * no such bound. Deployed functions only: locally (`npm start`, `npm run eod`) there is no time limit.
  */
 const MAX_OPS_EOD_FACILITIES = 1_000;
 

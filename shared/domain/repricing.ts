@@ -30,16 +30,22 @@ export function nextRepricingDay(state: FacilityState, d: Drawdown, day: number)
   return anniversary;
 }
 
+/** The latest fixing of an ascending schedule published before `repricingDate`: the one in force at that day's opening. */
+function fixingBefore(schedule: LprSchedule, repricingDate: BusinessDate): LprSchedule[number] | undefined {
+  const before = addDays(repricingDate, -1);
+  let found: LprSchedule[number] | undefined;
+  for (const fixing of schedule) {
+    if (fixing.date > before) break;
+    found = fixing;
+  }
+  return found;
+}
+
 /** The fixing a repricing on `repricingDate` uses: the latest published before that day (in force at its opening). */
 export function repricingLpr(schedule: LprSchedule | undefined, repricingDate: BusinessDate): number {
-  const before = addDays(repricingDate, -1);
-  let found: number | null = null;
-  for (const fixing of assertLprSchedule(schedule)) {
-    if (fixing.date <= before) found = fixing.oneYearPpm;
-    else break;
-  }
-  if (found === null) throw new DomainError('lpr-not-found', `no LPR fixing published before ${repricingDate} to reprice the floating rate`);
-  return found;
+  const found = fixingBefore(assertLprSchedule(schedule), repricingDate);
+  if (found === undefined) throw new DomainError('lpr-not-found', `no LPR fixing published before ${repricingDate} to reprice the floating rate`);
+  return found.oneYearPpm;
 }
 
 /**
@@ -74,10 +80,7 @@ export function lprNeeded(state: FacilityState, toDate: BusinessDate, schedule: 
     for (let day = toDay(state.businessDate); ; ) {
       const next = nextRepricingDay(state, d, day);
       if (next === null || next > target || next > toDay(d.maturityDate)) break;
-      // The latest fixing before the repricing day, as `repricingLpr` reads it.
-      const before = fromDay(next - 1);
-      let fixing: { date: BusinessDate; oneYearPpm: number } | undefined;
-      for (const f of schedule) if (f.date <= before) fixing = f;
+      const fixing = fixingBefore(schedule, fromDay(next));
       if (fixing !== undefined) needed.set(fixing.date, fixing);
       day = next;
     }
